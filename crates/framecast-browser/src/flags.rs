@@ -1,0 +1,65 @@
+//! The command line every capture Chrome starts with, and why each flag is there.
+
+/// Flags that make rendering deterministic and keep Chrome from doing work a capture does not
+/// need. Names are given with `--`, as Chrome's own command line takes them.
+const COMMON: &[&str] = &[
+    "--headless",
+    "--no-sandbox",
+    "--no-first-run",
+    "--no-default-browser-check",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    // Nothing but the loopback server is reachable: every other host name fails to resolve at
+    // once instead of waiting on a closed network.
+    "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-default-apps",
+    "--disable-extensions",
+    "--disable-breakpad",
+    "--disable-crash-reporter",
+    "--disable-domain-reliability",
+    "--disable-client-side-phishing-detection",
+    "--disable-background-timer-throttling",
+    "--disable-backgrounding-occluded-windows",
+    "--disable-renderer-backgrounding",
+    "--disable-ipc-flooding-protection",
+    "--disable-hang-monitor",
+    "--disable-features=Translate,BackForwardCache,MediaRouter,OptimizationHints,PaintHolding,AcceptCHFrame,DialMediaRouteProvider,InterestFeedContentSuggestions,CalculateNativeWinOcclusion",
+    "--metrics-recording-only",
+    "--password-store=basic",
+    "--use-mock-keychain",
+    "--mute-audio",
+    "--hide-scrollbars",
+    // The same glyph shapes and colours on every machine.
+    "--font-render-hinting=none",
+    "--force-color-profile=srgb",
+    "--force-device-scale-factor=1",
+    // A seeded V8 makes Math.random repeatable from the first script on.
+    "--js-flags=--random-seed=1157",
+    "--remote-debugging-port=0",
+];
+
+/// Flags for BeginFrame control: the compositor draws only when told to, and a frame is only
+/// produced after every stage (layout, paint, raster) has run, so a capture is never stale.
+const BEGIN_FRAME: &[&str] = &[
+    "--enable-begin-frame-control",
+    "--run-all-compositor-stages-before-draw",
+    "--disable-new-content-rendering-timeout",
+    "--disable-threaded-animation",
+    "--disable-threaded-scrolling",
+    "--disable-checker-imaging",
+    "--disable-image-animation-resync",
+];
+
+pub(crate) fn chrome_args(width: u32, height: u32, begin_frame: bool, user_data_dir: &str) -> Vec<String> {
+    let mut args: Vec<String> = COMMON.iter().map(|flag| (*flag).to_string()).collect();
+    if begin_frame {
+        args.extend(BEGIN_FRAME.iter().map(|flag| (*flag).to_string()));
+    }
+    args.push(format!("--window-size={width},{height}"));
+    args.push(format!("--user-data-dir={user_data_dir}"));
+    args.push("about:blank".to_string());
+    args
+}

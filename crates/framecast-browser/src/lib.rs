@@ -1,0 +1,25 @@
+//! Chrome for capture: launching headless Chrome processes, their lifetime (every exit path
+//! kills and reaps the whole process group), the DevTools session, injecting the page runtime
+//! from `runtime-js/`, readiness, seeking, and capturing frames with
+//! `HeadlessExperimental.beginFrame` (or `Page.captureScreenshot` where BeginFrame is missing).
+//!
+//! All async code of the capture path lives here. This crate must not decode or convert
+//! pixels: a captured frame leaves it as the encoded bytes Chrome produced.
+
+mod error;
+mod flags;
+mod page;
+mod process;
+mod session;
+
+pub use error::BrowserError;
+pub use page::{CaptureMode, CapturePage, CapturedFrame, ImageFormat, PageInfo};
+pub use process::{ChromeProcess, StderrTail};
+pub use session::{BrowserSession, LaunchOptions};
+
+/// The in-page runtime, embedded in the binary so a render needs no files beside it.
+pub const RUNTIME_JS: &str = include_str!("../../../runtime-js/runtime.js");
+
+/// Where Debian's `chromium-headless-shell` package puts the real binary (the names under
+/// `/usr/bin` are shell wrappers that add flags of their own).
+pub const DEFAULT_CHROME_PATH: &str = "/usr/lib/chromium/chromium-headless-shell";

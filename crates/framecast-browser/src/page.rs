@@ -1,0 +1,321 @@
+//! A page under capture: runtime injection, navigation, readiness, seeking and frame capture.
+
+use std::time::Duration;
+
+use base64::Engine;
+use chromiumoxide::Page;
+use chromiumoxide::cdp::browser_protocol::emulation::{
+    SetDefaultBackgroundColorOverrideParams, SetDeviceMetricsOverrideParams,
+};
+use chromiumoxide::cdp::browser_protocol::dom::Rgba;
+use chromiumoxide::cdp::browser_protocol::headless_experimental::{
+    BeginFrameParams, ScreenshotParams, ScreenshotParamsFormat,
+};
+use chromiumoxide::cdp::browser_protocol::page::{
+    AddScriptToEvaluateOnNewDocumentParams, CaptureScreenshotFormat, CaptureScreenshotParams,
+    NavigateParams,
+};
+use chromiumoxide::cdp::js_protocol::runtime::EvaluateParams;
+use serde::Deserialize;
+
+use crate::session::LaunchOptions;
+use crate::{BrowserError, StderrTail};
+
+/// How frames are taken from the page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CaptureMode {
+    /// `HeadlessExperimental.beginFrame` with a screenshot: one round trip that runs the whole
+    /// rendering pipeline and returns the frame.
+    BeginFrame,
+    /// `Page.captureScreenshot`, for Chrome builds where BeginFrame is missing.
+    Screenshot,
+}
+
+/// The encoding Chrome uses for captured frames.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ImageFormat {
+    Jpeg { quality: u8 },
+    Png,
+}
+
+/// One captured frame, still encoded as Chrome produced it.
+#[derive(Debug, Clone)]
+pub enum CapturedFrame {
+    Image(Vec<u8>),
+    /// BeginFrame reported no damage: the frame is identical to the previous one.
+    Unchanged,
+}
+
+/// What the page runtime reports once the composition is ready.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PageInfo {
+    pub id: String,
+    pub width: f64,
+    pub height: f64,
+    pub duration: Option<f64>,
+    pub has_timeline: bool,
+    pub clip_count: u32,
+}
+
+/// A page with the framecast runtime, driven frame by frame.
+#[derive(Debug)]
+pub struct CapturePage {
+    page: Page,
+    mode: CaptureMode,
+    width: u32,
+    height: u32,
+    step_timeout: Duration,
+    stderr: StderrTail,
+    /// BeginFrame times must only increase; this is the last one sent, in milliseconds.
+    frame_ticks: f64,
+    /// The previous capture as Chrome sent it (base64), to recognise an unchanged frame.
+    previous_capture: String,
+}
+
+/// The compositor interval reported with each BeginFrame; it does not drive animation (the
+/// runtime's seek does), so any fixed value works.
+const FRAME_INTERVAL_MS: f64 = 1000.0 / 60.0;
+
+impl CapturePage {
+    pub(crate) fn new(page: Page, mode: CaptureMode, options: &LaunchOptions, stderr: StderrTail) -> Self {
+        CapturePage {
+            page,
+            mode,
+            width: options.width,
+            height: options.height,
+            step_timeout: options.step_timeout,
+            stderr,
+            frame_ticks: 1000.0,
+            previous_capture: String::new(),
+        }
+    }
+
+    pub fn mode(&self) -> CaptureMode {
+        self.mode
+    }
+
+    /// Injects the runtime (after `prelude`, which carries render settings for it) so it runs
+    /// before any page script, and fixes the viewport to the composition's size.
+    pub(crate) async fn prepare(&mut self, prelude: &str) -> Result<(), BrowserError> {
+        let source = format!("{prelude}\n{}", crate::RUNTIME_JS);
+        self.step("injecting the runtime", self.page.execute(AddScriptToEvaluateOnNewDocumentParams::new(source)))
+            .await?;
+        let metrics = SetDeviceMetricsOverrideParams::new(i64::from(self.width), i64::from(self.height), 1.0, false);
+        self.step("setting the viewport", self.page.execute(metrics)).await?;
+        Ok(())
+    }
+
+    pub(crate) async fn navigate(&mut self, url: &str) -> Result<(), BrowserError> {
+        let step = format!("loading {url}");
+        let response = self.step(&step, self.page.execute(NavigateParams::new(url))).await?;
+        if let Some(error) = &response.result.error_text {
+            return Err(BrowserError::Page {
+                step,
+                message: error.clone(),
+            });
+        }
+        Ok(())
+    }
+
+    /// Makes the page background transparent, for outputs that keep alpha.
+    pub async fn set_transparent_background(&mut self) -> Result<(), BrowserError> {
+        let params = SetDefaultBackgroundColorOverrideParams {
+            color: Some(Rgba {
+                r: 0,
+                g: 0,
+                b: 0,
+                a: Some(0.0),
+            }),
+        };
+        self.step("making the background transparent", self.page.execute(params)).await?;
+        Ok(())
+    }
+
+    /// Waits until the page is loaded, its fonts and images are in, and the runtime has found the
+    /// composition. Meanwhile BeginFrames without display updates keep the page's own frame
+    /// callbacks running, since under BeginFrame control nothing ticks on its own.
+    pub async fn wait_ready(&mut self, timeout: Duration) -> Result<PageInfo, BrowserError> {
+        let step = "waiting for the page to be ready (load event, fonts, images, timelines)";
+        let ready = evaluate(&self.page, "window.__hf.whenReady()");
+        let ready = tokio::time::timeout(timeout, async {
+            tokio::pin!(ready);
+            loop {
+                tokio::select! {
+                    result = &mut ready => return result,
+                    () = tokio::time::sleep(Duration::from_millis(20)) => {
+                        if self.mode == CaptureMode::BeginFrame {
+                            self.frame_ticks += FRAME_INTERVAL_MS;
+                            let params = BeginFrameParams::builder()
+                                .frame_time_ticks(self.frame_ticks)
+                                .interval(FRAME_INTERVAL_MS)
+                                .no_display_updates(true)
+                                .build();
+                            // A pump frame may fail while the renderer is still starting; the
+                            // readiness promise is what decides.
+                            let _ = self.page.execute(params).await;
+                        }
+                    }
+                }
+            }
+        })
+        .await;
+        let value = match ready {
+            Ok(result) => result.map_err(|message| BrowserError::Page {
+                step: step.to_string(),
+                message,
+            })?,
+            Err(_) => {
+                return Err(BrowserError::Timeout {
+                    step: step.to_string(),
+                    after: timeout,
+                    stderr: self.stderr.text(),
+                });
+            }
+        };
+        serde_json::from_value(value).map_err(|error| BrowserError::Page {
+            step: step.to_string(),
+            message: format!("the runtime reported an unexpected value: {error}"),
+        })
+    }
+
+    /// Seeks the composition to `time` seconds (the runtime applies timelines and clip
+    /// visibility synchronously).
+    pub async fn seek(&mut self, frame: u64, time: f64) -> Result<(), BrowserError> {
+        let step = format!("seeking frame {frame} (t = {time:.6} s)");
+        let expression = format!("window.__hf.seek({time:?})");
+        match tokio::time::timeout(self.step_timeout, evaluate(&self.page, &expression)).await {
+            Ok(Ok(_)) => Ok(()),
+            Ok(Err(message)) => Err(BrowserError::Page { step, message }),
+            Err(_) => Err(self.timed_out(step)),
+        }
+    }
+
+    /// Renders and captures the current state of the page.
+    pub async fn capture(&mut self, frame: u64, format: ImageFormat) -> Result<CapturedFrame, BrowserError> {
+        let step = format!("capturing frame {frame}");
+        match self.mode {
+            CaptureMode::BeginFrame => {
+                self.frame_ticks += FRAME_INTERVAL_MS;
+                let params = BeginFrameParams::builder()
+                    .frame_time_ticks(self.frame_ticks)
+                    .interval(FRAME_INTERVAL_MS)
+                    .screenshot(screenshot_params(format))
+                    .build();
+                let response = self.step(&step, self.page.execute(params)).await?;
+                let data = response.result.screenshot_data.as_ref().ok_or_else(|| BrowserError::Page {
+                    step: step.clone(),
+                    message: "Chrome returned a frame without a screenshot".to_string(),
+                })?;
+                self.image_or_unchanged(data.as_ref(), &step)
+            }
+            CaptureMode::Screenshot => {
+                let mut params = CaptureScreenshotParams::builder().optimize_for_speed(true);
+                params = match format {
+                    ImageFormat::Jpeg { quality } => params
+                        .format(CaptureScreenshotFormat::Jpeg)
+                        .quality(i64::from(quality)),
+                    ImageFormat::Png => params.format(CaptureScreenshotFormat::Png),
+                };
+                let response = self.step(&step, self.page.execute(params.build())).await?;
+                self.image_or_unchanged(response.result.data.as_ref(), &step)
+            }
+        }
+    }
+
+    /// Chrome reports damage for every frame it is asked to screenshot, so "unchanged" is decided
+    /// on the encoded bytes: the same pixels encode to the same bytes, and comparing ~100 KB is far
+    /// cheaper than decoding and converting the frame again.
+    fn image_or_unchanged(&mut self, base64: &str, step: &str) -> Result<CapturedFrame, BrowserError> {
+        if !self.previous_capture.is_empty() && self.previous_capture == base64 {
+            return Ok(CapturedFrame::Unchanged);
+        }
+        let image = decode_base64(base64, step)?;
+        self.previous_capture.clear();
+        self.previous_capture.push_str(base64);
+        Ok(CapturedFrame::Image(image))
+    }
+
+    /// Checks once that BeginFrame works on this Chrome; the caller falls back to screenshots
+    /// when it does not.
+    pub async fn probe_begin_frame(&mut self) -> Result<(), BrowserError> {
+        self.frame_ticks += FRAME_INTERVAL_MS;
+        let params = BeginFrameParams::builder()
+            .frame_time_ticks(self.frame_ticks)
+            .interval(FRAME_INTERVAL_MS)
+            .no_display_updates(true)
+            .build();
+        self.step("probing HeadlessExperimental.beginFrame", self.page.execute(params))
+            .await
+            .map(|_| ())
+    }
+
+    /// Runs one DevTools command under the step timeout, naming the step in any error.
+    async fn step<T>(
+        &self,
+        step: &str,
+        command: impl Future<Output = chromiumoxide::Result<T>>,
+    ) -> Result<T, BrowserError> {
+        match tokio::time::timeout(self.step_timeout, command).await {
+            Ok(Ok(value)) => Ok(value),
+            Ok(Err(error)) => Err(BrowserError::Protocol {
+                step: step.to_string(),
+                message: error.to_string(),
+            }),
+            Err(_) => Err(self.timed_out(step.to_string())),
+        }
+    }
+
+    fn timed_out(&self, step: String) -> BrowserError {
+        BrowserError::Timeout {
+            step,
+            after: self.step_timeout,
+            stderr: self.stderr.text(),
+        }
+    }
+}
+
+fn screenshot_params(format: ImageFormat) -> ScreenshotParams {
+    match format {
+        ImageFormat::Jpeg { quality } => ScreenshotParams {
+            format: Some(ScreenshotParamsFormat::Jpeg),
+            quality: Some(i64::from(quality)),
+            optimize_for_speed: Some(true),
+        },
+        ImageFormat::Png => ScreenshotParams {
+            format: Some(ScreenshotParamsFormat::Png),
+            quality: None,
+            optimize_for_speed: Some(true),
+        },
+    }
+}
+
+fn decode_base64(data: &str, step: &str) -> Result<Vec<u8>, BrowserError> {
+    base64::engine::general_purpose::STANDARD
+        .decode(data)
+        .map_err(|error| BrowserError::Protocol {
+            step: step.to_string(),
+            message: format!("Chrome sent an image that is not valid base64: {error}"),
+        })
+}
+
+/// Evaluates an expression in the page, awaiting a returned promise; a thrown exception becomes
+/// `Err` with its message and stack.
+async fn evaluate(page: &Page, expression: &str) -> Result<serde_json::Value, String> {
+    let params = EvaluateParams::builder()
+        .expression(expression)
+        .await_promise(true)
+        .return_by_value(true)
+        .build()
+        .expect("an expression is the only required parameter");
+    let response = page.execute(params).await.map_err(|error| error.to_string())?;
+    if let Some(details) = &response.result.exception_details {
+        let message = details
+            .exception
+            .as_ref()
+            .and_then(|exception| exception.description.clone())
+            .unwrap_or_else(|| details.text.clone());
+        return Err(message);
+    }
+    Ok(response.result.result.value.clone().unwrap_or(serde_json::Value::Null))
+}

@@ -1,0 +1,45 @@
+use std::path::PathBuf;
+
+/// Everything that can be wrong with a composition before it is rendered. Each message says
+/// what was wrong, where, and what to do about it.
+#[derive(Debug, thiserror::Error)]
+pub enum CompositionError {
+    #[error("composition not found: {path} does not exist; pass a composition directory (containing index.html) or an .html file")]
+    NotFound { path: PathBuf },
+
+    #[error("composition directory {dir} has no index.html; add one or pass the .html file directly")]
+    NoIndex { dir: PathBuf },
+
+    #[error("cannot read {path}: {source}")]
+    Read {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+
+    #[error("{path} has no composition root: add an element with data-composition-id=\"...\" (and data-width, data-height, data-duration) around the composition")]
+    NoRoot { path: PathBuf },
+
+    #[error("{path}: the root element {element} has {attribute}=\"{value}\", which is not valid: {expected}")]
+    BadAttribute {
+        path: PathBuf,
+        element: String,
+        attribute: &'static str,
+        value: String,
+        expected: &'static str,
+    },
+
+    #[error("{path}: the root element {element} is missing {attribute}; set it (e.g. {attribute}=\"{example}\")")]
+    MissingAttribute {
+        path: PathBuf,
+        element: String,
+        attribute: &'static str,
+        example: &'static str,
+    },
+
+    #[error("{path}: the root element {element} has a zero duration, so there is nothing to render; set data-duration to a positive number of seconds")]
+    ZeroDuration { path: PathBuf, element: String },
+
+    #[error("invalid frame rate \"{value}\": use a positive number such as 30, 29.97 or a ratio such as 30000/1001")]
+    BadFps { value: String },
+}

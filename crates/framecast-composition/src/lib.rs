@@ -1,0 +1,15 @@
+//! The composition model: reading a composition's HTML, its root attributes, and the timing
+//! arithmetic every other stage shares (rational frame rates, frame counts, frame times).
+//!
+//! This crate does no I/O beyond reading the composition's files and has no async code. What
+//! the page itself computes at run time (timelines, clip visibility) belongs to `runtime-js/`;
+//! this crate owns what must be known before Chrome starts: where the composition is, its size,
+//! its frame rate, and its declared duration.
+
+mod error;
+mod fps;
+mod root;
+
+pub use error::CompositionError;
+pub use fps::{Fps, frame_count};
+pub use root::{Composition, RootAttributes};

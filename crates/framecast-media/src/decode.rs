@@ -1,0 +1,265 @@
+//! Whole-file video decode to RGB24, for tests and the regression harness.
+//!
+//! This holds every frame in memory, so it is meant for short clips (test outputs, regression
+//! fixtures), not for source media of arbitrary length.
+
+use std::path::Path;
+
+use ffmpeg_next::{
+    self as ffmpeg, Packet, codec, color, decoder, ffi, format, frame, media,
+    software::scaling::{self, Flags},
+};
+
+use crate::error::MediaError;
+use crate::ffmpeg_setup::{init_ffmpeg, unusable_path_reason};
+
+/// Every frame of a file's best video stream, as full-range RGB24, with the stream facts tests
+/// assert on.
+#[derive(Clone, Debug)]
+pub struct DecodedVideo {
+    pub width: u32,
+    pub height: u32,
+    /// The stream's average frame rate (its nominal rate when the average is unknown).
+    pub fps_num: u32,
+    pub fps_den: u32,
+    /// The container's duration in seconds, as `ffprobe -show_entries format=duration` reports.
+    pub duration_secs: f64,
+    /// Tightly packed RGB24, `width * height * 3` bytes per frame, in presentation order.
+    pub frames: Vec<Vec<u8>>,
+    /// Presentation time of each frame in seconds.
+    pub pts_secs: Vec<f64>,
+    /// FFmpeg's decoder name, e.g. "h264".
+    pub codec_name: String,
+    /// FFmpeg's pixel format name, e.g. "yuv420p".
+    pub pixel_format: String,
+    /// FFmpeg's colour matrix name, e.g. "bt709", or "unknown" when the stream does not say.
+    pub color_space: String,
+}
+
+/// Decodes every video frame of the file at `path` to RGB24.
+///
+/// The YUV to RGB matrix and range follow the stream's tags (swscale would otherwise assume
+/// BT.601); an untagged stream is taken as BT.709 from 720 lines up and BT.601 below, the
+/// convention players follow.
+pub fn decode_video_rgb(path: &Path) -> Result<DecodedVideo, MediaError> {
+    init_ffmpeg();
+    if let Some(reason) = unusable_path_reason(path) {
+        return Err(MediaError::UnusablePath {
+            path: path.to_path_buf(),
+            reason,
+        });
+    }
+    let decode_error = |what| {
+        let path = path.to_path_buf();
+        move |source| MediaError::Decode { path, what, source }
+    };
+
+    let mut input = format::input(path).map_err(decode_error("opening the file"))?;
+    let (stream_index, time_base, frame_rate, parameters, stream_duration) = {
+        let stream = input
+            .streams()
+            .best(media::Type::Video)
+            .ok_or_else(|| MediaError::NoVideoStream {
+                path: path.to_path_buf(),
+            })?;
+        let average = stream.avg_frame_rate();
+        let frame_rate = if average.numerator() > 0 { average } else { stream.rate() };
+        let duration = stream.duration() as f64 * f64::from(stream.time_base());
+        (stream.index(), stream.time_base(), frame_rate, stream.parameters(), duration)
+    };
+
+    let mut context = codec::context::Context::from_parameters(parameters)
+        .map_err(decode_error("reading the stream parameters"))?;
+    context.set_threading(codec::threading::Config {
+        kind: codec::threading::Type::Frame,
+        count: 0,
+        ..Default::default()
+    });
+    let mut decoder = context
+        .decoder()
+        .video()
+        .map_err(decode_error("opening the decoder"))?;
+
+    let container_duration = input.duration();
+    let duration_secs = if container_duration == ffi::AV_NOPTS_VALUE {
+        stream_duration
+    } else {
+        container_duration as f64 / f64::from(ffi::AV_TIME_BASE)
+    };
+    let mut video = DecodedVideo {
+        width: decoder.width(),
+        height: decoder.height(),
+        fps_num: u32::try_from(frame_rate.numerator()).unwrap_or(0),
+        fps_den: u32::try_from(frame_rate.denominator()).unwrap_or(0),
+        duration_secs,
+        frames: Vec::new(),
+        pts_secs: Vec::new(),
+        codec_name: decoder.codec().map(|c| c.name().to_owned()).unwrap_or_default(),
+        pixel_format: pixel_format_name(decoder.format()),
+        color_space: decoder.color_space().name().unwrap_or("unknown").to_owned(),
+    };
+
+    let mut sink = FrameSink {
+        converter: RgbConverter::new(),
+        decoded: frame::Video::empty(),
+        time_base: f64::from(time_base),
+    };
+    let mut packet = Packet::empty();
+    loop {
+        match packet.read(&mut input) {
+            Ok(()) => {}
+            Err(ffmpeg::Error::Eof) => break,
+            Err(source) => return Err(decode_error("reading a packet")(source)),
+        }
+        if packet.stream() != stream_index {
+            continue;
+        }
+        decoder
+            .send_packet(&packet)
+            .map_err(decode_error("decoding a packet"))?;
+        sink.receive(&mut decoder, &mut video)
+            .map_err(decode_error("receiving a frame"))?;
+    }
+    decoder
+        .send_eof()
+        .map_err(decode_error("flushing the decoder"))?;
+    sink.receive(&mut decoder, &mut video)
+        .map_err(decode_error("receiving a frame"))?;
+    Ok(video)
+}
+
+fn pixel_format_name(pixel: format::Pixel) -> String {
+    pixel
+        .descriptor()
+        .map_or_else(|| format!("{pixel:?}"), |d| d.name().to_owned())
+}
+
+/// Pulls decoded frames and appends them, converted, to the result.
+struct FrameSink {
+    converter: RgbConverter,
+    decoded: frame::Video,
+    time_base: f64,
+}
+
+impl FrameSink {
+    fn receive(
+        &mut self,
+        decoder: &mut decoder::Video,
+        video: &mut DecodedVideo,
+    ) -> Result<(), ffmpeg::Error> {
+        loop {
+            match decoder.receive_frame(&mut self.decoded) {
+                Ok(()) => {}
+                Err(ffmpeg::Error::Eof) => return Ok(()),
+                Err(ffmpeg::Error::Other { errno }) if errno == ffmpeg::error::EAGAIN => return Ok(()),
+                Err(error) => return Err(error),
+            }
+            let pts = self.decoded.timestamp().unwrap_or(0);
+            video.pts_secs.push(pts as f64 * self.time_base);
+            video.frames.push(self.converter.convert(&self.decoded)?);
+        }
+    }
+}
+
+/// A swscale context for YUV (or anything) to full-range RGB24, rebuilt when the input changes.
+struct RgbConverter {
+    scaler: Option<(ScalerKey, scaling::Context)>,
+    rgb: frame::Video,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+struct ScalerKey {
+    format: format::Pixel,
+    width: u32,
+    height: u32,
+    space: color::Space,
+    range: color::Range,
+}
+
+impl RgbConverter {
+    fn new() -> Self {
+        Self {
+            scaler: None,
+            rgb: frame::Video::empty(),
+        }
+    }
+
+    fn convert(&mut self, input: &frame::Video) -> Result<Vec<u8>, ffmpeg::Error> {
+        let key = ScalerKey {
+            format: input.format(),
+            width: input.width(),
+            height: input.height(),
+            space: input.color_space(),
+            range: input.color_range(),
+        };
+        if self.scaler.as_ref().is_none_or(|(current, _)| *current != key) {
+            self.scaler = Some((key, rgb_scaler(key)?));
+            self.rgb = frame::Video::empty();
+        }
+        let (_, scaler) = self.scaler.as_mut().expect("should have been built above");
+        scaler.run(input, &mut self.rgb)?;
+
+        let row_len = key.width as usize * 3;
+        let stride = self.rgb.stride(0);
+        let mut packed = Vec::with_capacity(row_len * key.height as usize);
+        for row in self.rgb.data(0).chunks(stride).take(key.height as usize) {
+            packed.extend_from_slice(&row[..row_len]);
+        }
+        Ok(packed)
+    }
+}
+
+fn rgb_scaler(key: ScalerKey) -> Result<scaling::Context, ffmpeg::Error> {
+    // Accurate rounding and full horizontal chroma interpolation: the fast paths trade a few
+    // levels of error for speed, which tests comparing pixels cannot afford.
+    let flags = Flags::BILINEAR | Flags::ACCURATE_RND | Flags::FULL_CHR_H_INT | Flags::BITEXACT;
+    let (width, height) = (key.width, key.height);
+    let mut scaler =
+        scaling::Context::get(key.format, width, height, format::Pixel::RGB24, width, height, flags)?;
+    let Some(descriptor) = key.format.descriptor() else {
+        return Ok(scaler);
+    };
+    // SAFETY: `descriptor` points at FFmpeg's static table entry for this pixel format.
+    let is_rgb = unsafe { (*descriptor.as_ptr()).flags } & ffi::AV_PIX_FMT_FLAG_RGB as u64 != 0;
+    if is_rgb {
+        return Ok(scaler);
+    }
+    let matrix = match key.space {
+        color::Space::BT709 => ffi::SWS_CS_ITU709,
+        color::Space::FCC => ffi::SWS_CS_FCC,
+        color::Space::SMPTE240M => ffi::SWS_CS_SMPTE240M,
+        color::Space::BT2020NCL | color::Space::BT2020CL => ffi::SWS_CS_BT2020,
+        color::Space::BT470BG | color::Space::SMPTE170M => ffi::SWS_CS_ITU601,
+        _ if height >= 720 => ffi::SWS_CS_ITU709,
+        _ => ffi::SWS_CS_ITU601,
+    };
+    let full_range_formats = [
+        format::Pixel::YUVJ420P,
+        format::Pixel::YUVJ422P,
+        format::Pixel::YUVJ444P,
+        format::Pixel::YUVJ440P,
+        format::Pixel::YUVJ411P,
+    ];
+    let source_full_range = key.range == color::Range::JPEG || full_range_formats.contains(&key.format);
+    // SAFETY: the scaler is live; sws_getCoefficients returns a pointer to a static table.
+    let status = unsafe {
+        let coefficients = ffi::sws_getCoefficients(matrix);
+        ffi::sws_setColorspaceDetails(
+            scaler.as_mut_ptr(),
+            coefficients,
+            i32::from(source_full_range),
+            coefficients,
+            1,
+            0,
+            1 << 16,
+            1 << 16,
+        )
+    };
+    if status < 0 {
+        return Err(ffmpeg::Error::from(status));
+    }
+    Ok(scaler)
+}
+
+#[cfg(test)]
+mod tests;

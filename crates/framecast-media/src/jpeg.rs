@@ -1,0 +1,141 @@
+//! Chrome's JPEG captures to limited-range BT.709 I420.
+//!
+//! Chrome writes JFIF JPEGs: full-range BT.601 Y'CbCr. The encoder wants limited-range BT.709, so
+//! every capture needs a matrix and range change. When the JPEG is 4:2:0 (Chrome's default),
+//! libjpeg-turbo hands us its Y'CbCr planes without any colour conversion and one fixed-point
+//! affine pass fixes matrix and range in place. Anything else goes through RGB.
+
+use std::cell::Cell;
+
+use rayon::prelude::*;
+use turbojpeg::{Colorspace, Decompressor, Image, PixelFormat, Subsamp, YuvImage};
+
+use crate::color::{FRAC_BITS, JfifToBt709, clamp_u8, jfif_to_bt709_limited};
+use crate::error::MediaError;
+use crate::frame::Yuv420Frame;
+use crate::rgb::rgb_to_yuv420;
+
+thread_local! {
+    // One libjpeg-turbo handle per thread, so the per-frame path allocates nothing. The values
+    // are moved out while in use rather than borrowed: the rayon pass below may run another
+    // decode on this same thread while it waits, and a held borrow would then panic.
+    static DECOMPRESSOR: Cell<Option<Decompressor>> = const { Cell::new(None) };
+    static RGB_SCRATCH: Cell<Vec<u8>> = const { Cell::new(Vec::new()) };
+}
+
+/// Decodes a JPEG produced by Chrome (JFIF: full-range BT.601 Y'CbCr) into limited-range BT.709
+/// I420, reshaping `out` to the expected size and reusing its allocation.
+///
+/// The dimensions are checked against what the caller asked Chrome for, since a wrong-sized
+/// capture (a viewport that did not apply, a device scale factor) must not reach the encoder.
+pub fn decode_jpeg_to_yuv420(
+    jpeg: &[u8],
+    expected_width: u32,
+    expected_height: u32,
+    out: &mut Yuv420Frame,
+) -> Result<(), MediaError> {
+    if expected_width % 2 != 0 || expected_height % 2 != 0 {
+        return Err(MediaError::OddDimensions {
+            width: expected_width,
+            height: expected_height,
+        });
+    }
+    let header = with_decompressor(|d| d.read_header(jpeg))?;
+    if (header.width, header.height) != (expected_width as usize, expected_height as usize) {
+        return Err(MediaError::JpegSize {
+            expected_width,
+            expected_height,
+            width: header.width,
+            height: header.height,
+        });
+    }
+    out.reshape(expected_width, expected_height);
+    let (width, height) = (header.width, header.height);
+
+    if header.subsamp == Subsamp::Sub2x2 && header.colorspace == Colorspace::YCbCr {
+        // With even dimensions and no row alignment, turbojpeg's planar layout is exactly ours.
+        let planes = YuvImage {
+            pixels: out.data.as_mut_slice(),
+            width,
+            align: 1,
+            height,
+            subsamp: Subsamp::Sub2x2,
+        };
+        with_decompressor(|d| d.decompress_to_yuv(jpeg, planes))?;
+        jfif_to_bt709_in_place(out);
+    } else {
+        let mut rgb = RGB_SCRATCH.take();
+        rgb.resize(width * height * 3, 0);
+        let image = Image {
+            pixels: rgb.as_mut_slice(),
+            width,
+            pitch: width * 3,
+            height,
+            format: PixelFormat::RGB,
+        };
+        let decoded = with_decompressor(|d| d.decompress(jpeg, image));
+        if decoded.is_ok() {
+            rgb_to_yuv420(&rgb, expected_width, expected_height, out);
+        }
+        RGB_SCRATCH.set(rgb);
+        decoded?;
+    }
+    Ok(())
+}
+
+/// Runs `f` with this thread's decompressor, creating it on first use.
+fn with_decompressor<T>(
+    f: impl FnOnce(&mut Decompressor) -> Result<T, turbojpeg::Error>,
+) -> Result<T, MediaError> {
+    let mut decompressor = match DECOMPRESSOR.take() {
+        Some(decompressor) => decompressor,
+        None => Decompressor::new().map_err(|source| MediaError::Jpeg { source })?,
+    };
+    let result = f(&mut decompressor);
+    DECOMPRESSOR.set(Some(decompressor));
+    result.map_err(|source| MediaError::Jpeg { source })
+}
+
+/// Maps full-range BT.601 Y'CbCr planes to limited-range BT.709 in place, one row pair per task.
+fn jfif_to_bt709_in_place(frame: &mut Yuv420Frame) {
+    let width = frame.width as usize;
+    if width == 0 || frame.height == 0 {
+        return;
+    }
+    let coefficients = jfif_to_bt709_limited();
+    let (y, u, v) = frame.planes_mut();
+    y.par_chunks_mut(2 * width)
+        .zip(u.par_chunks_mut(width / 2))
+        .zip(v.par_chunks_mut(width / 2))
+        .for_each(|((y_rows, u_row), v_row)| {
+            jfif_row_pair_to_bt709(&coefficients, y_rows, u_row, v_row);
+        });
+}
+
+fn jfif_row_pair_to_bt709(c: &JfifToBt709, y_rows: &mut [u8], u_row: &mut [u8], v_row: &mut [u8]) {
+    const ROUNDING: i32 = 1 << (FRAC_BITS - 1);
+    const LUMA_BIAS: i32 = (16 << FRAC_BITS) + ROUNDING;
+    const CHROMA_BIAS: i32 = (128 << FRAC_BITS) + ROUNDING;
+
+    let width = y_rows.len() / 2;
+    let (y_top, y_bottom) = y_rows.split_at_mut(width);
+    let blocks = y_top
+        .chunks_exact_mut(2)
+        .zip(y_bottom.chunks_exact_mut(2))
+        .zip(u_row.iter_mut().zip(v_row.iter_mut()));
+    for ((top, bottom), (u, v)) in blocks {
+        let cb = i32::from(*u) - 128;
+        let cr = i32::from(*v) - 128;
+        // The four luma samples of a block share its chroma sample, so they share the chroma
+        // part of the luma correction too.
+        let luma_bias = c.y_from_cb * cb + c.y_from_cr * cr + LUMA_BIAS;
+        for y in top.iter_mut().chain(bottom.iter_mut()) {
+            *y = clamp_u8((c.y_from_y * i32::from(*y) + luma_bias) >> FRAC_BITS);
+        }
+        *u = clamp_u8((c.u_from_cb * cb + c.u_from_cr * cr + CHROMA_BIAS) >> FRAC_BITS);
+        *v = clamp_u8((c.v_from_cb * cb + c.v_from_cr * cr + CHROMA_BIAS) >> FRAC_BITS);
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,47 @@
+use framecast_browser::BrowserError;
+use framecast_composition::CompositionError;
+use framecast_media::MediaError;
+use framecast_server::ServerError;
+
+/// Why a render failed. Every variant's message says what happened and, where it is known, the
+/// file, element or frame.
+#[derive(Debug, thiserror::Error)]
+pub enum RenderError {
+    #[error(transparent)]
+    Composition(#[from] CompositionError),
+
+    #[error(transparent)]
+    Browser(#[from] BrowserError),
+
+    #[error(transparent)]
+    Media(#[from] MediaError),
+
+    #[error("cannot start the file server for the composition: {0}")]
+    Server(#[from] ServerError),
+
+    #[error("{path}: the composition has no duration: set data-duration on the root element or register a GSAP timeline in window.__timelines")]
+    NoDuration { path: std::path::PathBuf },
+
+    #[error("{path}: the composition is {width}x{height}, but H.264 with yuv420p needs an even width and height; change data-width/data-height to even numbers")]
+    OddSize {
+        path: std::path::PathBuf,
+        width: u32,
+        height: u32,
+    },
+
+    #[error("invalid option {flag}: {reason}")]
+    InvalidOption { flag: &'static str, reason: String },
+
+    #[error("cannot write the output {path}: {source}")]
+    Output {
+        path: std::path::PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+
+    #[error("the render was cancelled; no output was written")]
+    Cancelled,
+
+    #[error("internal error: {0}")]
+    Internal(String),
+}

@@ -1,0 +1,23 @@
+//! The render pipeline: compile the composition, plan its frames, capture them with N Chrome
+//! workers, decode on a CPU pool, put frames back in order through a bounded reorder window,
+//! encode, and publish the file atomically.
+//!
+//! This crate owns scheduling, ordering, back-pressure, cancellation and cleanup. Pixel math
+//! lives in `framecast-media`/`framecast-blend`, Chrome in `framecast-browser`; nothing here
+//! touches pixels beyond moving buffers between stages.
+
+mod error;
+mod options;
+mod pipeline;
+mod plan;
+mod progress;
+mod publish;
+mod reorder;
+mod worker;
+
+pub use error::RenderError;
+pub use options::{Quality, RenderOptions, WorkerCount};
+pub use pipeline::{RenderSummary, render};
+pub use plan::{FramePlan, split_ranges};
+pub use progress::{CancelFlag, ProgressEvent};
+pub use reorder::{ReorderWindow, WindowClosed};

@@ -1,0 +1,266 @@
+//! One render from start to finish.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Instant;
+
+use framecast_browser::{CaptureMode, ImageFormat, LaunchOptions};
+use framecast_composition::{Composition, Fps};
+use framecast_media::{EncoderSettings, VideoEncoder};
+use framecast_server::{FileServer, FileServerConfig, VendorLibraries};
+use futures::future::join_all;
+
+use crate::publish::PendingOutput;
+use crate::worker::{CaptureContext, CaptureWorker, FirstFailure, FramePixels, StartError};
+use crate::{CancelFlag, FramePlan, ProgressEvent, RenderError, RenderOptions, ReorderWindow, WorkerCount, split_ranges};
+
+/// What a finished render produced.
+#[derive(Debug, Clone)]
+pub struct RenderSummary {
+    pub output: PathBuf,
+    pub plan: FramePlan,
+    pub workers: usize,
+    pub capture_mode: CaptureMode,
+    pub seconds: f64,
+}
+
+const DEFAULT_FPS: Fps = Fps { num: 30, den: 1 };
+
+/// Renders `options.input` to `options.output`. Progress events go to `on_progress`; setting
+/// `cancel` stops the render cleanly. On any failure no file is left at the output path and
+/// every Chrome process is gone.
+pub async fn render(
+    options: &RenderOptions,
+    on_progress: Arc<dyn Fn(ProgressEvent) + Send + Sync>,
+    cancel: CancelFlag,
+) -> Result<RenderSummary, RenderError> {
+    let started = Instant::now();
+    let composition = Composition::load(&options.input)?;
+    let root = &composition.root;
+    if root.width % 2 == 1 || root.height % 2 == 1 {
+        return Err(RenderError::OddSize {
+            path: composition.html_path.clone(),
+            width: root.width,
+            height: root.height,
+        });
+    }
+    if let Some(crf) = options.crf
+        && crf > 51
+    {
+        return Err(RenderError::InvalidOption {
+            flag: "--crf",
+            reason: format!("{crf} is out of range; x264 takes 0 (lossless) to 51"),
+        });
+    }
+    let fps = options.fps.or(root.fps).unwrap_or(DEFAULT_FPS);
+    let pending = PendingOutput::new(&options.output)?;
+
+    let server = FileServer::start(FileServerConfig {
+        root: composition.dir.clone(),
+        vendor: VendorLibraries::discover(),
+    })
+    .await?;
+    let url = server.url_for(std::path::Path::new(composition.entry_name()));
+    let result = render_with_server(options, &composition, fps, &url, pending, on_progress, cancel).await;
+    server.shutdown().await;
+    result.map(|(output, plan, workers, capture_mode)| RenderSummary {
+        output,
+        plan,
+        workers,
+        capture_mode,
+        seconds: started.elapsed().as_secs_f64(),
+    })
+}
+
+async fn render_with_server(
+    options: &RenderOptions,
+    composition: &Composition,
+    fps: Fps,
+    url: &str,
+    pending: PendingOutput,
+    on_progress: Arc<dyn Fn(ProgressEvent) + Send + Sync>,
+    cancel: CancelFlag,
+) -> Result<(PathBuf, FramePlan, usize, CaptureMode), RenderError> {
+    let root = &composition.root;
+    let estimated_frames = root.duration.map(|duration| framecast_composition::frame_count(duration, fps));
+    let worker_count = choose_worker_count(options.workers, estimated_frames)?;
+    let workers = start_workers(options, composition, url, worker_count).await?;
+
+    let duration = root.duration.or(workers[0].info.duration).filter(|duration| *duration > 0.0);
+    let Some(duration) = duration else {
+        close_all(workers).await;
+        return Err(RenderError::NoDuration {
+            path: composition.html_path.clone(),
+        });
+    };
+    let plan = FramePlan::new(root.width, root.height, fps, duration);
+    let ranges = split_ranges(plan.frame_count, workers.len());
+    let capture_mode = workers[0].capture_mode();
+    let mut workers = workers;
+    let idle = workers.split_off(ranges.len());
+    close_all(idle).await;
+    let worker_total = workers.len();
+    on_progress(ProgressEvent::Planned {
+        width: plan.width,
+        height: plan.height,
+        fps: fps.to_string(),
+        duration,
+        frames: plan.frame_count,
+        workers: worker_total,
+        capture: format!("{capture_mode:?}"),
+    });
+
+    let context = Arc::new(CaptureContext {
+        plan,
+        format: ImageFormat::Jpeg {
+            quality: options.quality.jpeg_quality(),
+        },
+        window: Arc::new(ReorderWindow::new(options.reorder_window)),
+        failure: Arc::new(FirstFailure::default()),
+        cancel,
+    });
+    let settings = EncoderSettings {
+        width: plan.width,
+        height: plan.height,
+        fps_num: fps.num,
+        fps_den: fps.den,
+        preset: options.quality.x264_preset().to_string(),
+        crf: options.crf.unwrap_or(options.quality.crf()),
+    };
+    let encoder = spawn_encoder(pending.temporary_path().to_path_buf(), settings, Arc::clone(&context), on_progress.clone());
+    let capture = workers
+        .into_iter()
+        .zip(ranges)
+        .map(|(worker, range)| worker.run(range, Arc::clone(&context)));
+    join_all(capture).await;
+    let finished = encoder.await.unwrap_or(false);
+    if let Some(error) = context.failure.take() {
+        return Err(error);
+    }
+    if !finished {
+        return Err(RenderError::Internal("the encoder stopped before the last frame".to_string()));
+    }
+    let output = pending.publish()?;
+    Ok((output, plan, worker_total, capture_mode))
+}
+
+/// Starts the workers concurrently (start-up is mostly waiting on Chrome). If BeginFrame turns
+/// out to be unsupported, all of them restart in screenshot mode.
+async fn start_workers(
+    options: &RenderOptions,
+    composition: &Composition,
+    url: &str,
+    count: usize,
+) -> Result<Vec<CaptureWorker>, RenderError> {
+    let mut launch = LaunchOptions::new(composition.root.width, composition.root.height);
+    launch.chrome_path = options.chrome_path.clone();
+    launch.step_timeout = options.frame_timeout;
+    for begin_frame in [true, false] {
+        launch.begin_frame = begin_frame;
+        let starts = (0..count).map(|id| CaptureWorker::start(id, launch.clone(), url, options.ready_timeout));
+        let mut started = Vec::new();
+        let mut unsupported = None;
+        let mut failed = None;
+        for result in join_all(starts).await {
+            match result {
+                Ok(worker) => started.push(worker),
+                Err(StartError::BeginFrameUnsupported(error)) => unsupported = Some(error),
+                Err(StartError::Failed(error)) => failed = failed.or(Some(error)),
+            }
+        }
+        if let Some(error) = failed {
+            close_all(started).await;
+            return Err(RenderError::Browser(error));
+        }
+        match unsupported {
+            None => return Ok(started),
+            Some(error) => {
+                close_all(started).await;
+                tracing::warn!("HeadlessExperimental.beginFrame is not available ({error}); capturing with Page.captureScreenshot instead");
+            }
+        }
+    }
+    Err(RenderError::Internal("no capture mode worked".to_string()))
+}
+
+async fn close_all(workers: Vec<CaptureWorker>) {
+    join_all(workers.into_iter().map(CaptureWorker::close)).await;
+}
+
+fn choose_worker_count(workers: WorkerCount, frames: Option<u64>) -> Result<usize, RenderError> {
+    match workers {
+        WorkerCount::Fixed(0) => Err(RenderError::InvalidOption {
+            flag: "--workers",
+            reason: "at least one worker is needed".to_string(),
+        }),
+        WorkerCount::Fixed(count) => Ok(count),
+        WorkerCount::Auto => {
+            // One Chrome keeps about one core busy and the encoder needs a share too, so more
+            // workers than cores only adds memory. Short videos do not repay a second start-up.
+            let cores = std::thread::available_parallelism().map_or(1, |cores| cores.get());
+            let by_length = frames.map_or(usize::MAX, |frames| (frames / 30).max(1) as usize);
+            Ok(cores.clamp(1, 4).min(by_length))
+        }
+    }
+}
+
+/// Runs the encoder on its own thread, taking frames from the reorder window in index order. A
+/// failure is recorded in the shared slot (closing the window); the receiver says whether every
+/// frame was encoded and the file finished.
+fn spawn_encoder(
+    path: PathBuf,
+    settings: EncoderSettings,
+    context: Arc<CaptureContext>,
+    on_progress: Arc<dyn Fn(ProgressEvent) + Send + Sync>,
+) -> tokio::sync::oneshot::Receiver<bool> {
+    let (done_tx, done_rx) = tokio::sync::oneshot::channel();
+    std::thread::Builder::new()
+        .name("encoder".to_string())
+        .spawn(move || {
+            let result = encode_frames(&path, &settings, &context, on_progress.as_ref());
+            let finished = match result {
+                Ok(()) => true,
+                // A closed window means another stage failed and recorded why.
+                Err(RenderError::Cancelled) => false,
+                Err(error) => {
+                    context.failure.record(error, &context.window);
+                    false
+                }
+            };
+            let _ = done_tx.send(finished);
+        })
+        .expect("the encoder thread should start");
+    done_rx
+}
+
+fn encode_frames(
+    path: &std::path::Path,
+    settings: &EncoderSettings,
+    context: &CaptureContext,
+    on_progress: &(dyn Fn(ProgressEvent) + Send + Sync),
+) -> Result<(), RenderError> {
+    let mut encoder = VideoEncoder::create(path, settings)?;
+    let total = context.plan.frame_count;
+    let mut previous = None;
+    for _ in 0..total {
+        let (index, pixels) = context.window.next_blocking().map_err(|_| RenderError::Cancelled)?;
+        match pixels {
+            FramePixels::Decoded(frame) => {
+                encoder.push(&frame)?;
+                previous = Some(frame);
+            }
+            FramePixels::Repeat => {
+                let frame = previous
+                    .as_ref()
+                    .ok_or_else(|| RenderError::Internal(format!("frame {index} repeats a frame that was never captured")))?;
+                encoder.push(frame)?;
+            }
+        }
+        on_progress(ProgressEvent::Frame {
+            encoded: index + 1,
+            total,
+        });
+    }
+    encoder.finish()?;
+    Ok(())
+}

@@ -1,0 +1,175 @@
+//! A capture worker: one Chrome process with one page, capturing a range of frames. Encoded
+//! captures go to the decode pool; decoded frames go into the reorder window.
+
+use std::ops::Range;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use framecast_browser::{
+    BrowserError, BrowserSession, CaptureMode, CapturePage, CapturedFrame, ImageFormat, LaunchOptions, PageInfo,
+};
+use framecast_media::Yuv420Frame;
+
+use crate::{CancelFlag, FramePlan, RenderError, ReorderWindow};
+
+/// What the encoder receives for one frame.
+#[derive(Debug)]
+pub(crate) enum FramePixels {
+    Decoded(Yuv420Frame),
+    /// Chrome reported no damage: repeat the previous frame.
+    Repeat,
+}
+
+/// The first failure of a render, from whichever stage saw it; recording one closes the window so
+/// every other stage stops.
+#[derive(Debug, Default)]
+pub(crate) struct FirstFailure(Mutex<Option<RenderError>>);
+
+impl FirstFailure {
+    pub(crate) fn record(&self, error: RenderError, window: &ReorderWindow<FramePixels>) {
+        let mut slot = self.0.lock().expect("failure slot lock should not be poisoned");
+        if slot.is_none() {
+            *slot = Some(error);
+        }
+        drop(slot);
+        window.close();
+    }
+
+    pub(crate) fn take(&self) -> Option<RenderError> {
+        self.0.lock().expect("failure slot lock should not be poisoned").take()
+    }
+}
+
+/// Everything the workers of one render share.
+pub(crate) struct CaptureContext {
+    pub plan: FramePlan,
+    pub format: ImageFormat,
+    pub window: Arc<ReorderWindow<FramePixels>>,
+    pub failure: Arc<FirstFailure>,
+    pub cancel: CancelFlag,
+}
+
+pub(crate) struct CaptureWorker {
+    pub id: usize,
+    session: BrowserSession,
+    page: CapturePage,
+    pub info: PageInfo,
+}
+
+/// Why a worker could not start; `BeginFrameUnsupported` makes the pipeline retry with
+/// screenshots.
+pub(crate) enum StartError {
+    BeginFrameUnsupported(BrowserError),
+    Failed(BrowserError),
+}
+
+impl CaptureWorker {
+    pub(crate) async fn start(
+        id: usize,
+        launch: LaunchOptions,
+        url: &str,
+        ready_timeout: Duration,
+    ) -> Result<Self, StartError> {
+        let mut session = BrowserSession::launch(launch).await.map_err(StartError::Failed)?;
+        let started = async {
+            let mut page = session.open_page(url, "").await.map_err(StartError::Failed)?;
+            let info = page.wait_ready(ready_timeout).await.map_err(StartError::Failed)?;
+            if page.mode() == CaptureMode::BeginFrame {
+                page.probe_begin_frame()
+                    .await
+                    .map_err(StartError::BeginFrameUnsupported)?;
+            }
+            Ok((page, info))
+        }
+        .await;
+        match started {
+            Ok((page, info)) => Ok(CaptureWorker {
+                id,
+                session,
+                page,
+                info,
+            }),
+            Err(error) => {
+                session.close().await;
+                Err(error)
+            }
+        }
+    }
+
+    pub(crate) fn capture_mode(&self) -> CaptureMode {
+        self.page.mode()
+    }
+
+    pub(crate) async fn close(self) {
+        self.session.close().await;
+    }
+
+    /// Captures `frames` in order. Stops early, without an error of its own, when another stage
+    /// has failed or the render is cancelled.
+    pub(crate) async fn run(mut self, frames: Range<u64>, context: Arc<CaptureContext>) {
+        let result = self.capture_range(frames, &context).await;
+        if let Err(error) = result {
+            context.failure.record(error, &context.window);
+        }
+        self.session.close().await;
+    }
+
+    async fn capture_range(&mut self, frames: Range<u64>, context: &CaptureContext) -> Result<(), RenderError> {
+        for index in frames {
+            if context.cancel.is_cancelled() {
+                return Err(RenderError::Cancelled);
+            }
+            if context.window.admit(index).await.is_err() {
+                return Ok(());
+            }
+            let time = context.plan.frame_time(index);
+            self.page.seek(index, time).await.map_err(|error| self.crash_aware(error))?;
+            let captured = self
+                .page
+                .capture(index, context.format)
+                .await
+                .map_err(|error| self.crash_aware(error))?;
+            match captured {
+                CapturedFrame::Unchanged => {
+                    let _ = context.window.insert(index, FramePixels::Repeat);
+                }
+                CapturedFrame::Image(encoded) => decode_on_pool(index, encoded, context),
+            }
+        }
+        Ok(())
+    }
+
+    /// A DevTools error after Chrome died is reported as the crash it is, with Chrome's stderr.
+    fn crash_aware(&mut self, error: BrowserError) -> RenderError {
+        if self.session.has_exited() {
+            let step = match &error {
+                BrowserError::Protocol { step, .. }
+                | BrowserError::Timeout { step, .. }
+                | BrowserError::Page { step, .. }
+                | BrowserError::Crashed { step, .. } => step.clone(),
+                other => other.to_string(),
+            };
+            return RenderError::Browser(BrowserError::Crashed {
+                step: format!("{step} (worker {})", self.id),
+                stderr: self.session.stderr_tail(),
+            });
+        }
+        RenderError::Browser(error)
+    }
+}
+
+/// Decodes a captured JPEG on the rayon pool, off the capture path, into the reorder window.
+fn decode_on_pool(index: u64, encoded: Vec<u8>, context: &CaptureContext) {
+    let window = Arc::clone(&context.window);
+    let failure = Arc::clone(&context.failure);
+    let (width, height) = (context.plan.width, context.plan.height);
+    rayon::spawn(move || {
+        let mut frame = Yuv420Frame::new(width, height);
+        match framecast_media::decode_jpeg_to_yuv420(&encoded, width, height, &mut frame) {
+            Ok(()) => {
+                let _ = window.insert(index, FramePixels::Decoded(frame));
+            }
+            Err(error) => failure.record(RenderError::Media(error), &window),
+        }
+    });
+}

@@ -1,0 +1,41 @@
+//! The loopback HTTP servers framecast runs while it works. Today that is the capture file
+//! server: it serves a composition's directory to Chrome on `127.0.0.1` with exact content
+//! types and no caching, refuses anything outside that directory (`..`, encoded or not, and
+//! symlinks that lead out), and answers requests for well-known libraries (`gsap.min.js`) with
+//! the copies `scripts/setup` installed when the composition does not ship its own.
+//!
+//! This crate owns the network side only: it does not parse compositions or drive Chrome, and
+//! it never listens on anything but loopback.
+
+mod content_type;
+mod file_server;
+mod request_path;
+mod resolve;
+mod vendor;
+
+pub use file_server::{FileServer, FileServerConfig};
+pub use vendor::{NODE_MODULES_ENV, VendorLibraries};
+
+use std::path::PathBuf;
+
+/// Why a server could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum ServerError {
+    #[error("cannot serve {root}: {source}; pass an existing directory")]
+    Root {
+        root: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+
+    #[error(
+        "cannot serve {root}: it is not a directory; pass the directory that holds the composition"
+    )]
+    RootNotDirectory { root: PathBuf },
+
+    #[error("cannot listen on 127.0.0.1: {source}")]
+    Bind {
+        #[source]
+        source: std::io::Error,
+    },
+}

@@ -1,0 +1,174 @@
+//! Deciding which file on disk answers a request, once its path has been decoded. This is where
+//! symlinks are followed and checked: a file is served only if its canonical path lies inside
+//! the canonical served directory, or it is one of the vendor fallback files.
+
+use crate::vendor::VendorLibraries;
+use std::path::{Path, PathBuf};
+
+/// What the server does with a decoded request path.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) enum Resolution {
+    /// Serve this file (a canonical path).
+    File(PathBuf),
+    /// The path names a directory but the URL lacks its trailing slash; redirect, so relative
+    /// URLs inside its `index.html` resolve against the directory.
+    AddTrailingSlash,
+    /// The path resolves outside the served directory (through a symlink).
+    Forbidden,
+    NotFound,
+}
+
+/// The served directory and its fallbacks.
+#[derive(Debug)]
+pub(crate) struct Site {
+    /// Canonical, so that canonical file paths can be compared with it by prefix.
+    root: PathBuf,
+    vendor: VendorLibraries,
+}
+
+enum Located {
+    Inside(PathBuf),
+    Outside,
+    Missing,
+}
+
+impl Site {
+    /// `root` must already be canonical.
+    pub(crate) fn new(root: PathBuf, vendor: VendorLibraries) -> Self {
+        Self { root, vendor }
+    }
+
+    /// Resolves `relative` (already decoded and free of `..`). `url_ends_with_slash` tells
+    /// whether the request named a directory explicitly. This blocks on the file system.
+    pub(crate) fn resolve(&self, relative: &Path, url_ends_with_slash: bool) -> Resolution {
+        match self.locate(&self.root.join(relative)) {
+            Located::Inside(path) if path.is_dir() => {
+                if !url_ends_with_slash && !relative.as_os_str().is_empty() {
+                    return Resolution::AddTrailingSlash;
+                }
+                match self.locate(&path.join("index.html")) {
+                    Located::Inside(index) if index.is_file() => Resolution::File(index),
+                    Located::Outside => Resolution::Forbidden,
+                    Located::Inside(_) | Located::Missing => Resolution::NotFound,
+                }
+            }
+            Located::Inside(path) if path.is_file() => Resolution::File(path),
+            // A socket, a FIFO or a device: nothing a composition loads.
+            Located::Inside(_) => Resolution::NotFound,
+            Located::Outside => Resolution::Forbidden,
+            Located::Missing => self.vendor_fallback(relative),
+        }
+    }
+
+    fn locate(&self, candidate: &Path) -> Located {
+        // Any failure (missing file, a file used as a directory, a dangling symlink, no
+        // permission) means there is nothing inside the root to serve.
+        match std::fs::canonicalize(candidate) {
+            Ok(canonical) if canonical.starts_with(&self.root) => Located::Inside(canonical),
+            Ok(_) => Located::Outside,
+            Err(_) => Located::Missing,
+        }
+    }
+
+    fn vendor_fallback(&self, relative: &Path) -> Resolution {
+        let fallback = relative
+            .file_name()
+            .and_then(|name| name.to_str())
+            .and_then(|name| self.vendor.lookup(name));
+        match fallback {
+            Some(path) if path.is_file() => Resolution::File(path.to_path_buf()),
+            _ => Resolution::NotFound,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::fs;
+
+    fn site_in(dir: &Path, vendor: VendorLibraries) -> (Site, PathBuf) {
+        let root = dir.canonicalize().expect("should canonicalize");
+        (Site::new(root.clone(), vendor), root)
+    }
+
+    #[test]
+    fn serves_files_and_directory_indexes() {
+        let dir = tempfile::tempdir().expect("should create a temp dir");
+        fs::create_dir(dir.path().join("sub")).expect("should mkdir");
+        fs::write(dir.path().join("index.html"), "root").expect("should write");
+        fs::write(dir.path().join("sub/index.html"), "sub").expect("should write");
+        let (site, root) = site_in(dir.path(), VendorLibraries::none());
+
+        assert_eq!(
+            site.resolve(Path::new(""), true),
+            Resolution::File(root.join("index.html"))
+        );
+        assert_eq!(
+            site.resolve(Path::new("sub"), true),
+            Resolution::File(root.join("sub/index.html"))
+        );
+        assert_eq!(
+            site.resolve(Path::new("sub"), false),
+            Resolution::AddTrailingSlash
+        );
+        assert_eq!(
+            site.resolve(Path::new("missing.js"), false),
+            Resolution::NotFound
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn follows_symlinks_only_within_the_root() {
+        let outside = tempfile::tempdir().expect("should create a temp dir");
+        fs::write(outside.path().join("secret"), "secret").expect("should write");
+        let dir = tempfile::tempdir().expect("should create a temp dir");
+        fs::write(dir.path().join("real.txt"), "real").expect("should write");
+        std::os::unix::fs::symlink(dir.path().join("real.txt"), dir.path().join("alias.txt"))
+            .expect("should symlink");
+        std::os::unix::fs::symlink(outside.path(), dir.path().join("escape"))
+            .expect("should symlink");
+        let (site, root) = site_in(dir.path(), VendorLibraries::none());
+
+        assert_eq!(
+            site.resolve(Path::new("alias.txt"), false),
+            Resolution::File(root.join("real.txt"))
+        );
+        assert_eq!(
+            site.resolve(Path::new("escape/secret"), false),
+            Resolution::Forbidden
+        );
+        assert_eq!(
+            site.resolve(Path::new("escape"), true),
+            Resolution::Forbidden
+        );
+    }
+
+    #[test]
+    fn falls_back_to_vendor_files_by_name_only_when_missing() {
+        let vendor_dir = tempfile::tempdir().expect("should create a temp dir");
+        let library = vendor_dir.path().join("lib.js");
+        fs::write(&library, "vendor").expect("should write");
+        let dir = tempfile::tempdir().expect("should create a temp dir");
+        fs::create_dir(dir.path().join("own")).expect("should mkdir");
+        fs::write(dir.path().join("own/lib.js"), "own").expect("should write");
+        let (site, root) = site_in(
+            dir.path(),
+            VendorLibraries::none().with_file("lib.js", &library),
+        );
+
+        assert_eq!(
+            site.resolve(Path::new("deep/dir/lib.js"), false),
+            Resolution::File(library.clone())
+        );
+        assert_eq!(
+            site.resolve(Path::new("own/lib.js"), false),
+            Resolution::File(root.join("own/lib.js"))
+        );
+        assert_eq!(
+            site.resolve(Path::new("other.js"), false),
+            Resolution::NotFound
+        );
+    }
+}

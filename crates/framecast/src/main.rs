@@ -1,0 +1,67 @@
+//! The `framecast` command line: argument parsing, logging, progress display, Ctrl-C handling,
+//! and turning library errors into one clear paragraph and exit code 1.
+
+mod progress;
+mod render;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// Render HTML compositions (HTML + CSS + GSAP and friends, with data-* timing) to video.
+#[derive(Debug, Parser)]
+#[command(name = "framecast", version, about, propagate_version = true)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+
+    /// Log more (repeat for more detail); RUST_LOG overrides.
+    #[arg(short, long, action = clap::ArgAction::Count, global = true)]
+    verbose: u8,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Render a composition to a video file.
+    Render(render::RenderArgs),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    init_logging(cli.verbose);
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .thread_name("framecast-io")
+        .build()
+        .expect("the tokio runtime should start");
+    let result = runtime.block_on(async {
+        match cli.command {
+            Command::Render(args) => render::run(args).await,
+        }
+    });
+    // Chrome sessions and the file server are closed by the commands themselves; do not wait on
+    // stray tasks.
+    runtime.shutdown_timeout(std::time::Duration::from_secs(2));
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn init_logging(verbose: u8) {
+    let default = match verbose {
+        0 => "warn",
+        1 => "info,chromiumoxide=warn",
+        _ => "debug,chromiumoxide=info",
+    };
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_target(false)
+        .init();
+}

@@ -1,0 +1,117 @@
+//! `framecast render`.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Context;
+use clap::{Args, ValueEnum};
+use framecast_composition::Fps;
+use framecast_render::{CancelFlag, ProgressEvent, Quality, RenderOptions, WorkerCount};
+
+use crate::progress::ProgressDisplay;
+
+#[derive(Debug, Args)]
+pub struct RenderArgs {
+    /// The composition: a directory containing index.html, or an .html file.
+    input: PathBuf,
+
+    /// Where to write the video (written to a temporary file and renamed on success).
+    #[arg(short, long)]
+    output: PathBuf,
+
+    /// Frames per second: an integer, a decimal (29.97) or a ratio (30000/1001). Defaults to the
+    /// composition's data-fps, else 30.
+    #[arg(long, help_heading = "Output")]
+    fps: Option<String>,
+
+    /// Encoding preset: draft (fast, small), standard, or high.
+    #[arg(long, value_enum, default_value_t = QualityArg::Standard, help_heading = "Output")]
+    quality: QualityArg,
+
+    /// Constant rate factor for x264 (0–51, lower is better); overrides the preset's.
+    #[arg(long, help_heading = "Output")]
+    crf: Option<u8>,
+
+    /// Chrome capture workers: a number, or auto.
+    #[arg(long, default_value = "auto", help_heading = "Performance")]
+    workers: String,
+
+    /// Print progress as JSON lines on stdout instead of a progress bar.
+    #[arg(long)]
+    json: bool,
+
+    /// The chrome-headless-shell binary to use.
+    #[arg(long, default_value = framecast_browser::DEFAULT_CHROME_PATH, help_heading = "Browser")]
+    chrome: PathBuf,
+
+    /// Seconds a single frame's seek or capture may take before the render fails.
+    #[arg(long, default_value_t = 30.0, help_heading = "Browser")]
+    frame_timeout: f64,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum QualityArg {
+    Draft,
+    Standard,
+    High,
+}
+
+pub async fn run(args: RenderArgs) -> anyhow::Result<()> {
+    let options = options_from(&args)?;
+    let display = Arc::new(ProgressDisplay::new(args.json));
+    let cancel = CancelFlag::default();
+    watch_ctrl_c(cancel.clone(), Arc::clone(&display));
+    let events = Arc::clone(&display);
+    let summary = framecast_render::render(&options, Arc::new(move |event| events.handle(&event)), cancel).await;
+    display.finish();
+    let summary = summary.with_context(|| format!("rendering {} failed", args.input.display()))?;
+    let fps = summary.plan.frame_count as f64 / summary.seconds.max(1e-9);
+    display.handle(&ProgressEvent::Finished {
+        frames: summary.plan.frame_count,
+        seconds: summary.seconds,
+        fps,
+        output: summary.output.display().to_string(),
+    });
+    Ok(())
+}
+
+fn options_from(args: &RenderArgs) -> anyhow::Result<RenderOptions> {
+    let mut options = RenderOptions::new(&args.input, &args.output);
+    if let Some(fps) = &args.fps {
+        options.fps = Some(fps.parse::<Fps>().context("invalid --fps")?);
+    }
+    options.quality = match args.quality {
+        QualityArg::Draft => Quality::Draft,
+        QualityArg::Standard => Quality::Standard,
+        QualityArg::High => Quality::High,
+    };
+    options.crf = args.crf;
+    options.workers = match args.workers.as_str() {
+        "auto" => WorkerCount::Auto,
+        count => WorkerCount::Fixed(count.parse().with_context(|| {
+            format!("invalid --workers {count:?}: use a positive number or auto")
+        })?),
+    };
+    if !(args.frame_timeout.is_finite() && args.frame_timeout > 0.0) {
+        anyhow::bail!("invalid --frame-timeout {}: use a positive number of seconds", args.frame_timeout);
+    }
+    options.frame_timeout = Duration::from_secs_f64(args.frame_timeout);
+    options.chrome_path = args.chrome.clone();
+    Ok(options)
+}
+
+/// The first Ctrl-C stops the render cleanly (Chrome closed, no output written); a second one
+/// exits at once. Chrome processes die with framecast either way (parent-death signal).
+fn watch_ctrl_c(cancel: CancelFlag, display: Arc<ProgressDisplay>) {
+    tokio::spawn(async move {
+        if tokio::signal::ctrl_c().await.is_err() {
+            return;
+        }
+        display.message("stopping: finishing cleanly (press Ctrl-C again to stop at once)");
+        cancel.cancel();
+        if tokio::signal::ctrl_c().await.is_ok() {
+            std::process::exit(130);
+        }
+    });
+}
