@@ -13,8 +13,17 @@
 
   // Errors thrown by page scripts are collected so the renderer can report them with the
   // file and line instead of rendering a broken page.
+  const config = window.__framecastConfig || {};
+
+  // Page URLs are shown as the files they come from, so an error names a file the author has.
+  function sourceName(url) {
+    const origin = window.location.origin + "/";
+    if (config.sourceRoot && url.startsWith(origin)) return config.sourceRoot + url.slice(origin.length);
+    return url;
+  }
+
   window.addEventListener("error", (event) => {
-    const where = event.filename ? ` (${event.filename}:${event.lineno}:${event.colno})` : "";
+    const where = event.filename ? ` (${sourceName(event.filename)}:${event.lineno}:${event.colno})` : "";
     const target = event.target && event.target !== window ? describeResource(event.target) : "";
     hf.errors.push(target ? `failed to load ${target}` : `${event.message}${where}`);
   }, true);
@@ -26,7 +35,7 @@
   function describeResource(element) {
     const tag = element.tagName ? element.tagName.toLowerCase() : "resource";
     const url = element.src || element.href || "";
-    return `<${tag}> ${url}`;
+    return `<${tag}> ${sourceName(url)}`;
   }
 
   // Hidden clips use an attribute and one stylesheet rule, so the page's own inline styles

@@ -310,12 +310,15 @@ async fn evaluate(page: &Page, expression: &str) -> Result<serde_json::Value, St
         .expect("an expression is the only required parameter");
     let response = page.execute(params).await.map_err(|error| error.to_string())?;
     if let Some(details) = &response.result.exception_details {
-        let message = details
+        let description = details
             .exception
             .as_ref()
             .and_then(|exception| exception.description.clone())
             .unwrap_or_else(|| details.text.clone());
-        return Err(message);
+        // The stack points into the runtime, which is not the author's code: keep the message.
+        let message = description.split("\n    at ").next().unwrap_or(&description);
+        let message = message.strip_prefix("Error: ").unwrap_or(message);
+        return Err(message.to_string());
     }
     Ok(response.result.result.value.clone().unwrap_or(serde_json::Value::Null))
 }

@@ -70,6 +70,19 @@ fn main() {
     time("rgba_to_yuv420 1920x1080", || {
         rgba_to_yuv420(black_box(&rgba), WIDTH, HEIGHT, &mut frame);
     });
+    // The libjpeg-turbo share of the fast path, for comparison with the full call below.
+    let data = jpeg(&rgba, Subsamp::Sub2x2);
+    let mut decompressor = turbojpeg::Decompressor::new().expect("should create a decompressor");
+    time("(turbojpeg decompress_to_yuv alone, 4:2:0)", || {
+        let planes = turbojpeg::YuvImage {
+            pixels: frame.data.as_mut_slice(),
+            width: WIDTH as usize,
+            align: 1,
+            height: HEIGHT as usize,
+            subsamp: Subsamp::Sub2x2,
+        };
+        decompressor.decompress_to_yuv(black_box(&data), planes).expect("should decode");
+    });
     for (label, subsamp) in [("4:2:0 fast path", Subsamp::Sub2x2), ("4:4:4 via RGB", Subsamp::None)] {
         let data = jpeg(&rgba, subsamp);
         time(&format!("decode_jpeg_to_yuv420 1920x1080 q80 {label}"), || {

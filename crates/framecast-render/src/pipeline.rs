@@ -155,9 +155,11 @@ async fn start_workers(
     let mut launch = LaunchOptions::new(composition.root.width, composition.root.height);
     launch.chrome_path = options.chrome_path.clone();
     launch.step_timeout = options.frame_timeout;
+    let prelude = page_prelude(composition);
     for begin_frame in [true, false] {
         launch.begin_frame = begin_frame;
-        let starts = (0..count).map(|id| CaptureWorker::start(id, launch.clone(), url, options.ready_timeout));
+        let starts =
+            (0..count).map(|id| CaptureWorker::start(id, launch.clone(), url, &prelude, options.ready_timeout));
         let mut started = Vec::new();
         let mut unsupported = None;
         let mut failed = None;
@@ -181,6 +183,14 @@ async fn start_workers(
         }
     }
     Err(RenderError::Internal("no capture mode worked".to_string()))
+}
+
+/// Settings for the page runtime, set before any page script runs.
+fn page_prelude(composition: &Composition) -> String {
+    let config = serde_json::json!({
+        "sourceRoot": format!("{}/", composition.dir.display()),
+    });
+    format!("window.__framecastConfig = {config};")
 }
 
 async fn close_all(workers: Vec<CaptureWorker>) {

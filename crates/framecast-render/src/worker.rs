@@ -68,11 +68,12 @@ impl CaptureWorker {
         id: usize,
         launch: LaunchOptions,
         url: &str,
+        prelude: &str,
         ready_timeout: Duration,
     ) -> Result<Self, StartError> {
         let mut session = BrowserSession::launch(launch).await.map_err(StartError::Failed)?;
         let started = async {
-            let mut page = session.open_page(url, "").await.map_err(StartError::Failed)?;
+            let mut page = session.open_page(url, prelude).await.map_err(StartError::Failed)?;
             let info = page.wait_ready(ready_timeout).await.map_err(StartError::Failed)?;
             if page.mode() == CaptureMode::BeginFrame {
                 page.probe_begin_frame()

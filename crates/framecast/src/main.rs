@@ -53,8 +53,8 @@ fn main() -> ExitCode {
 
 fn init_logging(verbose: u8) {
     let default = match verbose {
-        0 => "warn",
-        1 => "info,chromiumoxide=warn",
+        0 => "warn,chromiumoxide=error",
+        1 => "info,chromiumoxide=error",
         _ => "debug,chromiumoxide=info",
     };
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()

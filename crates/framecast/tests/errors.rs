@@ -1,0 +1,93 @@
+//! Bad input: each gives one clear error, exit code 1, no output file and no leftover process.
+
+mod support;
+
+use std::path::Path;
+
+use support::TestDir;
+
+const VALID_ROOT: &str = r#"<div id="root" data-composition-id="main" data-width="64" data-height="64" data-duration="1"></div>"#;
+
+/// Runs a render expected to fail and checks everything a failure must guarantee.
+fn expect_failure(test: &TestDir, input: &Path, extra: &[&str], expected: &[&str]) -> String {
+    let output = test.path("out.mp4");
+    let run = test.render(input, &output, extra);
+    let stderr = String::from_utf8_lossy(&run.stderr).into_owned();
+    assert_eq!(run.status.code(), Some(1), "exit code; stderr:\n{stderr}");
+    for text in expected {
+        assert!(stderr.contains(text), "expected {text:?} in:\n{stderr}");
+    }
+    assert!(!output.exists(), "a failed render left {}", output.display());
+    let partial: Vec<_> = std::fs::read_dir(test.dir.path())
+        .unwrap()
+        .flatten()
+        .filter(|entry| entry.file_name().to_string_lossy().contains("partial"))
+        .collect();
+    assert!(partial.is_empty(), "temporary output left behind: {partial:?}");
+    assert_eq!(test.settle_and_list_leftovers(), Vec::<String>::new(), "leftover processes");
+    stderr
+}
+
+#[test]
+fn a_missing_file_is_named() {
+    let test = TestDir::new();
+    let missing = test.path("nowhere/index.html");
+    expect_failure(&test, &missing, &[], &["not found", "nowhere"]);
+}
+
+#[test]
+fn html_without_a_root_says_what_to_add() {
+    let test = TestDir::new();
+    let input = test.composition("plain", "<html><body><p>hello</p></body></html>");
+    expect_failure(&test, &input, &[], &["no composition root", "data-composition-id", "index.html"]);
+}
+
+#[test]
+fn a_zero_duration_is_rejected() {
+    let test = TestDir::new();
+    let input = test.composition(
+        "zero",
+        r#"<div id="root" data-composition-id="main" data-width="64" data-height="64" data-duration="0"></div>"#,
+    );
+    expect_failure(&test, &input, &[], &["zero duration", "<div id=\"root\">"]);
+}
+
+#[test]
+fn a_timeline_under_the_wrong_id_is_named() {
+    let test = TestDir::new();
+    let html = format!(
+        "{VALID_ROOT}<script>window.__timelines = {{ intro: {{ totalTime() {{}}, duration() {{ return 1; }} }} }};</script>"
+    );
+    let input = test.composition("mismatch", &html);
+    expect_failure(&test, &input, &["--workers", "1"], &["\"intro\"", "\"main\"", "data-composition-id"]);
+}
+
+#[test]
+fn a_page_script_error_is_reported_with_its_location() {
+    let test = TestDir::new();
+    let html = format!("{VALID_ROOT}<script>\nconst x = 1;\nnotDefinedAnywhere();\n</script>");
+    let input = test.composition("broken", &html);
+    expect_failure(&test, &input, &["--workers", "1"], &["notDefinedAnywhere", "index.html:3"]);
+}
+
+#[test]
+fn chrome_failing_to_start_is_explained() {
+    let test = TestDir::new();
+    let input = test.composition("fine", VALID_ROOT);
+    expect_failure(&test, &input, &["--chrome", "/bin/false"], &["Chrome failed to start", "/bin/false"]);
+    expect_failure(&test, &input, &["--chrome", "/nonexistent/chrome"], &["Chrome was not found", "/nonexistent/chrome"]);
+}
+
+#[test]
+fn odd_sizes_and_bad_flags_are_rejected_before_any_work() {
+    let test = TestDir::new();
+    let odd = test.composition(
+        "odd",
+        r#"<div data-composition-id="main" data-width="65" data-height="64" data-duration="1"></div>"#,
+    );
+    expect_failure(&test, &odd, &[], &["65x64", "even"]);
+    let fine = test.composition("fine", VALID_ROOT);
+    expect_failure(&test, &fine, &["--fps", "fast"], &["--fps", "fast"]);
+    expect_failure(&test, &fine, &["--workers", "many"], &["--workers"]);
+    expect_failure(&test, &fine, &["--crf", "60"], &["--crf"]);
+}
