@@ -33,7 +33,9 @@ fn page_like_rgba() -> Vec<u8> {
 fn jpeg(rgba: &[u8], subsamp: Subsamp) -> Vec<u8> {
     let mut compressor = Compressor::new().expect("should create a compressor");
     compressor.set_quality(80).expect("should set quality");
-    compressor.set_subsamp(subsamp).expect("should set subsampling");
+    compressor
+        .set_subsamp(subsamp)
+        .expect("should set subsampling");
     let image = Image {
         pixels: rgba,
         width: WIDTH as usize,
@@ -81,13 +83,21 @@ fn main() {
             height: HEIGHT as usize,
             subsamp: Subsamp::Sub2x2,
         };
-        decompressor.decompress_to_yuv(black_box(&data), planes).expect("should decode");
+        decompressor
+            .decompress_to_yuv(black_box(&data), planes)
+            .expect("should decode");
     });
-    for (label, subsamp) in [("4:2:0 fast path", Subsamp::Sub2x2), ("4:4:4 via RGB", Subsamp::None)] {
+    for (label, subsamp) in [
+        ("4:2:0 fast path", Subsamp::Sub2x2),
+        ("4:4:4 via RGB", Subsamp::None),
+    ] {
         let data = jpeg(&rgba, subsamp);
-        time(&format!("decode_jpeg_to_yuv420 1920x1080 q80 {label}"), || {
-            decode_jpeg_to_yuv420(black_box(&data), WIDTH, HEIGHT, &mut frame)
-                .expect("should decode");
-        });
+        time(
+            &format!("decode_jpeg_to_yuv420 1920x1080 q80 {label}"),
+            || {
+                decode_jpeg_to_yuv420(black_box(&data), WIDTH, HEIGHT, &mut frame)
+                    .expect("should decode");
+            },
+        );
     }
 }

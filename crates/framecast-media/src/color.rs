@@ -23,7 +23,10 @@ struct LumaWeights {
     kb: f64,
 }
 
-const BT601: LumaWeights = LumaWeights { kr: 0.299, kb: 0.114 };
+const BT601: LumaWeights = LumaWeights {
+    kr: 0.299,
+    kb: 0.114,
+};
 const BT709: LumaWeights = LumaWeights {
     kr: 0.2126,
     kb: 0.0722,

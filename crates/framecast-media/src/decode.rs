@@ -22,11 +22,12 @@ pub struct DecodedVideo {
     /// The stream's average frame rate (its nominal rate when the average is unknown).
     pub fps_num: u32,
     pub fps_den: u32,
-    /// The container's duration in seconds, as `ffprobe -show_entries format=duration` reports.
+    /// The container's duration in seconds, as `ffprobe -show_entries format=duration` reports
+    /// (the stream's duration if the container has none, 0 if neither is known).
     pub duration_secs: f64,
     /// Tightly packed RGB24, `width * height * 3` bytes per frame, in presentation order.
     pub frames: Vec<Vec<u8>>,
-    /// Presentation time of each frame in seconds.
+    /// Presentation time of each frame in seconds; NaN for a frame without a timestamp.
     pub pts_secs: Vec<f64>,
     /// FFmpeg's decoder name, e.g. "h264".
     pub codec_name: String,
@@ -55,18 +56,31 @@ pub fn decode_video_rgb(path: &Path) -> Result<DecodedVideo, MediaError> {
     };
 
     let mut input = format::input(path).map_err(decode_error("opening the file"))?;
-    let (stream_index, time_base, frame_rate, parameters, stream_duration) = {
-        let stream = input
-            .streams()
-            .best(media::Type::Video)
-            .ok_or_else(|| MediaError::NoVideoStream {
-                path: path.to_path_buf(),
+    let (stream_index, time_base, frame_rate, parameters, stream_duration) =
+        {
+            let stream = input.streams().best(media::Type::Video).ok_or_else(|| {
+                MediaError::NoVideoStream {
+                    path: path.to_path_buf(),
+                }
             })?;
-        let average = stream.avg_frame_rate();
-        let frame_rate = if average.numerator() > 0 { average } else { stream.rate() };
-        let duration = stream.duration() as f64 * f64::from(stream.time_base());
-        (stream.index(), stream.time_base(), frame_rate, stream.parameters(), duration)
-    };
+            let average = stream.avg_frame_rate();
+            let frame_rate = if average.numerator() > 0 {
+                average
+            } else {
+                stream.rate()
+            };
+            let duration = match stream.duration() {
+                ffi::AV_NOPTS_VALUE => 0.0,
+                ticks => ticks as f64 * f64::from(stream.time_base()),
+            };
+            (
+                stream.index(),
+                stream.time_base(),
+                frame_rate,
+                stream.parameters(),
+                duration,
+            )
+        };
 
     let mut context = codec::context::Context::from_parameters(parameters)
         .map_err(decode_error("reading the stream parameters"))?;
@@ -94,7 +108,10 @@ pub fn decode_video_rgb(path: &Path) -> Result<DecodedVideo, MediaError> {
         duration_secs,
         frames: Vec::new(),
         pts_secs: Vec::new(),
-        codec_name: decoder.codec().map(|c| c.name().to_owned()).unwrap_or_default(),
+        codec_name: decoder
+            .codec()
+            .map(|c| c.name().to_owned())
+            .unwrap_or_default(),
         pixel_format: pixel_format_name(decoder.format()),
         color_space: decoder.color_space().name().unwrap_or("unknown").to_owned(),
     };
@@ -151,11 +168,15 @@ impl FrameSink {
             match decoder.receive_frame(&mut self.decoded) {
                 Ok(()) => {}
                 Err(ffmpeg::Error::Eof) => return Ok(()),
-                Err(ffmpeg::Error::Other { errno }) if errno == ffmpeg::error::EAGAIN => return Ok(()),
+                Err(ffmpeg::Error::Other { errno }) if errno == ffmpeg::error::EAGAIN => {
+                    return Ok(());
+                }
                 Err(error) => return Err(error),
             }
-            let pts = self.decoded.timestamp().unwrap_or(0);
-            video.pts_secs.push(pts as f64 * self.time_base);
+            let pts = self.decoded.timestamp();
+            video
+                .pts_secs
+                .push(pts.map_or(f64::NAN, |pts| pts as f64 * self.time_base));
             video.frames.push(self.converter.convert(&self.decoded)?);
         }
     }
@@ -192,7 +213,11 @@ impl RgbConverter {
             space: input.color_space(),
             range: input.color_range(),
         };
-        if self.scaler.as_ref().is_none_or(|(current, _)| *current != key) {
+        if self
+            .scaler
+            .as_ref()
+            .is_none_or(|(current, _)| *current != key)
+        {
             self.scaler = Some((key, rgb_scaler(key)?));
             self.rgb = frame::Video::empty();
         }
@@ -214,8 +239,15 @@ fn rgb_scaler(key: ScalerKey) -> Result<scaling::Context, ffmpeg::Error> {
     // levels of error for speed, which tests comparing pixels cannot afford.
     let flags = Flags::BILINEAR | Flags::ACCURATE_RND | Flags::FULL_CHR_H_INT | Flags::BITEXACT;
     let (width, height) = (key.width, key.height);
-    let mut scaler =
-        scaling::Context::get(key.format, width, height, format::Pixel::RGB24, width, height, flags)?;
+    let mut scaler = scaling::Context::get(
+        key.format,
+        width,
+        height,
+        format::Pixel::RGB24,
+        width,
+        height,
+        flags,
+    )?;
     let Some(descriptor) = key.format.descriptor() else {
         return Ok(scaler);
     };
@@ -240,7 +272,8 @@ fn rgb_scaler(key: ScalerKey) -> Result<scaling::Context, ffmpeg::Error> {
         format::Pixel::YUVJ440P,
         format::Pixel::YUVJ411P,
     ];
-    let source_full_range = key.range == color::Range::JPEG || full_range_formats.contains(&key.format);
+    let source_full_range =
+        key.range == color::Range::JPEG || full_range_formats.contains(&key.format);
     // SAFETY: the scaler is live; sws_getCoefficients returns a pointer to a static table.
     let status = unsafe {
         let coefficients = ffi::sws_getCoefficients(matrix);

@@ -153,6 +153,11 @@ impl VideoEncoder {
                 expected_height: self.height,
             });
         }
+        assert_eq!(
+            frame.data.len(),
+            frame.luma_len() + 2 * frame.chroma_len(),
+            "Yuv420Frame data length must match its dimensions"
+        );
         // The encoder may still hold a reference to the buffer we filled last time; this gives
         // us a fresh one in that case instead of overwriting a frame it has not read yet.
         // SAFETY: `self.frame` is a live AVFrame with its format and size set.
@@ -160,7 +165,11 @@ impl VideoEncoder {
         if status < 0 {
             return Err(self.encode_error("allocating a frame buffer", status.into()));
         }
-        let plane_widths = [self.width as usize, self.width as usize / 2, self.width as usize / 2];
+        let plane_widths = [
+            self.width as usize,
+            self.width as usize / 2,
+            self.width as usize / 2,
+        ];
         for (index, (source, row_width)) in [frame.y(), frame.u(), frame.v()]
             .into_iter()
             .zip(plane_widths)
@@ -168,7 +177,10 @@ impl VideoEncoder {
         {
             let stride = self.frame.stride(index);
             let target = self.frame.data_mut(index);
-            for (source_row, target_row) in source.chunks_exact(row_width).zip(target.chunks_mut(stride)) {
+            for (source_row, target_row) in source
+                .chunks_exact(row_width)
+                .zip(target.chunks_mut(stride))
+            {
                 target_row[..row_width].copy_from_slice(source_row);
             }
         }
@@ -191,6 +203,14 @@ impl VideoEncoder {
         self.output
             .write_trailer()
             .map_err(|source| self.encode_error("writing the container trailer", source))?;
+        // Close the file here rather than on drop, where ffmpeg-next discards the result: the
+        // final flush is where a full disk shows up.
+        // SAFETY: the output context is live and owns `pb`; avio_closep nulls it, so the drop
+        // that follows sees no file to close.
+        let status = unsafe { ffi::avio_closep(&mut (*self.output.as_mut_ptr()).pb) };
+        if status < 0 {
+            return Err(self.encode_error("closing the file", status.into()));
+        }
         Ok(EncodeSummary {
             frames: self.frames,
         })
@@ -202,8 +222,12 @@ impl VideoEncoder {
             match self.encoder.receive_packet(&mut self.packet) {
                 Ok(()) => {}
                 Err(ffmpeg::Error::Eof) => return Ok(()),
-                Err(ffmpeg::Error::Other { errno }) if errno == ffmpeg::error::EAGAIN => return Ok(()),
-                Err(source) => return Err(self.encode_error("receiving a packet from libx264", source)),
+                Err(ffmpeg::Error::Other { errno }) if errno == ffmpeg::error::EAGAIN => {
+                    return Ok(());
+                }
+                Err(source) => {
+                    return Err(self.encode_error("receiving a packet from libx264", source));
+                }
             }
             // Every frame lasts exactly one tick of the encoder time base. Saying so keeps the
             // last frame's duration, and with it the file's duration, exact.
@@ -237,7 +261,13 @@ fn validate(path: &Path, settings: &EncoderSettings) -> Result<Rational, MediaEr
     if let Some(reason) = unusable_path_reason(path) {
         return Err(invalid(reason.to_owned()));
     }
-    let EncoderSettings { width, height, fps_num, fps_den, .. } = *settings;
+    let EncoderSettings {
+        width,
+        height,
+        fps_num,
+        fps_den,
+        ..
+    } = *settings;
     if width == 0 || height == 0 || width % 2 != 0 || height % 2 != 0 {
         return Err(invalid(format!(
             "frame size {width}x{height}: H.264 4:2:0 needs even, non-zero dimensions"
@@ -252,7 +282,10 @@ fn validate(path: &Path, settings: &EncoderSettings) -> Result<Rational, MediaEr
         )));
     };
     if settings.crf > 51 {
-        return Err(invalid(format!("crf {} is above x264's maximum of 51", settings.crf)));
+        return Err(invalid(format!(
+            "crf {} is above x264's maximum of 51",
+            settings.crf
+        )));
     }
     Ok(Rational::new(num, den))
 }
@@ -280,7 +313,8 @@ fn is_mov_family(output: &format::context::Output) -> bool {
     let format = output.format();
     format
         .name()
-        .split(',').any(|n| matches!(n, "mp4" | "mov" | "ipod" | "ismv" | "3gp" | "3g2"))
+        .split(',')
+        .any(|n| matches!(n, "mp4" | "mov" | "ipod" | "ismv" | "3gp" | "3g2"))
 }
 
 #[cfg(test)]

@@ -116,24 +116,40 @@ fn jfif_row_pair_to_bt709(c: &JfifToBt709, y_rows: &mut [u8], u_row: &mut [u8], 
     const ROUNDING: i32 = 1 << (FRAC_BITS - 1);
     const LUMA_BIAS: i32 = (16 << FRAC_BITS) + ROUNDING;
     const CHROMA_BIAS: i32 = (128 << FRAC_BITS) + ROUNDING;
+    /// Chroma samples per block: small enough for the stack, long enough to vectorise.
+    const BLOCK: usize = 64;
 
     let width = y_rows.len() / 2;
     let (y_top, y_bottom) = y_rows.split_at_mut(width);
-    let blocks = y_top
-        .chunks_exact_mut(2)
-        .zip(y_bottom.chunks_exact_mut(2))
-        .zip(u_row.iter_mut().zip(v_row.iter_mut()));
-    for ((top, bottom), (u, v)) in blocks {
-        let cb = i32::from(*u) - 128;
-        let cr = i32::from(*v) - 128;
-        // The four luma samples of a block share its chroma sample, so they share the chroma
-        // part of the luma correction too.
-        let luma_bias = c.y_from_cb * cb + c.y_from_cr * cr + LUMA_BIAS;
-        for y in top.iter_mut().chain(bottom.iter_mut()) {
-            *y = clamp_u8((c.y_from_y * i32::from(*y) + luma_bias) >> FRAC_BITS);
+    // The four luma samples of a 2x2 block share its chroma sample, so they share the chroma part
+    // of the luma correction too. It is computed once per block, widened to one entry per luma
+    // column, and the luma loops become straight-line arithmetic the compiler vectorises.
+    let mut luma_bias = [0i32; 2 * BLOCK];
+    let blocks = u_row.chunks_mut(BLOCK).zip(v_row.chunks_mut(BLOCK)).zip(
+        y_top
+            .chunks_mut(2 * BLOCK)
+            .zip(y_bottom.chunks_mut(2 * BLOCK)),
+    );
+    for ((u_block, v_block), (top, bottom)) in blocks {
+        let bias = &mut luma_bias[..2 * u_block.len()];
+        for ((pair, u), v) in bias
+            .chunks_exact_mut(2)
+            .zip(u_block.iter_mut())
+            .zip(v_block.iter_mut())
+        {
+            let cb = i32::from(*u) - 128;
+            let cr = i32::from(*v) - 128;
+            let shared = c.y_from_cb * cb + c.y_from_cr * cr + LUMA_BIAS;
+            pair[0] = shared;
+            pair[1] = shared;
+            *u = clamp_u8((c.u_from_cb * cb + c.u_from_cr * cr + CHROMA_BIAS) >> FRAC_BITS);
+            *v = clamp_u8((c.v_from_cb * cb + c.v_from_cr * cr + CHROMA_BIAS) >> FRAC_BITS);
         }
-        *u = clamp_u8((c.u_from_cb * cb + c.u_from_cr * cr + CHROMA_BIAS) >> FRAC_BITS);
-        *v = clamp_u8((c.v_from_cb * cb + c.v_from_cr * cr + CHROMA_BIAS) >> FRAC_BITS);
+        for row in [top, bottom] {
+            for (y, &shared) in row.iter_mut().zip(bias.iter()) {
+                *y = clamp_u8((c.y_from_y * i32::from(*y) + shared) >> FRAC_BITS);
+            }
+        }
     }
 }
 

@@ -67,7 +67,8 @@ fn convert_row_pair<const BPP: usize>(
     let (src_top, src_bottom) = src_rows.split_at(width * BPP);
     let (y_top, y_bottom) = y_rows.split_at_mut(width);
     let luma = |p: &[u8]| {
-        let weighted = c.y[0] * i32::from(p[0]) + c.y[1] * i32::from(p[1]) + c.y[2] * i32::from(p[2]);
+        let weighted =
+            c.y[0] * i32::from(p[0]) + c.y[1] * i32::from(p[1]) + c.y[2] * i32::from(p[2]);
         clamp_u8((weighted + LUMA_BIAS) >> FRAC_BITS)
     };
 

@@ -64,6 +64,9 @@ pub struct RenderOptions {
     pub ready_timeout: Duration,
     /// Frames a worker may run ahead of the encoder.
     pub reorder_window: usize,
+    /// Capture and decode every frame but encode and write nothing: the capture floor that
+    /// `scripts/bench` compares a full render against.
+    pub discard_output: bool,
 }
 
 impl RenderOptions {
@@ -79,6 +82,7 @@ impl RenderOptions {
             frame_timeout: Duration::from_secs(30),
             ready_timeout: Duration::from_secs(30),
             reorder_window: 16,
+            discard_output: false,
         }
     }
 }

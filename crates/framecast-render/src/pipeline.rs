@@ -127,7 +127,8 @@ async fn render_with_server(
         preset: options.quality.x264_preset().to_string(),
         crf: options.crf.unwrap_or(options.quality.crf()),
     };
-    let encoder = spawn_encoder(pending.temporary_path().to_path_buf(), settings, Arc::clone(&context), on_progress.clone());
+    let destination = (!options.discard_output).then(|| pending.temporary_path().to_path_buf());
+    let encoder = spawn_encoder(destination, settings, Arc::clone(&context), on_progress.clone());
     let capture = workers
         .into_iter()
         .zip(ranges)
@@ -139,6 +140,9 @@ async fn render_with_server(
     }
     if !finished {
         return Err(RenderError::Internal("the encoder stopped before the last frame".to_string()));
+    }
+    if options.discard_output {
+        return Ok((options.output.clone(), plan, worker_total, capture_mode));
     }
     let output = pending.publish()?;
     Ok((output, plan, worker_total, capture_mode))
@@ -218,7 +222,7 @@ fn choose_worker_count(workers: WorkerCount, frames: Option<u64>) -> Result<usiz
 /// failure is recorded in the shared slot (closing the window); the receiver says whether every
 /// frame was encoded and the file finished.
 fn spawn_encoder(
-    path: PathBuf,
+    path: Option<PathBuf>,
     settings: EncoderSettings,
     context: Arc<CaptureContext>,
     on_progress: Arc<dyn Fn(ProgressEvent) + Send + Sync>,
@@ -227,7 +231,7 @@ fn spawn_encoder(
     std::thread::Builder::new()
         .name("encoder".to_string())
         .spawn(move || {
-            let result = encode_frames(&path, &settings, &context, on_progress.as_ref());
+            let result = encode_frames(path.as_deref(), &settings, &context, on_progress.as_ref());
             let finished = match result {
                 Ok(()) => true,
                 // A closed window means another stage failed and recorded why.
@@ -243,34 +247,36 @@ fn spawn_encoder(
     done_rx
 }
 
+/// Encodes frames in order to `path`; with no path the frames are taken and dropped (capture
+/// floor measurement).
 fn encode_frames(
-    path: &std::path::Path,
+    path: Option<&std::path::Path>,
     settings: &EncoderSettings,
     context: &CaptureContext,
     on_progress: &(dyn Fn(ProgressEvent) + Send + Sync),
 ) -> Result<(), RenderError> {
-    let mut encoder = VideoEncoder::create(path, settings)?;
+    let mut encoder = path.map(|path| VideoEncoder::create(path, settings)).transpose()?;
     let total = context.plan.frame_count;
     let mut previous = None;
     for _ in 0..total {
         let (index, pixels) = context.window.next_blocking().map_err(|_| RenderError::Cancelled)?;
         match pixels {
-            FramePixels::Decoded(frame) => {
-                encoder.push(&frame)?;
-                previous = Some(frame);
+            FramePixels::Decoded(frame) => previous = Some(frame),
+            FramePixels::Repeat if previous.is_none() => {
+                return Err(RenderError::Internal(format!("frame {index} repeats a frame that was never captured")));
             }
-            FramePixels::Repeat => {
-                let frame = previous
-                    .as_ref()
-                    .ok_or_else(|| RenderError::Internal(format!("frame {index} repeats a frame that was never captured")))?;
-                encoder.push(frame)?;
-            }
+            FramePixels::Repeat => {}
+        }
+        if let (Some(encoder), Some(frame)) = (encoder.as_mut(), previous.as_ref()) {
+            encoder.push(frame)?;
         }
         on_progress(ProgressEvent::Frame {
             encoded: index + 1,
             total,
         });
     }
-    encoder.finish()?;
+    if let Some(encoder) = encoder {
+        encoder.finish()?;
+    }
     Ok(())
 }

@@ -45,6 +45,10 @@ pub struct RenderArgs {
     #[arg(long, default_value = framecast_browser::DEFAULT_CHROME_PATH, help_heading = "Browser")]
     chrome: PathBuf,
 
+    /// Capture and decode every frame, but encode and write nothing (for benchmarks).
+    #[arg(long, hide = true)]
+    discard_output: bool,
+
     /// Seconds a single frame's seek or capture may take before the render fails.
     #[arg(long, default_value_t = 30.0, help_heading = "Browser")]
     frame_timeout: f64,
@@ -98,6 +102,7 @@ fn options_from(args: &RenderArgs) -> anyhow::Result<RenderOptions> {
     }
     options.frame_timeout = Duration::from_secs_f64(args.frame_timeout);
     options.chrome_path = args.chrome.clone();
+    options.discard_output = args.discard_output;
     Ok(options)
 }
 

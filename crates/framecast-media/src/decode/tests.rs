@@ -2,8 +2,14 @@ use super::*;
 
 #[test]
 fn missing_file_is_an_error_naming_it() {
-    let error = decode_video_rgb(Path::new("/nonexistent-framecast-dir/in.mp4")).expect_err("no file");
-    assert!(error.to_string().contains("/nonexistent-framecast-dir/in.mp4"), "{error}");
+    let error =
+        decode_video_rgb(Path::new("/nonexistent-framecast-dir/in.mp4")).expect_err("no file");
+    assert!(
+        error
+            .to_string()
+            .contains("/nonexistent-framecast-dir/in.mp4"),
+        "{error}"
+    );
 }
 
 #[test]

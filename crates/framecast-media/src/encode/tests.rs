@@ -30,7 +30,8 @@ fn synthetic_rgb(index: u32) -> Vec<u8> {
     let mut rgb = Vec::with_capacity((WIDTH * HEIGHT * 3) as usize);
     for y in 0..HEIGHT {
         for x in 0..WIDTH {
-            let in_square = (square_x..square_x + SQUARE).contains(&x) && (16..16 + SQUARE).contains(&y);
+            let in_square =
+                (square_x..square_x + SQUARE).contains(&x) && (16..16 + SQUARE).contains(&y);
             rgb.extend_from_slice(if in_square { &[255; 3] } else { &background });
         }
     }
@@ -49,7 +50,11 @@ fn encode_synthetic(path: &Path, settings: &EncoderSettings, frames: u32) -> Enc
 
 fn mean_abs_error(a: &[u8], b: &[u8]) -> f64 {
     assert_eq!(a.len(), b.len());
-    let sum: u64 = a.iter().zip(b).map(|(x, y)| u64::from(x.abs_diff(*y))).sum();
+    let sum: u64 = a
+        .iter()
+        .zip(b)
+        .map(|(x, y)| u64::from(x.abs_diff(*y)))
+        .sum();
     sum as f64 / a.len() as f64
 }
 
@@ -75,7 +80,10 @@ fn round_trip_at_ntsc_rate_keeps_count_timing_and_colour() {
     );
     for (index, (frame, pts)) in video.frames.iter().zip(&video.pts_secs).enumerate() {
         let expected_pts = index as f64 * 1001.0 / 30000.0;
-        assert!((pts - expected_pts).abs() < 1e-6, "frame {index}: pts {pts} ≠ {expected_pts}");
+        assert!(
+            (pts - expected_pts).abs() < 1e-6,
+            "frame {index}: pts {pts} ≠ {expected_pts}"
+        );
         let error = mean_abs_error(frame, &synthetic_rgb(index as u32));
         assert!(error < 3.0, "frame {index}: mean abs error {error}");
     }
@@ -102,7 +110,11 @@ fn integer_rate_duration_is_exact() {
     let video = decode_video_rgb(&path).expect("should decode");
     assert_eq!((video.fps_num, video.fps_den), (30, 1));
     assert_eq!(video.frames.len(), 10);
-    assert!((video.duration_secs - 10.0 / 30.0).abs() < 0.001, "{}", video.duration_secs);
+    assert!(
+        (video.duration_secs - 10.0 / 30.0).abs() < 0.001,
+        "{}",
+        video.duration_secs
+    );
 }
 
 /// Checks the file with the ffprobe CLI, the tool users will reach for, when it is installed.
@@ -134,7 +146,10 @@ fn ffprobe_sees_bt709_limited_range_and_exact_timing() {
         "nb_read_frames=30",
         "duration=1.001000",
     ] {
-        assert!(report.lines().any(|line| line == expected), "missing {expected} in:\n{report}");
+        assert!(
+            report.lines().any(|line| line == expected),
+            "missing {expected} in:\n{report}"
+        );
     }
 }
 
@@ -146,33 +161,56 @@ fn mp4_index_is_at_the_front() {
     let bytes = std::fs::read(&path).expect("should read the file");
     let position = |tag: &[u8]| bytes.windows(4).position(|w| w == tag);
     let (moov, mdat) = (position(b"moov"), position(b"mdat"));
-    assert!(moov.is_some() && moov < mdat, "moov at {moov:?}, mdat at {mdat:?}");
+    assert!(
+        moov.is_some() && moov < mdat,
+        "moov at {moov:?}, mdat at {mdat:?}"
+    );
 }
 
 #[test]
 fn missing_directory_is_an_error_naming_the_path() {
     let path = Path::new("/nonexistent-framecast-dir/out.mp4");
-    let error = VideoEncoder::create(path, &settings(30, 1)).err().expect("should fail");
-    assert!(error.to_string().contains("/nonexistent-framecast-dir/out.mp4"), "{error}");
+    let error = VideoEncoder::create(path, &settings(30, 1))
+        .err()
+        .expect("should fail");
+    assert!(
+        error
+            .to_string()
+            .contains("/nonexistent-framecast-dir/out.mp4"),
+        "{error}"
+    );
 }
 
 #[test]
 fn unknown_extension_is_an_error() {
     let dir = tempfile::tempdir().expect("should create a temp dir");
     let path = dir.path().join("out.mp4.partial");
-    let error = VideoEncoder::create(&path, &settings(30, 1)).err().expect("should fail");
-    assert!(matches!(error, MediaError::UnknownContainer { .. }), "{error}");
+    let error = VideoEncoder::create(&path, &settings(30, 1))
+        .err()
+        .expect("should fail");
+    assert!(
+        matches!(error, MediaError::UnknownContainer { .. }),
+        "{error}"
+    );
 }
 
 #[test]
 fn bad_settings_are_errors() {
     let dir = tempfile::tempdir().expect("should create a temp dir");
     let path = dir.path().join("out.mp4");
-    let odd = EncoderSettings { width: 63, ..settings(30, 1) };
+    let odd = EncoderSettings {
+        width: 63,
+        ..settings(30, 1)
+    };
     let zero_rate = settings(0, 1);
-    let bad_preset = EncoderSettings { preset: "warp-speed".to_owned(), ..settings(30, 1) };
+    let bad_preset = EncoderSettings {
+        preset: "warp-speed".to_owned(),
+        ..settings(30, 1)
+    };
     for settings in [odd, zero_rate, bad_preset] {
-        let error = VideoEncoder::create(&path, &settings).err().expect("should fail");
+        let error = VideoEncoder::create(&path, &settings)
+            .err()
+            .expect("should fail");
         assert!(error.to_string().contains("out.mp4"), "{error}");
     }
 }
@@ -182,8 +220,13 @@ fn wrong_frame_size_is_an_error() {
     let dir = tempfile::tempdir().expect("should create a temp dir");
     let mut encoder =
         VideoEncoder::create(&dir.path().join("out.mp4"), &settings(30, 1)).expect("should create");
-    let error = encoder.push(&Yuv420Frame::new(32, 32)).expect_err("size differs");
-    assert!(matches!(error, MediaError::FrameSize { index: 0, .. }), "{error}");
+    let error = encoder
+        .push(&Yuv420Frame::new(32, 32))
+        .expect_err("size differs");
+    assert!(
+        matches!(error, MediaError::FrameSize { index: 0, .. }),
+        "{error}"
+    );
 }
 
 #[test]
@@ -191,10 +234,12 @@ fn dropping_without_finish_does_not_panic() {
     let dir = tempfile::tempdir().expect("should create a temp dir");
     let mut encoder =
         VideoEncoder::create(&dir.path().join("out.mp4"), &settings(30, 1)).expect("should create");
-    encoder.push(&Yuv420Frame::new(WIDTH, HEIGHT)).expect("should encode");
+    encoder
+        .push(&Yuv420Frame::new(WIDTH, HEIGHT))
+        .expect("should encode");
     drop(encoder);
-    let untouched =
-        VideoEncoder::create(&dir.path().join("empty.mp4"), &settings(30, 1)).expect("should create");
+    let untouched = VideoEncoder::create(&dir.path().join("empty.mp4"), &settings(30, 1))
+        .expect("should create");
     drop(untouched);
 }
 
@@ -202,4 +247,37 @@ fn dropping_without_finish_does_not_panic() {
 fn encoder_can_move_to_another_thread() {
     fn assert_send<T: Send>() {}
     assert_send::<VideoEncoder>();
+}
+
+#[test]
+fn sizes_with_padded_rows_round_trip() {
+    // 70 is not a multiple of FFmpeg's row alignment, so every plane has padding to skip.
+    let (width, height) = (70, 38);
+    let dir = tempfile::tempdir().expect("should create a temp dir");
+    let path = dir.path().join("padded.mp4");
+    let settings = EncoderSettings {
+        width,
+        height,
+        ..settings(25, 1)
+    };
+    let mut encoder = VideoEncoder::create(&path, &settings).expect("should create");
+    // Left half one colour, right half another, so a misplaced row or plane shows.
+    let rgb: Vec<u8> = (0..height)
+        .flat_map(|_| (0..width).flat_map(|x| if x < 36 { [200, 40, 60] } else { [30, 90, 220] }))
+        .collect();
+    let mut yuv = Yuv420Frame::new(width, height);
+    rgb_to_yuv420(&rgb, width, height, &mut yuv);
+    for _ in 0..3 {
+        encoder.push(&yuv).expect("should encode");
+    }
+    assert_eq!(encoder.finish().expect("should finish").frames, 3);
+    let video = decode_video_rgb(&path).expect("should decode");
+    assert_eq!(
+        (video.width, video.height, video.frames.len()),
+        (width, height, 3)
+    );
+    for frame in &video.frames {
+        let error = mean_abs_error(frame, &rgb);
+        assert!(error < 3.0, "mean abs error {error}");
+    }
 }

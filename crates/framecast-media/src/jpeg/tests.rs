@@ -46,7 +46,9 @@ fn test_image(width: usize, height: usize) -> Vec<u8> {
 fn compress(rgb: &[u8], width: usize, height: usize, subsamp: Subsamp) -> Vec<u8> {
     let mut compressor = Compressor::new().expect("should create a compressor");
     compressor.set_quality(95).expect("should set quality");
-    compressor.set_subsamp(subsamp).expect("should set subsampling");
+    compressor
+        .set_subsamp(subsamp)
+        .expect("should set subsampling");
     let image = Image {
         pixels: rgb,
         width,
@@ -65,7 +67,9 @@ struct PlaneError {
 fn plane_error(actual: &[u8], expected: &[u8]) -> PlaneError {
     assert_eq!(actual.len(), expected.len());
     let diffs = actual.iter().zip(expected).map(|(a, e)| a.abs_diff(*e));
-    let (sum, max) = diffs.fold((0u64, 0u8), |(sum, max), d| (sum + u64::from(d), max.max(d)));
+    let (sum, max) = diffs.fold((0u64, 0u8), |(sum, max), d| {
+        (sum + u64::from(d), max.max(d))
+    });
     PlaneError {
         mean: sum as f64 / actual.len() as f64,
         max,
@@ -80,9 +84,20 @@ fn assert_frames_close(actual: &Yuv420Frame, expected: &Yuv420Frame, max_mean: f
     ];
     for (name, a, e) in planes {
         let error = plane_error(a, e);
-        eprintln!("{name}: mean abs error {:.3}, max {}", error.mean, error.max);
-        assert!(error.mean < max_mean, "{name} mean abs error {} ≥ {max_mean}", error.mean);
-        assert!(error.max <= max_max, "{name} max error {} > {max_max}", error.max);
+        eprintln!(
+            "{name}: mean abs error {:.3}, max {}",
+            error.mean, error.max
+        );
+        assert!(
+            error.mean < max_mean,
+            "{name} mean abs error {} ≥ {max_mean}",
+            error.mean
+        );
+        assert!(
+            error.max <= max_max,
+            "{name} max error {} > {max_max}",
+            error.max
+        );
     }
 }
 
@@ -124,10 +139,20 @@ fn fast_path_agrees_with_rgb_decode_of_the_same_jpeg() {
     // image, because at saturated edges the RGB route clamps out-of-gamut ringing that the
     // direct route keeps, and neither is more right there.
     let (width, height) = (160, 90);
-    let jpeg = compress(&gradient_image(width, height), width, height, Subsamp::Sub2x2);
+    let jpeg = compress(
+        &gradient_image(width, height),
+        width,
+        height,
+        Subsamp::Sub2x2,
+    );
     let decoded_rgb = turbojpeg::decompress(&jpeg, PixelFormat::RGB).expect("should decode to RGB");
     let mut expected = Yuv420Frame::new(2, 2);
-    rgb_to_yuv420(&decoded_rgb.pixels, width as u32, height as u32, &mut expected);
+    rgb_to_yuv420(
+        &decoded_rgb.pixels,
+        width as u32,
+        height as u32,
+        &mut expected,
+    );
     let mut fast = Yuv420Frame::new(2, 2);
     decode_jpeg_to_yuv420(&jpeg, width as u32, height as u32, &mut fast).expect("should decode");
     assert_frames_close(&fast, &expected, 1.0, 4);
@@ -141,7 +166,10 @@ fn flat_white_and_black_map_exactly() {
         let mut frame = Yuv420Frame::new(2, 2);
         decode_jpeg_to_yuv420(&jpeg, 32, 16, &mut frame).expect("should decode");
         assert!(frame.y().iter().all(|&y| y == expected_y), "level {level}");
-        assert!(frame.u().iter().chain(frame.v()).all(|&c| c == 128), "level {level}");
+        assert!(
+            frame.u().iter().chain(frame.v()).all(|&c| c == 128),
+            "level {level}"
+        );
     }
 }
 
@@ -179,7 +207,10 @@ fn wrong_size_is_an_error_naming_both_sizes() {
     let mut frame = Yuv420Frame::new(2, 2);
     let error = decode_jpeg_to_yuv420(&jpeg, 1920, 1080, &mut frame).expect_err("size differs");
     let message = error.to_string();
-    assert!(message.contains("64x32") && message.contains("1920x1080"), "{message}");
+    assert!(
+        message.contains("64x32") && message.contains("1920x1080"),
+        "{message}"
+    );
 }
 
 #[test]
@@ -189,4 +220,3 @@ fn odd_expected_size_is_an_error() {
     let error = decode_jpeg_to_yuv420(&jpeg, 63, 32, &mut frame).expect_err("odd width");
     assert!(matches!(error, MediaError::OddDimensions { .. }), "{error}");
 }
-
