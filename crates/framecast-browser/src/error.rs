@@ -5,7 +5,9 @@ use std::time::Duration;
 /// Chrome's own stderr where it explains a failure.
 #[derive(Debug, thiserror::Error)]
 pub enum BrowserError {
-    #[error("Chrome was not found at {path}; install Debian's chromium-headless-shell (scripts/setup does) or pass --chrome <path>")]
+    #[error(
+        "Chrome was not found at {path}; install Debian's chromium-headless-shell (scripts/setup does) or pass --chrome <path>"
+    )]
     ChromeMissing { path: PathBuf },
 
     #[error("Chrome failed to start ({path}): {reason}{}", stderr_tail(.stderr))]

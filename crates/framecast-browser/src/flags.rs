@@ -53,7 +53,12 @@ const BEGIN_FRAME: &[&str] = &[
     "--disable-image-animation-resync",
 ];
 
-pub(crate) fn chrome_args(width: u32, height: u32, begin_frame: bool, user_data_dir: &str) -> Vec<String> {
+pub(crate) fn chrome_args(
+    width: u32,
+    height: u32,
+    begin_frame: bool,
+    user_data_dir: &str,
+) -> Vec<String> {
     let mut args: Vec<String> = COMMON.iter().map(|flag| (*flag).to_string()).collect();
     if begin_frame {
         args.extend(BEGIN_FRAME.iter().map(|flag| (*flag).to_string()));

@@ -4,10 +4,10 @@ use std::time::Duration;
 
 use base64::Engine;
 use chromiumoxide::Page;
+use chromiumoxide::cdp::browser_protocol::dom::Rgba;
 use chromiumoxide::cdp::browser_protocol::emulation::{
     SetDefaultBackgroundColorOverrideParams, SetDeviceMetricsOverrideParams,
 };
-use chromiumoxide::cdp::browser_protocol::dom::Rgba;
 use chromiumoxide::cdp::browser_protocol::headless_experimental::{
     BeginFrameParams, ScreenshotParams, ScreenshotParamsFormat,
 };
@@ -78,7 +78,12 @@ pub struct CapturePage {
 const FRAME_INTERVAL_MS: f64 = 1000.0 / 60.0;
 
 impl CapturePage {
-    pub(crate) fn new(page: Page, mode: CaptureMode, options: &LaunchOptions, stderr: StderrTail) -> Self {
+    pub(crate) fn new(
+        page: Page,
+        mode: CaptureMode,
+        options: &LaunchOptions,
+        stderr: StderrTail,
+    ) -> Self {
         CapturePage {
             page,
             mode,
@@ -99,16 +104,28 @@ impl CapturePage {
     /// before any page script, and fixes the viewport to the composition's size.
     pub(crate) async fn prepare(&mut self, prelude: &str) -> Result<(), BrowserError> {
         let source = format!("{prelude}\n{}", crate::RUNTIME_JS);
-        self.step("injecting the runtime", self.page.execute(AddScriptToEvaluateOnNewDocumentParams::new(source)))
+        self.step(
+            "injecting the runtime",
+            self.page
+                .execute(AddScriptToEvaluateOnNewDocumentParams::new(source)),
+        )
+        .await?;
+        let metrics = SetDeviceMetricsOverrideParams::new(
+            i64::from(self.width),
+            i64::from(self.height),
+            1.0,
+            false,
+        );
+        self.step("setting the viewport", self.page.execute(metrics))
             .await?;
-        let metrics = SetDeviceMetricsOverrideParams::new(i64::from(self.width), i64::from(self.height), 1.0, false);
-        self.step("setting the viewport", self.page.execute(metrics)).await?;
         Ok(())
     }
 
     pub(crate) async fn navigate(&mut self, url: &str) -> Result<(), BrowserError> {
         let step = format!("loading {url}");
-        let response = self.step(&step, self.page.execute(NavigateParams::new(url))).await?;
+        let response = self
+            .step(&step, self.page.execute(NavigateParams::new(url)))
+            .await?;
         if let Some(error) = &response.result.error_text {
             return Err(BrowserError::Page {
                 step,
@@ -128,7 +145,11 @@ impl CapturePage {
                 a: Some(0.0),
             }),
         };
-        self.step("making the background transparent", self.page.execute(params)).await?;
+        self.step(
+            "making the background transparent",
+            self.page.execute(params),
+        )
+        .await?;
         Ok(())
     }
 
@@ -192,7 +213,11 @@ impl CapturePage {
     }
 
     /// Renders and captures the current state of the page.
-    pub async fn capture(&mut self, frame: u64, format: ImageFormat) -> Result<CapturedFrame, BrowserError> {
+    pub async fn capture(
+        &mut self,
+        frame: u64,
+        format: ImageFormat,
+    ) -> Result<CapturedFrame, BrowserError> {
         let step = format!("capturing frame {frame}");
         match self.mode {
             CaptureMode::BeginFrame => {
@@ -203,10 +228,15 @@ impl CapturePage {
                     .screenshot(screenshot_params(format))
                     .build();
                 let response = self.step(&step, self.page.execute(params)).await?;
-                let data = response.result.screenshot_data.as_ref().ok_or_else(|| BrowserError::Page {
-                    step: step.clone(),
-                    message: "Chrome returned a frame without a screenshot".to_string(),
-                })?;
+                let data =
+                    response
+                        .result
+                        .screenshot_data
+                        .as_ref()
+                        .ok_or_else(|| BrowserError::Page {
+                            step: step.clone(),
+                            message: "Chrome returned a frame without a screenshot".to_string(),
+                        })?;
                 self.image_or_unchanged(data.as_ref(), &step)
             }
             CaptureMode::Screenshot => {
@@ -226,7 +256,11 @@ impl CapturePage {
     /// Chrome reports damage for every frame it is asked to screenshot, so "unchanged" is decided
     /// on the encoded bytes: the same pixels encode to the same bytes, and comparing ~100 KB is far
     /// cheaper than decoding and converting the frame again.
-    fn image_or_unchanged(&mut self, base64: &str, step: &str) -> Result<CapturedFrame, BrowserError> {
+    fn image_or_unchanged(
+        &mut self,
+        base64: &str,
+        step: &str,
+    ) -> Result<CapturedFrame, BrowserError> {
         if !self.previous_capture.is_empty() && self.previous_capture == base64 {
             return Ok(CapturedFrame::Unchanged);
         }
@@ -245,9 +279,12 @@ impl CapturePage {
             .interval(FRAME_INTERVAL_MS)
             .no_display_updates(true)
             .build();
-        self.step("probing HeadlessExperimental.beginFrame", self.page.execute(params))
-            .await
-            .map(|_| ())
+        self.step(
+            "probing HeadlessExperimental.beginFrame",
+            self.page.execute(params),
+        )
+        .await
+        .map(|_| ())
     }
 
     /// Runs one DevTools command under the step timeout, naming the step in any error.
@@ -308,7 +345,10 @@ async fn evaluate(page: &Page, expression: &str) -> Result<serde_json::Value, St
         .return_by_value(true)
         .build()
         .expect("an expression is the only required parameter");
-    let response = page.execute(params).await.map_err(|error| error.to_string())?;
+    let response = page
+        .execute(params)
+        .await
+        .map_err(|error| error.to_string())?;
     if let Some(details) = &response.result.exception_details {
         let description = details
             .exception
@@ -316,9 +356,17 @@ async fn evaluate(page: &Page, expression: &str) -> Result<serde_json::Value, St
             .and_then(|exception| exception.description.clone())
             .unwrap_or_else(|| details.text.clone());
         // The stack points into the runtime, which is not the author's code: keep the message.
-        let message = description.split("\n    at ").next().unwrap_or(&description);
+        let message = description
+            .split("\n    at ")
+            .next()
+            .unwrap_or(&description);
         let message = message.strip_prefix("Error: ").unwrap_or(message);
         return Err(message.to_string());
     }
-    Ok(response.result.result.value.clone().unwrap_or(serde_json::Value::Null))
+    Ok(response
+        .result
+        .result
+        .value
+        .clone()
+        .unwrap_or(serde_json::Value::Null))
 }

@@ -40,7 +40,13 @@ impl ChromeProcess {
         let user_data_dir = tempfile::Builder::new()
             .prefix("framecast-chrome-")
             .tempdir()
-            .map_err(|error| launch_error(chrome, format!("cannot create a profile directory: {error}"), ""))?;
+            .map_err(|error| {
+                launch_error(
+                    chrome,
+                    format!("cannot create a profile directory: {error}"),
+                    "",
+                )
+            })?;
         let args = args_for_profile(&user_data_dir.path().to_string_lossy());
         let mut command = Command::new(chrome);
         command
@@ -81,7 +87,10 @@ impl ChromeProcess {
                 process.kill();
                 let reason = match process.child.try_wait() {
                     Ok(Some(status)) => format!("it exited with {status} before opening DevTools"),
-                    _ => format!("it did not open DevTools within {} s", launch_timeout.as_secs()),
+                    _ => format!(
+                        "it did not open DevTools within {} s",
+                        launch_timeout.as_secs()
+                    ),
                 };
                 Err(launch_error(chrome, reason, &process.stderr_tail()))
             }
@@ -131,7 +140,10 @@ pub struct StderrTail(Arc<Mutex<VecDeque<String>>>);
 
 impl StderrTail {
     pub fn text(&self) -> String {
-        let lines = self.0.lock().expect("stderr tail lock should not be poisoned");
+        let lines = self
+            .0
+            .lock()
+            .expect("stderr tail lock should not be poisoned");
         lines.iter().map(|line| format!("  {line}\n")).collect()
     }
 }
@@ -157,7 +169,9 @@ fn drain_stderr(
             }
             continue;
         }
-        let mut lines = tail.lock().expect("stderr tail lock should not be poisoned");
+        let mut lines = tail
+            .lock()
+            .expect("stderr tail lock should not be poisoned");
         if lines.len() == STDERR_TAIL_LINES {
             lines.pop_front();
         }

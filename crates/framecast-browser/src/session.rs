@@ -108,7 +108,11 @@ impl BrowserSession {
 
     /// Opens a page with the framecast runtime injected, sized to the composition, and navigates
     /// it to `url`. The page is not ready to capture until [`CapturePage::wait_ready`].
-    pub async fn open_page(&mut self, url: &str, prelude: &str) -> Result<CapturePage, BrowserError> {
+    pub async fn open_page(
+        &mut self,
+        url: &str,
+        prelude: &str,
+    ) -> Result<CapturePage, BrowserError> {
         let mut params = CreateTargetParams::new("about:blank");
         params.width = Some(i64::from(self.options.width));
         params.height = Some(i64::from(self.options.height));

@@ -4,10 +4,14 @@ use std::path::PathBuf;
 /// what was wrong, where, and what to do about it.
 #[derive(Debug, thiserror::Error)]
 pub enum CompositionError {
-    #[error("composition not found: {path} does not exist; pass a composition directory (containing index.html) or an .html file")]
+    #[error(
+        "composition not found: {path} does not exist; pass a composition directory (containing index.html) or an .html file"
+    )]
     NotFound { path: PathBuf },
 
-    #[error("composition directory {dir} has no index.html; add one or pass the .html file directly")]
+    #[error(
+        "composition directory {dir} has no index.html; add one or pass the .html file directly"
+    )]
     NoIndex { dir: PathBuf },
 
     #[error("cannot read {path}: {source}")]
@@ -17,10 +21,14 @@ pub enum CompositionError {
         source: std::io::Error,
     },
 
-    #[error("{path} has no composition root: add an element with data-composition-id=\"...\" (and data-width, data-height, data-duration) around the composition")]
+    #[error(
+        "{path} has no composition root: add an element with data-composition-id=\"...\" (and data-width, data-height, data-duration) around the composition"
+    )]
     NoRoot { path: PathBuf },
 
-    #[error("{path}: the root element {element} has {attribute}=\"{value}\", which is not valid: {expected}")]
+    #[error(
+        "{path}: the root element {element} has {attribute}=\"{value}\", which is not valid: {expected}"
+    )]
     BadAttribute {
         path: PathBuf,
         element: String,
@@ -29,7 +37,9 @@ pub enum CompositionError {
         expected: &'static str,
     },
 
-    #[error("{path}: the root element {element} is missing {attribute}; set it (e.g. {attribute}=\"{example}\")")]
+    #[error(
+        "{path}: the root element {element} is missing {attribute}; set it (e.g. {attribute}=\"{example}\")"
+    )]
     MissingAttribute {
         path: PathBuf,
         element: String,
@@ -37,9 +47,13 @@ pub enum CompositionError {
         example: &'static str,
     },
 
-    #[error("{path}: the root element {element} has a zero duration, so there is nothing to render; set data-duration to a positive number of seconds")]
+    #[error(
+        "{path}: the root element {element} has a zero duration, so there is nothing to render; set data-duration to a positive number of seconds"
+    )]
     ZeroDuration { path: PathBuf, element: String },
 
-    #[error("invalid frame rate \"{value}\": use a positive number such as 30, 29.97 or a ratio such as 30000/1001")]
+    #[error(
+        "invalid frame rate \"{value}\": use a positive number such as 30, 29.97 or a ratio such as 30000/1001"
+    )]
     BadFps { value: String },
 }

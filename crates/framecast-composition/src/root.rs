@@ -33,13 +33,13 @@ impl Composition {
             });
         }
         let html_path = if path.is_dir() {
-            let index = path.join("index.html");
-            if !index.is_file() {
-                return Err(CompositionError::NoIndex {
+            // A regression fixture keeps its composition in `src/`; accept its folder as well.
+            [path.join("index.html"), path.join("src/index.html")]
+                .into_iter()
+                .find(|index| index.is_file())
+                .ok_or_else(|| CompositionError::NoIndex {
                     dir: path.to_path_buf(),
-                });
-            }
-            index
+                })?
         } else {
             path.to_path_buf()
         };
@@ -49,10 +49,11 @@ impl Composition {
                 path: html_path.clone(),
                 source,
             })?;
-        let html = std::fs::read_to_string(&html_path).map_err(|source| CompositionError::Read {
-            path: html_path.clone(),
-            source,
-        })?;
+        let html =
+            std::fs::read_to_string(&html_path).map_err(|source| CompositionError::Read {
+                path: html_path.clone(),
+                source,
+            })?;
         let root = parse_root(&html, &html_path)?;
         let dir = html_path
             .parent()
@@ -76,9 +77,10 @@ impl Composition {
 
 /// Finds the first element marked as a composition root and reads its size, duration and fps.
 pub fn parse_root(html: &str, path: &Path) -> Result<RootAttributes, CompositionError> {
-    let dom = tl::parse(html, tl::ParserOptions::default()).map_err(|_| CompositionError::NoRoot {
-        path: path.to_path_buf(),
-    })?;
+    let dom =
+        tl::parse(html, tl::ParserOptions::default()).map_err(|_| CompositionError::NoRoot {
+            path: path.to_path_buf(),
+        })?;
     let root = dom
         .nodes()
         .iter()
@@ -104,11 +106,13 @@ pub fn parse_root(html: &str, path: &Path) -> Result<RootAttributes, Composition
     let duration = reader.duration()?;
     let fps = match attribute(root, "data-fps") {
         None => None,
-        Some(value) => Some(value.parse::<Fps>().map_err(|_| reader.bad(
-            "data-fps",
-            &value,
-            "a positive frame rate such as 30 or 30000/1001",
-        ))?),
+        Some(value) => Some(value.parse::<Fps>().map_err(|_| {
+            reader.bad(
+                "data-fps",
+                &value,
+                "a positive frame rate such as 30 or 30000/1001",
+            )
+        })?),
     };
     Ok(RootAttributes {
         id,
@@ -126,13 +130,18 @@ struct AttributeReader<'a> {
 }
 
 impl AttributeReader<'_> {
-    fn dimension(&self, name: &'static str, example: &'static str) -> Result<u32, CompositionError> {
-        let value = attribute(self.tag, name).ok_or_else(|| CompositionError::MissingAttribute {
-            path: self.path.to_path_buf(),
-            element: self.element.to_string(),
-            attribute: name,
-            example,
-        })?;
+    fn dimension(
+        &self,
+        name: &'static str,
+        example: &'static str,
+    ) -> Result<u32, CompositionError> {
+        let value =
+            attribute(self.tag, name).ok_or_else(|| CompositionError::MissingAttribute {
+                path: self.path.to_path_buf(),
+                element: self.element.to_string(),
+                attribute: name,
+                example,
+            })?;
         match value.trim().parse::<u32>() {
             Ok(pixels) if (1..=16384).contains(&pixels) => Ok(pixels),
             _ => Err(self.bad(name, &value, "a whole number of pixels between 1 and 16384")),
@@ -148,7 +157,13 @@ impl AttributeReader<'_> {
             .parse::<f64>()
             .ok()
             .filter(|seconds| seconds.is_finite() && *seconds >= 0.0)
-            .ok_or_else(|| self.bad("data-duration", &value, "a number of seconds, e.g. 5 or 2.5"))?;
+            .ok_or_else(|| {
+                self.bad(
+                    "data-duration",
+                    &value,
+                    "a number of seconds, e.g. 5 or 2.5",
+                )
+            })?;
         if seconds == 0.0 {
             return Err(CompositionError::ZeroDuration {
                 path: self.path.to_path_buf(),
@@ -158,7 +173,12 @@ impl AttributeReader<'_> {
         Ok(Some(seconds))
     }
 
-    fn bad(&self, attribute: &'static str, value: &str, expected: &'static str) -> CompositionError {
+    fn bad(
+        &self,
+        attribute: &'static str,
+        value: &str,
+        expected: &'static str,
+    ) -> CompositionError {
         CompositionError::BadAttribute {
             path: self.path.to_path_buf(),
             element: self.element.to_string(),
@@ -209,7 +229,8 @@ mod tests {
 
     #[test]
     fn accepts_data_root_and_missing_duration() {
-        let root = parse(r#"<div data-root="true" data-width="64" data-height="64"></div>"#).unwrap();
+        let root =
+            parse(r#"<div data-root="true" data-width="64" data-height="64"></div>"#).unwrap();
         assert_eq!(root.id, "");
         assert_eq!(root.duration, None);
         assert_eq!(root.fps, None);
@@ -218,21 +239,34 @@ mod tests {
     #[test]
     fn errors_name_the_problem() {
         let no_root = parse("<html><body><p>hello</p></body></html>").unwrap_err();
-        assert!(no_root.to_string().contains("no composition root"), "{no_root}");
+        assert!(
+            no_root.to_string().contains("no composition root"),
+            "{no_root}"
+        );
 
         let zero = parse(r#"<div id="r" data-composition-id="a" data-width="10" data-height="10" data-duration="0"></div>"#)
             .unwrap_err();
-        assert!(matches!(zero, CompositionError::ZeroDuration { .. }), "{zero}");
+        assert!(
+            matches!(zero, CompositionError::ZeroDuration { .. }),
+            "{zero}"
+        );
         assert!(zero.to_string().contains("<div id=\"r\">"), "{zero}");
 
-        let width = parse(r#"<div data-composition-id="a" data-width="wide" data-height="10"></div>"#).unwrap_err();
+        let width =
+            parse(r#"<div data-composition-id="a" data-width="wide" data-height="10"></div>"#)
+                .unwrap_err();
         assert!(width.to_string().contains("data-width=\"wide\""), "{width}");
 
         let missing = parse(r#"<div data-composition-id="a" data-height="10"></div>"#).unwrap_err();
-        assert!(missing.to_string().contains("missing data-width"), "{missing}");
+        assert!(
+            missing.to_string().contains("missing data-width"),
+            "{missing}"
+        );
 
-        let fps = parse(r#"<div data-composition-id="a" data-width="2" data-height="2" data-fps="fast"></div>"#)
-            .unwrap_err();
+        let fps = parse(
+            r#"<div data-composition-id="a" data-width="2" data-height="2" data-fps="fast"></div>"#,
+        )
+        .unwrap_err();
         assert!(fps.to_string().contains("data-fps"), "{fps}");
     }
 }

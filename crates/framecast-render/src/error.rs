@@ -19,10 +19,14 @@ pub enum RenderError {
     #[error("cannot start the file server for the composition: {0}")]
     Server(#[from] ServerError),
 
-    #[error("{path}: the composition has no duration: set data-duration on the root element or register a GSAP timeline in window.__timelines")]
+    #[error(
+        "{path}: the composition has no duration: set data-duration on the root element or register a GSAP timeline in window.__timelines"
+    )]
     NoDuration { path: std::path::PathBuf },
 
-    #[error("{path}: the composition is {width}x{height}, but H.264 with yuv420p needs an even width and height; change data-width/data-height to even numbers")]
+    #[error(
+        "{path}: the composition is {width}x{height}, but H.264 with yuv420p needs an even width and height; change data-width/data-height to even numbers"
+    )]
     OddSize {
         path: std::path::PathBuf,
         width: u32,

@@ -62,6 +62,8 @@ pub struct RenderOptions {
     pub frame_timeout: Duration,
     /// The longest the page may take to load fonts, images and timelines.
     pub ready_timeout: Duration,
+    /// How many times a worker may replace a Chrome that died or hung before the render fails.
+    pub max_restarts: usize,
     /// Frames a worker may run ahead of the encoder.
     pub reorder_window: usize,
     /// Capture and decode every frame but encode and write nothing: the capture floor that
@@ -81,6 +83,7 @@ impl RenderOptions {
             chrome_path: PathBuf::from(framecast_browser::DEFAULT_CHROME_PATH),
             frame_timeout: Duration::from_secs(30),
             ready_timeout: Duration::from_secs(30),
+            max_restarts: 2,
             reorder_window: 16,
             discard_output: false,
         }

@@ -11,8 +11,13 @@ use framecast_server::{FileServer, FileServerConfig, VendorLibraries};
 use futures::future::join_all;
 
 use crate::publish::PendingOutput;
-use crate::worker::{CaptureContext, CaptureWorker, FirstFailure, FramePixels, StartError};
-use crate::{CancelFlag, FramePlan, ProgressEvent, RenderError, RenderOptions, ReorderWindow, WorkerCount, split_ranges};
+use crate::worker::{
+    CaptureContext, CaptureWorker, FirstFailure, FramePixels, StartError, WorkerRecipe,
+};
+use crate::{
+    CancelFlag, FramePlan, ProgressEvent, RenderError, RenderOptions, ReorderWindow, WorkerCount,
+    split_ranges,
+};
 
 /// What a finished render produced.
 #[derive(Debug, Clone)]
@@ -61,7 +66,16 @@ pub async fn render(
     })
     .await?;
     let url = server.url_for(std::path::Path::new(composition.entry_name()));
-    let result = render_with_server(options, &composition, fps, &url, pending, on_progress, cancel).await;
+    let result = render_with_server(
+        options,
+        &composition,
+        fps,
+        &url,
+        pending,
+        on_progress,
+        cancel,
+    )
+    .await;
     server.shutdown().await;
     result.map(|(output, plan, workers, capture_mode)| RenderSummary {
         output,
@@ -82,11 +96,16 @@ async fn render_with_server(
     cancel: CancelFlag,
 ) -> Result<(PathBuf, FramePlan, usize, CaptureMode), RenderError> {
     let root = &composition.root;
-    let estimated_frames = root.duration.map(|duration| framecast_composition::frame_count(duration, fps));
+    let estimated_frames = root
+        .duration
+        .map(|duration| framecast_composition::frame_count(duration, fps));
     let worker_count = choose_worker_count(options.workers, estimated_frames)?;
     let workers = start_workers(options, composition, url, worker_count).await?;
 
-    let duration = root.duration.or(workers[0].info.duration).filter(|duration| *duration > 0.0);
+    let duration = root
+        .duration
+        .or(workers[0].info.duration)
+        .filter(|duration| *duration > 0.0);
     let Some(duration) = duration else {
         close_all(workers).await;
         return Err(RenderError::NoDuration {
@@ -118,6 +137,7 @@ async fn render_with_server(
         window: Arc::new(ReorderWindow::new(options.reorder_window)),
         failure: Arc::new(FirstFailure::default()),
         cancel,
+        on_progress: on_progress.clone(),
     });
     let settings = EncoderSettings {
         width: plan.width,
@@ -128,7 +148,12 @@ async fn render_with_server(
         crf: options.crf.unwrap_or(options.quality.crf()),
     };
     let destination = (!options.discard_output).then(|| pending.temporary_path().to_path_buf());
-    let encoder = spawn_encoder(destination, settings, Arc::clone(&context), on_progress.clone());
+    let encoder = spawn_encoder(
+        destination,
+        settings,
+        Arc::clone(&context),
+        on_progress.clone(),
+    );
     let capture = workers
         .into_iter()
         .zip(ranges)
@@ -139,7 +164,9 @@ async fn render_with_server(
         return Err(error);
     }
     if !finished {
-        return Err(RenderError::Internal("the encoder stopped before the last frame".to_string()));
+        return Err(RenderError::Internal(
+            "the encoder stopped before the last frame".to_string(),
+        ));
     }
     if options.discard_output {
         return Ok((options.output.clone(), plan, worker_total, capture_mode));
@@ -159,11 +186,16 @@ async fn start_workers(
     let mut launch = LaunchOptions::new(composition.root.width, composition.root.height);
     launch.chrome_path = options.chrome_path.clone();
     launch.step_timeout = options.frame_timeout;
-    let prelude = page_prelude(composition);
     for begin_frame in [true, false] {
         launch.begin_frame = begin_frame;
-        let starts =
-            (0..count).map(|id| CaptureWorker::start(id, launch.clone(), url, &prelude, options.ready_timeout));
+        let recipe = Arc::new(WorkerRecipe {
+            launch: launch.clone(),
+            url: url.to_string(),
+            prelude: page_prelude(composition),
+            ready_timeout: options.ready_timeout,
+            max_restarts: options.max_restarts,
+        });
+        let starts = (0..count).map(|id| CaptureWorker::start(id, Arc::clone(&recipe)));
         let mut started = Vec::new();
         let mut unsupported = None;
         let mut failed = None;
@@ -182,7 +214,9 @@ async fn start_workers(
             None => return Ok(started),
             Some(error) => {
                 close_all(started).await;
-                tracing::warn!("HeadlessExperimental.beginFrame is not available ({error}); capturing with Page.captureScreenshot instead");
+                tracing::warn!(
+                    "HeadlessExperimental.beginFrame is not available ({error}); capturing with Page.captureScreenshot instead"
+                );
             }
         }
     }
@@ -255,15 +289,22 @@ fn encode_frames(
     context: &CaptureContext,
     on_progress: &(dyn Fn(ProgressEvent) + Send + Sync),
 ) -> Result<(), RenderError> {
-    let mut encoder = path.map(|path| VideoEncoder::create(path, settings)).transpose()?;
+    let mut encoder = path
+        .map(|path| VideoEncoder::create(path, settings))
+        .transpose()?;
     let total = context.plan.frame_count;
     let mut previous = None;
     for _ in 0..total {
-        let (index, pixels) = context.window.next_blocking().map_err(|_| RenderError::Cancelled)?;
+        let (index, pixels) = context
+            .window
+            .next_blocking()
+            .map_err(|_| RenderError::Cancelled)?;
         match pixels {
             FramePixels::Decoded(frame) => previous = Some(frame),
             FramePixels::Repeat if previous.is_none() => {
-                return Err(RenderError::Internal(format!("frame {index} repeats a frame that was never captured")));
+                return Err(RenderError::Internal(format!(
+                    "frame {index} repeats a frame that was never captured"
+                )));
             }
             FramePixels::Repeat => {}
         }

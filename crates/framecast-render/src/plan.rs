@@ -56,8 +56,13 @@ mod tests {
             for parts in 1..6 {
                 let ranges = split_ranges(frames, parts);
                 let flat: Vec<u64> = ranges.iter().flat_map(|range| range.clone()).collect();
-                assert_eq!(flat, (0..frames).collect::<Vec<_>>(), "{frames} frames in {parts}");
-                let lengths: Vec<u64> = ranges.iter().map(|range| range.end - range.start).collect();
+                assert_eq!(
+                    flat,
+                    (0..frames).collect::<Vec<_>>(),
+                    "{frames} frames in {parts}"
+                );
+                let lengths: Vec<u64> =
+                    ranges.iter().map(|range| range.end - range.start).collect();
                 let spread = lengths.iter().max().unwrap() - lengths.iter().min().unwrap();
                 assert!(spread <= 1, "{lengths:?}");
             }

@@ -2,6 +2,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use serde::Serialize;
+use tokio::sync::Notify;
 
 /// What a render reports as it goes. The CLI turns these into a progress bar or, with `--json`,
 /// one JSON object per line.
@@ -21,6 +22,12 @@ pub enum ProgressEvent {
         encoded: u64,
         total: u64,
     },
+    /// A worker's Chrome died or hung; its remaining frames go to a fresh Chrome.
+    WorkerRestarted {
+        worker: usize,
+        frame: u64,
+        reason: String,
+    },
     Finished {
         frames: u64,
         seconds: f64,
@@ -29,16 +36,35 @@ pub enum ProgressEvent {
     },
 }
 
-/// Set once to stop a render cleanly: workers stop, Chrome is closed, no output is published.
+/// Set once to stop a render cleanly: workers stop (even in the middle of a frame), Chrome is
+/// closed, no output is published.
 #[derive(Debug, Clone, Default)]
-pub struct CancelFlag(Arc<AtomicBool>);
+pub struct CancelFlag(Arc<CancelState>);
+
+#[derive(Debug, Default)]
+struct CancelState {
+    cancelled: AtomicBool,
+    notify: Notify,
+}
 
 impl CancelFlag {
     pub fn cancel(&self) {
-        self.0.store(true, Ordering::SeqCst);
+        self.0.cancelled.store(true, Ordering::SeqCst);
+        self.0.notify.notify_waiters();
     }
 
     pub fn is_cancelled(&self) -> bool {
-        self.0.load(Ordering::SeqCst)
+        self.0.cancelled.load(Ordering::SeqCst)
+    }
+
+    /// Resolves once the render is cancelled.
+    pub async fn cancelled(&self) {
+        loop {
+            let notified = self.0.notify.notified();
+            if self.is_cancelled() {
+                return;
+            }
+            notified.await;
+        }
     }
 }

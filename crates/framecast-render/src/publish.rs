@@ -34,7 +34,9 @@ impl PendingOutput {
             .to_string_lossy();
         // The extension stays last so the muxer still picks the container from it.
         let temporary = directory.join(format!(".{name}.framecast-{}.partial", std::process::id()));
-        let extension = target.extension().map(|extension| extension.to_string_lossy().into_owned());
+        let extension = target
+            .extension()
+            .map(|extension| extension.to_string_lossy().into_owned());
         let temporary = match extension {
             Some(extension) => temporary.with_extension(format!("partial.{extension}")),
             None => temporary,

@@ -110,7 +110,9 @@ impl<T> ReorderWindow<T> {
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, State<T>> {
-        self.state.lock().expect("reorder window lock should not be poisoned")
+        self.state
+            .lock()
+            .expect("reorder window lock should not be poisoned")
     }
 }
 
@@ -126,14 +128,21 @@ mod tests {
         let window = Arc::new(ReorderWindow::new(4));
         let consumer = {
             let window = Arc::clone(&window);
-            std::thread::spawn(move || (0..8).map(|_| window.next_blocking().unwrap()).collect::<Vec<_>>())
+            std::thread::spawn(move || {
+                (0..8)
+                    .map(|_| window.next_blocking().unwrap())
+                    .collect::<Vec<_>>()
+            })
         };
         for index in [1u64, 0, 3, 2, 5, 4, 7, 6] {
             window.admit(index).await.unwrap();
             window.insert(index, index * 10).unwrap();
         }
         let frames = consumer.join().unwrap();
-        assert_eq!(frames, (0..8).map(|index| (index, index * 10)).collect::<Vec<_>>());
+        assert_eq!(
+            frames,
+            (0..8).map(|index| (index, index * 10)).collect::<Vec<_>>()
+        );
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -141,7 +150,10 @@ mod tests {
         let window = Arc::new(ReorderWindow::<u64>::new(2));
         window.admit(1).await.unwrap();
         let blocked = tokio::time::timeout(Duration::from_millis(100), window.admit(2)).await;
-        assert!(blocked.is_err(), "frame 2 must wait while the cursor is at 0");
+        assert!(
+            blocked.is_err(),
+            "frame 2 must wait while the cursor is at 0"
+        );
         window.insert(0, 0).unwrap();
         assert_eq!(window.next_blocking().unwrap(), (0, 0));
         tokio::time::timeout(Duration::from_secs(1), window.admit(2))

@@ -6,11 +6,12 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use framecast_browser::{
-    BrowserError, BrowserSession, CaptureMode, CapturePage, CapturedFrame, ImageFormat, LaunchOptions, PageInfo,
+    BrowserError, BrowserSession, CaptureMode, CapturePage, CapturedFrame, ImageFormat,
+    LaunchOptions, PageInfo,
 };
 use framecast_media::Yuv420Frame;
 
-use crate::{CancelFlag, FramePlan, RenderError, ReorderWindow};
+use crate::{CancelFlag, FramePlan, ProgressEvent, RenderError, ReorderWindow};
 
 /// What the encoder receives for one frame.
 #[derive(Debug)]
@@ -27,7 +28,10 @@ pub(crate) struct FirstFailure(Mutex<Option<RenderError>>);
 
 impl FirstFailure {
     pub(crate) fn record(&self, error: RenderError, window: &ReorderWindow<FramePixels>) {
-        let mut slot = self.0.lock().expect("failure slot lock should not be poisoned");
+        let mut slot = self
+            .0
+            .lock()
+            .expect("failure slot lock should not be poisoned");
         if slot.is_none() {
             *slot = Some(error);
         }
@@ -36,7 +40,10 @@ impl FirstFailure {
     }
 
     pub(crate) fn take(&self) -> Option<RenderError> {
-        self.0.lock().expect("failure slot lock should not be poisoned").take()
+        self.0
+            .lock()
+            .expect("failure slot lock should not be poisoned")
+            .take()
     }
 }
 
@@ -47,10 +54,23 @@ pub(crate) struct CaptureContext {
     pub window: Arc<ReorderWindow<FramePixels>>,
     pub failure: Arc<FirstFailure>,
     pub cancel: CancelFlag,
+    pub on_progress: Arc<dyn Fn(ProgressEvent) + Send + Sync>,
+}
+
+/// How to start (and restart) a worker's Chrome and page.
+#[derive(Debug, Clone)]
+pub(crate) struct WorkerRecipe {
+    pub launch: LaunchOptions,
+    pub url: String,
+    pub prelude: String,
+    pub ready_timeout: Duration,
+    /// How many times one worker may replace a dead or hung Chrome before the render fails.
+    pub max_restarts: usize,
 }
 
 pub(crate) struct CaptureWorker {
     pub id: usize,
+    recipe: Arc<WorkerRecipe>,
     session: BrowserSession,
     page: CapturePage,
     pub info: PageInfo,
@@ -64,17 +84,19 @@ pub(crate) enum StartError {
 }
 
 impl CaptureWorker {
-    pub(crate) async fn start(
-        id: usize,
-        launch: LaunchOptions,
-        url: &str,
-        prelude: &str,
-        ready_timeout: Duration,
-    ) -> Result<Self, StartError> {
-        let mut session = BrowserSession::launch(launch).await.map_err(StartError::Failed)?;
+    pub(crate) async fn start(id: usize, recipe: Arc<WorkerRecipe>) -> Result<Self, StartError> {
+        let mut session = BrowserSession::launch(recipe.launch.clone())
+            .await
+            .map_err(StartError::Failed)?;
         let started = async {
-            let mut page = session.open_page(url, prelude).await.map_err(StartError::Failed)?;
-            let info = page.wait_ready(ready_timeout).await.map_err(StartError::Failed)?;
+            let mut page = session
+                .open_page(&recipe.url, &recipe.prelude)
+                .await
+                .map_err(StartError::Failed)?;
+            let info = page
+                .wait_ready(recipe.ready_timeout)
+                .await
+                .map_err(StartError::Failed)?;
             if page.mode() == CaptureMode::BeginFrame {
                 page.probe_begin_frame()
                     .await
@@ -86,6 +108,7 @@ impl CaptureWorker {
         match started {
             Ok((page, info)) => Ok(CaptureWorker {
                 id,
+                recipe,
                 session,
                 page,
                 info,
@@ -105,26 +128,75 @@ impl CaptureWorker {
         self.session.close().await;
     }
 
-    /// Captures `frames` in order. Stops early, without an error of its own, when another stage
-    /// has failed or the render is cancelled.
+    /// Captures `frames` in order. A Chrome that dies or hangs is replaced and the remaining
+    /// frames are captured by the new one (the output is the same: every frame is a pure function
+    /// of its time). Stops early, without an error of its own, when another stage has failed;
+    /// stops at once when the render is cancelled.
     pub(crate) async fn run(mut self, frames: Range<u64>, context: Arc<CaptureContext>) {
-        let result = self.capture_range(frames, &context).await;
+        let mut next = frames.start;
+        let mut restarts = 0;
+        let result = loop {
+            let attempt = tokio::select! {
+                result = self.capture_range(&mut next, frames.end, &context) => result,
+                () = context.cancel.cancelled() => Err(RenderError::Cancelled),
+            };
+            match attempt {
+                Err(RenderError::Browser(error))
+                    if restartable(&error) && restarts < self.recipe.max_restarts =>
+                {
+                    restarts += 1;
+                    tracing::warn!(
+                        "worker {}: {error}; restarting Chrome for frames {next}..{}",
+                        self.id,
+                        frames.end
+                    );
+                    (context.on_progress)(ProgressEvent::WorkerRestarted {
+                        worker: self.id,
+                        frame: next,
+                        reason: error.to_string(),
+                    });
+                    if let Err(error) = self.restart().await {
+                        break Err(error);
+                    }
+                }
+                other => break other,
+            }
+        };
         if let Err(error) = result {
             context.failure.record(error, &context.window);
         }
         self.session.close().await;
     }
 
-    async fn capture_range(&mut self, frames: Range<u64>, context: &CaptureContext) -> Result<(), RenderError> {
-        for index in frames {
-            if context.cancel.is_cancelled() {
-                return Err(RenderError::Cancelled);
+    /// Replaces this worker's Chrome with a fresh one on the same page.
+    async fn restart(&mut self) -> Result<(), RenderError> {
+        let fresh = match CaptureWorker::start(self.id, Arc::clone(&self.recipe)).await {
+            Ok(fresh) => fresh,
+            Err(StartError::BeginFrameUnsupported(error) | StartError::Failed(error)) => {
+                return Err(RenderError::Browser(error));
             }
+        };
+        let old = std::mem::replace(self, fresh);
+        old.session.close().await;
+        Ok(())
+    }
+
+    async fn capture_range(
+        &mut self,
+        next: &mut u64,
+        end: u64,
+        context: &CaptureContext,
+    ) -> Result<(), RenderError> {
+        while *next < end {
+            let index = *next;
             if context.window.admit(index).await.is_err() {
                 return Ok(());
             }
             let time = context.plan.frame_time(index);
-            self.page.seek(index, time).await.map_err(|error| self.crash_aware(error))?;
+            self.page
+                .seek(index, time)
+                .await
+                .map_err(|error| self.crash_aware(error))?;
             let captured = self
                 .page
                 .capture(index, context.format)
@@ -136,6 +208,7 @@ impl CaptureWorker {
                 }
                 CapturedFrame::Image(encoded) => decode_on_pool(index, encoded, context),
             }
+            *next += 1;
         }
         Ok(())
     }
@@ -157,6 +230,15 @@ impl CaptureWorker {
         }
         RenderError::Browser(error)
     }
+}
+
+/// Chrome dying or a step timing out may be a one-off; a page error is not (the same page would
+/// fail the same way again).
+fn restartable(error: &BrowserError) -> bool {
+    matches!(
+        error,
+        BrowserError::Crashed { .. } | BrowserError::Timeout { .. } | BrowserError::Protocol { .. }
+    )
 }
 
 /// Decodes a captured JPEG on the rayon pool, off the capture path, into the reorder window.

@@ -44,11 +44,25 @@ fn main() -> ExitCode {
     runtime.shutdown_timeout(std::time::Duration::from_secs(2));
     match result {
         Ok(()) => ExitCode::SUCCESS,
+        Err(error) if is_cancellation(&error) => {
+            eprintln!("stopped: {error:#}");
+            ExitCode::from(130)
+        }
         Err(error) => {
             eprintln!("error: {error:#}");
             ExitCode::FAILURE
         }
     }
+}
+
+/// A render stopped by Ctrl-C exits with 130, as shells expect of an interrupted command.
+fn is_cancellation(error: &anyhow::Error) -> bool {
+    error.chain().any(|cause| {
+        matches!(
+            cause.downcast_ref(),
+            Some(framecast_render::RenderError::Cancelled)
+        )
+    })
 }
 
 fn init_logging(verbose: u8) {

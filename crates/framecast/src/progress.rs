@@ -51,13 +51,24 @@ impl ProgressDisplay {
                     .expect("the progress template should be valid")
                     .progress_chars("=> "),
                 );
-                bar.set_prefix(format!("{width}x{height}@{fps} ({workers} workers, {capture})"));
+                bar.set_prefix(format!(
+                    "{width}x{height}@{fps} ({workers} workers, {capture})"
+                ));
                 *self.lock() = Some(bar);
             }
             ProgressEvent::Frame { encoded, .. } => {
                 if let Some(bar) = self.lock().as_ref() {
                     bar.set_position(*encoded);
                 }
+            }
+            ProgressEvent::WorkerRestarted {
+                worker,
+                frame,
+                reason,
+            } => {
+                self.message(&format!(
+                    "worker {worker}: Chrome restarted at frame {frame} ({reason})"
+                ));
             }
             ProgressEvent::Finished {
                 frames,
@@ -84,6 +95,8 @@ impl ProgressDisplay {
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Option<ProgressBar>> {
-        self.bar.lock().expect("progress bar lock should not be poisoned")
+        self.bar
+            .lock()
+            .expect("progress bar lock should not be poisoned")
     }
 }

@@ -67,7 +67,12 @@ pub async fn run(args: RenderArgs) -> anyhow::Result<()> {
     let cancel = CancelFlag::default();
     watch_ctrl_c(cancel.clone(), Arc::clone(&display));
     let events = Arc::clone(&display);
-    let summary = framecast_render::render(&options, Arc::new(move |event| events.handle(&event)), cancel).await;
+    let summary = framecast_render::render(
+        &options,
+        Arc::new(move |event| events.handle(&event)),
+        cancel,
+    )
+    .await;
     display.finish();
     let summary = summary.with_context(|| format!("rendering {} failed", args.input.display()))?;
     let fps = summary.plan.frame_count as f64 / summary.seconds.max(1e-9);
@@ -98,7 +103,10 @@ fn options_from(args: &RenderArgs) -> anyhow::Result<RenderOptions> {
         })?),
     };
     if !(args.frame_timeout.is_finite() && args.frame_timeout > 0.0) {
-        anyhow::bail!("invalid --frame-timeout {}: use a positive number of seconds", args.frame_timeout);
+        anyhow::bail!(
+            "invalid --frame-timeout {}: use a positive number of seconds",
+            args.frame_timeout
+        );
     }
     options.frame_timeout = Duration::from_secs_f64(args.frame_timeout);
     options.chrome_path = args.chrome.clone();

@@ -17,14 +17,25 @@ fn expect_failure(test: &TestDir, input: &Path, extra: &[&str], expected: &[&str
     for text in expected {
         assert!(stderr.contains(text), "expected {text:?} in:\n{stderr}");
     }
-    assert!(!output.exists(), "a failed render left {}", output.display());
+    assert!(
+        !output.exists(),
+        "a failed render left {}",
+        output.display()
+    );
     let partial: Vec<_> = std::fs::read_dir(test.dir.path())
         .unwrap()
         .flatten()
         .filter(|entry| entry.file_name().to_string_lossy().contains("partial"))
         .collect();
-    assert!(partial.is_empty(), "temporary output left behind: {partial:?}");
-    assert_eq!(test.settle_and_list_leftovers(), Vec::<String>::new(), "leftover processes");
+    assert!(
+        partial.is_empty(),
+        "temporary output left behind: {partial:?}"
+    );
+    assert_eq!(
+        test.settle_and_list_leftovers(),
+        Vec::<String>::new(),
+        "leftover processes"
+    );
     stderr
 }
 
@@ -39,7 +50,12 @@ fn a_missing_file_is_named() {
 fn html_without_a_root_says_what_to_add() {
     let test = TestDir::new();
     let input = test.composition("plain", "<html><body><p>hello</p></body></html>");
-    expect_failure(&test, &input, &[], &["no composition root", "data-composition-id", "index.html"]);
+    expect_failure(
+        &test,
+        &input,
+        &[],
+        &["no composition root", "data-composition-id", "index.html"],
+    );
 }
 
 #[test]
@@ -59,7 +75,12 @@ fn a_timeline_under_the_wrong_id_is_named() {
         "{VALID_ROOT}<script>window.__timelines = {{ intro: {{ totalTime() {{}}, duration() {{ return 1; }} }} }};</script>"
     );
     let input = test.composition("mismatch", &html);
-    expect_failure(&test, &input, &["--workers", "1"], &["\"intro\"", "\"main\"", "data-composition-id"]);
+    expect_failure(
+        &test,
+        &input,
+        &["--workers", "1"],
+        &["\"intro\"", "\"main\"", "data-composition-id"],
+    );
 }
 
 #[test]
@@ -67,15 +88,30 @@ fn a_page_script_error_is_reported_with_its_location() {
     let test = TestDir::new();
     let html = format!("{VALID_ROOT}<script>\nconst x = 1;\nnotDefinedAnywhere();\n</script>");
     let input = test.composition("broken", &html);
-    expect_failure(&test, &input, &["--workers", "1"], &["notDefinedAnywhere", "index.html:3"]);
+    expect_failure(
+        &test,
+        &input,
+        &["--workers", "1"],
+        &["notDefinedAnywhere", "index.html:3"],
+    );
 }
 
 #[test]
 fn chrome_failing_to_start_is_explained() {
     let test = TestDir::new();
     let input = test.composition("fine", VALID_ROOT);
-    expect_failure(&test, &input, &["--chrome", "/bin/false"], &["Chrome failed to start", "/bin/false"]);
-    expect_failure(&test, &input, &["--chrome", "/nonexistent/chrome"], &["Chrome was not found", "/nonexistent/chrome"]);
+    expect_failure(
+        &test,
+        &input,
+        &["--chrome", "/bin/false"],
+        &["Chrome failed to start", "/bin/false"],
+    );
+    expect_failure(
+        &test,
+        &input,
+        &["--chrome", "/nonexistent/chrome"],
+        &["Chrome was not found", "/nonexistent/chrome"],
+    );
 }
 
 #[test]

@@ -2,7 +2,10 @@
 //! test in its own temporary directory (Chrome's profiles go there too, so leftover processes
 //! can be attributed to the test that started them).
 
-#![allow(dead_code, reason = "each test binary uses a different part of the harness")]
+#![allow(
+    dead_code,
+    reason = "each test binary uses a different part of the harness"
+)]
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -16,7 +19,10 @@ pub struct TestDir {
 impl TestDir {
     pub fn new() -> Self {
         TestDir {
-            dir: tempfile::Builder::new().prefix("framecast-test-").tempdir().unwrap(),
+            dir: tempfile::Builder::new()
+                .prefix("framecast-test-")
+                .tempdir()
+                .unwrap(),
         }
     }
 
@@ -44,7 +50,12 @@ impl TestDir {
     }
 
     pub fn render(&self, input: &Path, output: &Path, extra: &[&str]) -> Output {
-        let mut args = vec!["render", input.to_str().unwrap(), "-o", output.to_str().unwrap()];
+        let mut args = vec![
+            "render",
+            input.to_str().unwrap(),
+            "-o",
+            output.to_str().unwrap(),
+        ];
         args.extend_from_slice(extra);
         self.framecast(&args)
     }
@@ -57,9 +68,15 @@ impl TestDir {
             if entry.file_name().to_string_lossy().parse::<u32>().is_err() {
                 continue;
             }
-            let Ok(stat) = std::fs::read_to_string(entry.path().join("stat")) else { continue };
-            let zombie = stat.rsplit_once(')').is_some_and(|(_, rest)| rest.trim_start().starts_with('Z'));
-            let Ok(cmdline) = std::fs::read(entry.path().join("cmdline")) else { continue };
+            let Ok(stat) = std::fs::read_to_string(entry.path().join("stat")) else {
+                continue;
+            };
+            let zombie = stat
+                .rsplit_once(')')
+                .is_some_and(|(_, rest)| rest.trim_start().starts_with('Z'));
+            let Ok(cmdline) = std::fs::read(entry.path().join("cmdline")) else {
+                continue;
+            };
             let cmdline = String::from_utf8_lossy(&cmdline).replace('\0', " ");
             if !zombie && cmdline.contains(&marker) {
                 found.push(cmdline);
@@ -82,7 +99,10 @@ impl TestDir {
 }
 
 pub fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures").join(name).join("src")
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../fixtures")
+        .join(name)
+        .join("src")
 }
 
 pub fn assert_success(output: &Output) {
@@ -95,7 +115,8 @@ pub fn assert_success(output: &Output) {
 }
 
 pub fn decode(path: &Path) -> DecodedVideo {
-    framecast_media::decode_video_rgb(path).unwrap_or_else(|error| panic!("cannot decode {}: {error}", path.display()))
+    framecast_media::decode_video_rgb(path)
+        .unwrap_or_else(|error| panic!("cannot decode {}: {error}", path.display()))
 }
 
 /// The RGB triple at (x, y) of a decoded frame.
@@ -106,5 +127,8 @@ pub fn pixel(video: &DecodedVideo, frame: usize, x: u32, y: u32) -> [u8; 3] {
 }
 
 pub fn near(actual: [u8; 3], expected: [u8; 3], tolerance: u8) -> bool {
-    actual.iter().zip(expected).all(|(a, e)| a.abs_diff(e) <= tolerance)
+    actual
+        .iter()
+        .zip(expected)
+        .all(|(a, e)| a.abs_diff(e) <= tolerance)
 }
