@@ -1,19 +1,29 @@
-// framecast page runtime: injected before any page script runs. It owns everything that
-// happens inside the page during a render: the seek protocol, clip visibility, timeline
-// lookup, readiness, and error collection. The renderer talks to it only through
-// `window.__hf`. Plain JavaScript, no build step.
+// framecast page runtime: injected before any page script runs, after timing.js,
+// virtual-time.js, variables.js, compositions.js and adapters.js (the browser crate concatenates
+// them in that order). It owns the seek protocol, clip visibility, readiness and error
+// collection. The renderer talks to it only through `window.__hf`. Plain JavaScript, no build.
 (() => {
   "use strict";
   if (window.__hf && window.__hf.__framecast) return;
+
+  const internals = window.__framecastInternals;
+  const { timing, variables, compositions, adapters } = internals;
+  const config = window.__framecastConfig || {};
 
   const hf = (window.__hf = window.__hf || {});
   hf.__framecast = true;
   hf.errors = [];
   hf.currentTime = 0;
 
-  // Errors thrown by page scripts are collected so the renderer can report them with the
-  // file and line instead of rendering a broken page.
-  const config = window.__framecastConfig || {};
+  // HyperFrames' render mode: libraries such as HyperShader check this flag and schedule their
+  // work on the timeline instead of playing it in real time.
+  window.__HF_VIRTUAL_TIME__ = true;
+
+  const { clock, real } = internals.virtualTime.install(window, {
+    // 2024-01-01T00:00:00Z: any fixed instant works; it only has to be the same everywhere.
+    epochMs: Number.isFinite(config.epochMs) ? config.epochMs : 1704067200000,
+    seed: Number.isFinite(config.seed) ? config.seed : 1157,
+  });
 
   // Page URLs are shown as the files they come from, so an error names a file the author has.
   function sourceName(url) {
@@ -22,6 +32,8 @@
     return url;
   }
 
+  // Errors thrown by page scripts are collected so the renderer can report them with the file
+  // and line instead of rendering a broken page.
   window.addEventListener("error", (event) => {
     const where = event.filename ? ` (${sourceName(event.filename)}:${event.lineno}:${event.colno})` : "";
     const target = event.target && event.target !== window ? describeResource(event.target) : "";
@@ -38,13 +50,65 @@
     return `<${tag}> ${sourceName(url)}`;
   }
 
+  function describeElement(element) {
+    if (element.id) return `#${element.id}`;
+    const id = element.getAttribute("data-composition-id");
+    if (id) return `[data-composition-id="${id}"]`;
+    const tag = element.tagName.toLowerCase();
+    const classes = element.classList.length ? "." + [...element.classList].join(".") : "";
+    return `<${tag}${classes}>`;
+  }
+
+  // ---- variables ---------------------------------------------------------------------------
+
+  // Render-time overrides, readable by page scripts as HyperFrames' window.__hfVariables. They
+  // are checked against the declarations once the document is parsed.
+  const overrides = config.variables && typeof config.variables === "object" ? config.variables : {};
+  window.__hfVariables = Object.assign({}, overrides);
+  let rootVariables = null;
+  function resolveRootVariables() {
+    if (rootVariables) return rootVariables;
+    const html = document.documentElement;
+    const declarations = variables.parseDeclarations(html && html.getAttribute("data-composition-variables"), "<html>");
+    rootVariables = variables.resolveValues(declarations, overrides, "given to --variables");
+    return rootVariables;
+  }
+  const api = (window.__hyperframes = window.__hyperframes || {});
+  api.getVariables = () => {
+    try {
+      return Object.assign({}, resolveRootVariables());
+    } catch (error) {
+      hf.errors.push(error.message);
+      return Object.assign({}, overrides);
+    }
+  };
+
+  function applyRootVariables(root) {
+    const values = resolveRootVariables();
+    variables.applyCustomProperties(document.documentElement, values);
+    variables.applyBindings(root, values, "");
+  }
+  document.addEventListener("DOMContentLoaded", () => {
+    const root = findRoot();
+    try {
+      if (root) applyRootVariables(root);
+    } catch (error) {
+      hf.errors.push(error.message);
+    }
+  }, { once: true });
+
+  // ---- timing tree -------------------------------------------------------------------------
+
   // Hidden clips use an attribute and one stylesheet rule, so the page's own inline styles
-  // (including GSAP's autoAlpha) stay untouched and win again once the clip is visible.
-  const HIDDEN_ATTRIBUTE = "data-framecast-hidden";
+  // (including GSAP's autoAlpha) stay untouched and win again once the clip is visible. Leaf
+  // clips in the normal flow leave the layout as well.
+  const HIDDEN = "data-framecast-hidden";
   function installStyles() {
     const style = document.createElement("style");
     style.setAttribute("data-framecast", "runtime");
-    style.textContent = `[${HIDDEN_ATTRIBUTE}] { visibility: hidden !important; }`;
+    style.textContent =
+      `[${HIDDEN}], [${HIDDEN}] * { visibility: hidden !important; }\n` +
+      `[${HIDDEN}="removed"] { display: none !important; }`;
     (document.head || document.documentElement).appendChild(style);
   }
 
@@ -52,120 +116,299 @@
     return document.querySelector("[data-composition-id]") || document.querySelector('[data-root="true"]');
   }
 
-  function parseSeconds(value) {
-    if (value === null || value === undefined || value === "") return null;
-    const number = Number(value);
-    return Number.isFinite(number) ? number : null;
-  }
+  const SKIPPED = new Set(["SCRIPT", "STYLE", "TEMPLATE", "LINK", "META"]);
 
-  // A timed element is visible iff start <= t < start + duration and every timed ancestor is
-  // visible. Ancestors hide their subtree through inherited visibility, so each clip only has to
-  // test its own window.
-  let clips = [];
-  function collectClips(root) {
-    clips = [];
-    for (const element of root.querySelectorAll("[data-start]")) {
-      if (element === root) continue;
-      const start = parseSeconds(element.getAttribute("data-start"));
-      if (start === null) {
-        throw new Error(`element ${describeElement(element)} has data-start="${element.getAttribute("data-start")}", which is not a number of seconds`);
+  /// The plain tree timing.js resolves: timed elements and compositions, with everything else
+  /// flattened away.
+  function buildTree(root) {
+    const timelines = window.__timelines || {};
+    const scopeNode = (element, isRoot) => {
+      const id = element.getAttribute("data-composition-id") || "";
+      const ownDuration = isRoot
+        ? element.getAttribute("data-duration")
+        : element.getAttribute("data-framecast-own-duration") || element.getAttribute("data-duration");
+      return {
+        element,
+        label: describeElement(element),
+        id: element.id || id,
+        compositionId: id,
+        composition: true,
+        start: isRoot ? null : element.getAttribute("data-start"),
+        duration: isRoot ? null : element.getAttribute("data-duration"),
+        end: isRoot ? null : element.getAttribute("data-end"),
+        ownDuration,
+        timelineDuration: adapters.timelineDuration(timelines[id]),
+        playbackStart: isRoot ? null : element.getAttribute("data-playback-start"),
+        playbackRate: isRoot ? null : element.getAttribute("data-playback-rate"),
+        children: [],
+      };
+    };
+    const walk = (element, into) => {
+      for (const child of element.children) {
+        if (SKIPPED.has(child.tagName)) continue;
+        if (child.hasAttribute("data-composition-id")) {
+          const node = scopeNode(child, false);
+          walk(child, node.children);
+          into.push(node);
+        } else if (child.hasAttribute("data-start") || child.hasAttribute("data-duration") || isHidden(child)) {
+          const media = child instanceof HTMLMediaElement && Number.isFinite(child.duration) ? child.duration : NaN;
+          const node = {
+            element: child,
+            label: describeElement(child),
+            id: child.id || null,
+            start: child.getAttribute("data-start"),
+            duration: child.getAttribute("data-duration"),
+            end: child.getAttribute("data-end"),
+            intrinsicDuration: media,
+            composition: false,
+            children: [],
+          };
+          walk(child, node.children);
+          into.push(node);
+        } else {
+          walk(child, into);
+        }
       }
-      const duration = parseSeconds(element.getAttribute("data-duration"));
-      clips.push({ element, start, end: duration === null ? Infinity : start + duration, visible: null });
-    }
+    };
+    const tree = scopeNode(root, true);
+    walk(root, tree.children);
+    return tree;
   }
 
-  function describeElement(element) {
-    if (element.id) return `#${element.id}`;
-    const tag = element.tagName.toLowerCase();
-    const classes = element.classList.length ? "." + [...element.classList].join(".") : "";
-    return `<${tag}${classes}>`;
+  function isHidden(element) {
+    const value = element.getAttribute("data-hidden");
+    return value !== null && value !== "false";
   }
 
-  function applyVisibility(t) {
-    for (const clip of clips) {
-      const visible = clip.start <= t && t < clip.end;
-      // Touch the DOM only on a change, so an unchanged frame stays undamaged for Chrome.
-      if (visible === clip.visible) continue;
-      clip.visible = visible;
-      if (visible) clip.element.removeAttribute(HIDDEN_ATTRIBUTE);
-      else clip.element.setAttribute(HIDDEN_ATTRIBUTE, "");
-    }
-  }
+  // ---- state after whenReady ---------------------------------------------------------------
 
   let root = null;
-  let compositionId = "";
-  let timeline = null;
+  let resolved = null;
+  let scopes = [];
+  const clipState = new Map();
+  const scopeTimes = new Map();
+  const timelinesByScope = new Map();
 
-  function lookupTimeline() {
+  function prepareClips(tree) {
+    clipState.clear();
+    const visit = (node) => {
+      const leaf = node.children.length === 0 && !node.composition;
+      const position = leaf ? getComputedStyle(node.element).position : "";
+      const state = {
+        removable: leaf && position !== "absolute" && position !== "fixed",
+        hidden: isHidden(node.element),
+        shown: null,
+      };
+      clipState.set(node.element, state);
+      // data-hidden keeps an element out of every frame, timed or not.
+      if (state.hidden) applyVisibility(node.element, false);
+      node.children.forEach(visit);
+    };
+    tree.children.forEach(visit);
+  }
+
+  function collectScopes(tree) {
+    const found = [];
+    const visit = (node) => {
+      if (node.composition) found.push(node);
+      node.children.forEach(visit);
+    };
+    visit(tree);
+    return found;
+  }
+
+  function lookupTimelines(tree) {
     const timelines = window.__timelines || {};
-    const ids = Object.keys(timelines);
-    if (timelines[compositionId]) return timelines[compositionId];
-    if (ids.length > 0) {
+    timelinesByScope.clear();
+    for (const scope of scopes) {
+      if (timelines[scope.compositionId]) timelinesByScope.set(scope.element, timelines[scope.compositionId]);
+    }
+    const known = new Set(scopes.map((scope) => scope.compositionId));
+    const stray = Object.keys(timelines).filter((id) => !known.has(id));
+    if (!timelines[tree.compositionId] && stray.length > 0 && timelinesByScope.size === 0) {
       throw new Error(
-        `the page registered window.__timelines[${ids.map((id) => JSON.stringify(id)).join(", ")}] but the root's data-composition-id is ${JSON.stringify(compositionId)}; register the root timeline as window.__timelines[${JSON.stringify(compositionId)}]`
+        `the page registered window.__timelines[${stray.map((id) => JSON.stringify(id)).join(", ")}] but the root's data-composition-id is ${JSON.stringify(tree.compositionId)}; register the root timeline as window.__timelines[${JSON.stringify(tree.compositionId)}]`
       );
     }
-    return null;
   }
 
-  function timelineDuration(candidate) {
-    if (!candidate) return null;
-    if (typeof candidate.totalDuration === "function") return candidate.totalDuration();
-    if (typeof candidate.duration === "function") return candidate.duration();
-    return null;
-  }
-
-  hf.seek = (t) => {
-    hf.currentTime = t;
-    if (timeline) {
-      if (typeof timeline.totalTime === "function") timeline.totalTime(t, false);
-      else if (typeof timeline.seek === "function") timeline.seek(t, false);
+  /// The local time of the composition an element belongs to (the root's time outside any).
+  function localTimeOf(element) {
+    let current = element;
+    while (current && current !== document.documentElement) {
+      if (scopeTimes.has(current)) return scopeTimes.get(current);
+      current = current.parentElement;
     }
-    applyVisibility(t);
-    if (hf.errors.length > 0) throw new Error(hf.errors.join("\n"));
+    return hf.currentTime;
+  }
+
+  function compositionTime(id) {
+    for (const scope of scopes) if (scope.compositionId === id) return scopeTimes.get(scope.element);
+    return null;
+  }
+
+  function applyVisibility(element, visible) {
+    const state = clipState.get(element);
+    if (!state) return;
+    const shown = visible && !state.hidden;
+    // Touch the DOM only on a change, so an unchanged frame stays undamaged for Chrome.
+    if (shown === state.shown) return;
+    state.shown = shown;
+    if (shown) element.removeAttribute(HIDDEN);
+    else element.setAttribute(HIDDEN, state.removable ? "removed" : "");
+  }
+
+  hf.seek = (time) => {
+    const t = Number(time);
+    hf.currentTime = t;
+    adapters.restoreSceneOpacity();
+    const visibility = [];
+    if (resolved) {
+      timing.evaluate(
+        resolved,
+        t,
+        (node, visible) => visibility.push([node.element, visible]),
+        (node, localTime) => scopeTimes.set(node.element, localTime)
+      );
+    }
+    for (const [element, timeline] of timelinesByScope) adapters.seekTimeline(timeline, scopeTimes.get(element));
+    adapters.seekDocumentAnimations(t, localTimeOf);
+    adapters.seekLottie(localTimeOf);
+    adapters.seekAnime(t, compositionTime);
+    if (!config.layeredTransitions) adapters.crossfadeTransitions(t);
+    clock.advanceTo(t * 1000);
+    for (const [element, visible] of visibility) applyVisibility(element, visible);
+    for (const error of clock.takeErrors()) hf.errors.push(error && error.stack ? error.stack : String(error));
+    if (hf.errors.length > 0) throw new Error([...new Set(hf.errors)].join("\n"));
     return t;
   };
+
+  // ---- readiness ---------------------------------------------------------------------------
+
+  let waitingFor = "the page to start";
 
   function waitForLoad() {
     if (document.readyState === "complete") return Promise.resolve();
     return new Promise((resolve) => window.addEventListener("load", resolve, { once: true }));
   }
 
-  function waitForImages() {
-    const pending = [...document.images]
-      .filter((image) => !image.complete)
-      .map((image) => new Promise((resolve) => {
-        image.addEventListener("load", resolve, { once: true });
-        image.addEventListener("error", resolve, { once: true });
-      }));
-    return Promise.all(pending);
+  async function waitForImages() {
+    const pending = [...document.images].filter((image) => !image.complete);
+    if (pending.length === 0) return;
+    waitingFor = `images: ${pending.map((image) => sourceName(image.currentSrc || image.src)).join(", ")}`;
+    await Promise.all(pending.map((image) => new Promise((resolve) => {
+      image.addEventListener("load", resolve, { once: true });
+      image.addEventListener("error", resolve, { once: true });
+    })));
   }
 
-  // Resolves once the page is ready for its first frame and describes the composition. Throws
-  // (the renderer reports it) on page script errors or a timeline registered under a wrong id.
-  hf.whenReady = async () => {
+  async function waitForFonts() {
+    if (!document.fonts) return;
+    const loading = [...document.fonts].filter((face) => face.status === "loading").map((face) => face.family);
+    waitingFor = loading.length ? `fonts: ${[...new Set(loading)].join(", ")}` : "fonts";
+    await document.fonts.ready;
+  }
+
+  // Libraries that load their own data (lottie) get there through the network and their own
+  // timers, which only run when virtual time is flushed.
+  async function waitForLibraries() {
+    for (;;) {
+      clock.flush();
+      const pending = adapters.pendingLottie();
+      if (pending.length === 0) return;
+      waitingFor = pending.join(", ");
+      await new Promise((resolve) => real.setTimeout(resolve, 10));
+    }
+  }
+
+  function throwCollectedErrors() {
+    for (const error of clock.takeErrors()) hf.errors.push(error && error.stack ? error.stack : String(error));
+    if (hf.errors.length > 0) throw new Error([...new Set(hf.errors)].join("\n"));
+  }
+
+  function readFrameRate(element) {
+    if (Number.isFinite(config.fps) && config.fps > 0) return config.fps;
+    const text = element.getAttribute("data-fps");
+    if (!text) return 30;
+    const [num, den] = text.split("/").map(Number);
+    const fps = den ? num / den : num;
+    return Number.isFinite(fps) && fps > 0 ? fps : 30;
+  }
+
+  async function prepare() {
+    waitingFor = "the load event";
     await waitForLoad();
-    if (document.fonts && document.fonts.ready) await document.fonts.ready;
-    await waitForImages();
-    if (hf.errors.length > 0) throw new Error(hf.errors.join("\n"));
+    await waitForFonts();
+    throwCollectedErrors();
     root = findRoot();
     if (!root) throw new Error("the page has no element with data-composition-id; add one around the composition");
-    compositionId = root.getAttribute("data-composition-id") || "";
+    applyRootVariables(root);
+    await compositions.mountAll(root, config.instanceVariables || {}, (step) => {
+      waitingFor = step;
+    });
+    await waitForFonts();
+    await waitForImages();
+    await waitForLibraries();
+    throwCollectedErrors();
+
+    waitingFor = "the composition's timing";
+    clock.setFrameRate(readFrameRate(root));
     installStyles();
-    collectClips(root);
-    timeline = lookupTimeline();
-    const declared = parseSeconds(root.getAttribute("data-duration"));
-    const fromTimeline = timelineDuration(timeline);
-    hf.duration = declared !== null ? declared : fromTimeline;
+    const tree = buildTree(root);
+    scopes = collectScopes(tree);
+    lookupTimelines(tree);
+    try {
+      resolved = timing.resolve(tree);
+    } catch (error) {
+      if (error instanceof timing.TimingError) throw new Error(error.message);
+      throw error;
+    }
+    prepareClips(tree);
+    hf.duration = resolved.duration;
     hf.seek(0);
+    const transitions = Array.isArray(hf.transitions) ? hf.transitions : [];
     return {
-      id: compositionId,
+      id: tree.compositionId,
       width: Number(root.getAttribute("data-width")),
       height: Number(root.getAttribute("data-height")),
       duration: hf.duration,
-      hasTimeline: timeline !== null,
-      clipCount: clips.length,
+      hasTimeline: timelinesByScope.has(root),
+      clipCount: clipState.size,
+      compositions: scopes.length,
+      transitions: transitions.map((entry) => ({
+        time: Number(entry.time),
+        duration: Number(entry.duration),
+        shader: entry.shader === undefined ? null : String(entry.shader),
+        ease: entry.ease === undefined ? null : String(entry.ease),
+        fromScene: String(entry.fromScene || ""),
+        toScene: String(entry.toScene || ""),
+      })),
     };
+  }
+
+  // Resolves once the page is ready for its first frame and describes the composition. Throws
+  // (the renderer reports it) on page script errors, timing or variable errors, or when
+  // readiness takes longer than config.readyTimeoutMs, naming what it was waiting for.
+  hf.whenReady = () => {
+    const ready = prepare();
+    const limit = Number(config.readyTimeoutMs);
+    if (!Number.isFinite(limit) || limit <= 0) return ready;
+    return new Promise((resolve, reject) => {
+      const timer = real.setTimeout(() => {
+        reject(new Error(`the page was not ready after ${(limit / 1000).toFixed(1)} s; still waiting for ${waitingFor}`));
+      }, limit);
+      ready.then(
+        (info) => {
+          real.clearTimeout(timer);
+          resolve(info);
+        },
+        (error) => {
+          real.clearTimeout(timer);
+          reject(error);
+        }
+      );
+    });
   };
+
+  adapters.installAnimeCapture();
 })();

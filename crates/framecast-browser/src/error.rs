@@ -32,6 +32,17 @@ pub enum BrowserError {
 
     #[error("Chrome exited unexpectedly while {step}{}", stderr_tail(.stderr))]
     Crashed { step: String, stderr: String },
+
+    #[error(
+        "the composition requested {} outside URL{}, but a render reaches only the composition's own files:\n{}\nput these files beside the composition and load them by a relative path, or pass --allow-network",
+        .urls.len(),
+        if .urls.len() == 1 { "" } else { "s" },
+        .urls.iter().map(|url| format!("  {url}")).collect::<Vec<_>>().join("\n")
+    )]
+    NetworkBlocked { urls: Vec<String> },
+
+    #[error("cannot prepare the fonts compositions render with: {message}; run scripts/setup")]
+    Fonts { message: String },
 }
 
 fn stderr_tail(stderr: &str) -> String {

@@ -9,9 +9,6 @@ const COMMON: &[&str] = &[
     "--no-default-browser-check",
     "--disable-gpu",
     "--disable-dev-shm-usage",
-    // Nothing but the loopback server is reachable: every other host name fails to resolve at
-    // once instead of waiting on a closed network.
-    "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1",
     "--disable-background-networking",
     "--disable-component-update",
     "--disable-sync",
@@ -41,6 +38,10 @@ const COMMON: &[&str] = &[
     "--remote-debugging-port=0",
 ];
 
+/// Nothing but the loopback server is reachable: every other host name fails to resolve at once
+/// instead of waiting on a closed network. Dropped when the user allows the network.
+const CLOSED_NETWORK: &str = "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1";
+
 /// Flags for BeginFrame control: the compositor draws only when told to, and a frame is only
 /// produced after every stage (layout, paint, raster) has run, so a capture is never stale.
 const BEGIN_FRAME: &[&str] = &[
@@ -57,9 +58,13 @@ pub(crate) fn chrome_args(
     width: u32,
     height: u32,
     begin_frame: bool,
+    allow_network: bool,
     user_data_dir: &str,
 ) -> Vec<String> {
     let mut args: Vec<String> = COMMON.iter().map(|flag| (*flag).to_string()).collect();
+    if !allow_network {
+        args.push(CLOSED_NETWORK.to_string());
+    }
     if begin_frame {
         args.extend(BEGIN_FRAME.iter().map(|flag| (*flag).to_string()));
     }
@@ -67,4 +72,22 @@ pub(crate) fn chrome_args(
     args.push(format!("--user-data-dir={user_data_dir}"));
     args.push("about:blank".to_string());
     args
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_host_resolver_rule_goes_only_with_an_open_network() {
+        let closed = chrome_args(320, 180, true, false, "/profile");
+        assert!(closed.iter().any(|flag| flag == CLOSED_NETWORK));
+        let open = chrome_args(320, 180, true, true, "/profile");
+        assert!(
+            !open
+                .iter()
+                .any(|flag| flag.starts_with("--host-resolver-rules"))
+        );
+        assert!(open.iter().any(|flag| flag == "--user-data-dir=/profile"));
+    }
 }

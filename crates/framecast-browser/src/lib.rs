@@ -6,19 +6,40 @@
 //! All async code of the capture path lives here. This crate must not decode or convert
 //! pixels: a captured frame leaves it as the encoded bytes Chrome produced.
 
+pub mod cdn;
 mod error;
 mod flags;
+mod fonts;
+mod network;
+mod node_modules;
 mod page;
 mod process;
 mod session;
 
 pub use error::BrowserError;
-pub use page::{CaptureMode, CapturePage, CapturedFrame, ImageFormat, PageInfo};
+pub use fonts::FONT_URL_PREFIX;
+pub use node_modules::discover_node_modules;
+pub use page::{CaptureMode, CapturePage, CapturedFrame, ImageFormat, PageInfo, PageTransition};
 pub use process::{ChromeProcess, StderrTail};
 pub use session::{BrowserSession, LaunchOptions};
 
 /// The in-page runtime, embedded in the binary so a render needs no files beside it.
-pub const RUNTIME_JS: &str = include_str!("../../../runtime-js/runtime.js");
+/// The files are concatenated in dependency order: `runtime.js` uses what the others define.
+pub const RUNTIME_JS: &str = concat!(
+    include_str!("../../../runtime-js/timing.js"),
+    "\n",
+    include_str!("../../../runtime-js/virtual-time.js"),
+    "\n",
+    include_str!("../../../runtime-js/variables.js"),
+    "\n",
+    include_str!("../../../runtime-js/compositions.js"),
+    "\n",
+    include_str!("../../../runtime-js/adapters.js"),
+    "\n",
+    include_str!("../../../runtime-js/runtime.js"),
+    "\n",
+    include_str!("../../../runtime-js/media.js"),
+);
 
 /// Where Debian's `chromium-headless-shell` package puts the real binary (the names under
 /// `/usr/bin` are shell wrappers that add flags of their own).

@@ -13,11 +13,12 @@ use chromiumoxide::cdp::browser_protocol::headless_experimental::{
 };
 use chromiumoxide::cdp::browser_protocol::page::{
     AddScriptToEvaluateOnNewDocumentParams, CaptureScreenshotFormat, CaptureScreenshotParams,
-    NavigateParams,
+    FontFamilies, NavigateParams, SetFontFamiliesParams,
 };
 use chromiumoxide::cdp::js_protocol::runtime::EvaluateParams;
 use serde::Deserialize;
 
+use crate::network::NetworkGuard;
 use crate::session::LaunchOptions;
 use crate::{BrowserError, StderrTail};
 
@@ -56,6 +57,23 @@ pub struct PageInfo {
     pub duration: Option<f64>,
     pub has_timeline: bool,
     pub clip_count: u32,
+    /// Scene transitions the page scheduled (HyperShader writes them to
+    /// `window.__hf.transitions`), in composition seconds.
+    #[serde(default)]
+    pub transitions: Vec<PageTransition>,
+}
+
+/// One shader transition between two scenes, as the page declared it.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PageTransition {
+    pub time: f64,
+    pub duration: f64,
+    /// The shader's name; `None` for a plain crossfade.
+    pub shader: Option<String>,
+    pub ease: Option<String>,
+    pub from_scene: String,
+    pub to_scene: String,
 }
 
 /// A page with the framecast runtime, driven frame by frame.
@@ -71,6 +89,9 @@ pub struct CapturePage {
     frame_ticks: f64,
     /// The previous capture as Chrome sent it (base64), to recognise an unchanged frame.
     previous_capture: String,
+    /// Request interception; its blocked URLs fail the render once the page is ready and at
+    /// every frame after.
+    network: NetworkGuard,
 }
 
 /// The compositor interval reported with each BeginFrame; it does not drive animation (the
@@ -83,6 +104,7 @@ impl CapturePage {
         mode: CaptureMode,
         options: &LaunchOptions,
         stderr: StderrTail,
+        network: NetworkGuard,
     ) -> Self {
         CapturePage {
             page,
@@ -93,6 +115,7 @@ impl CapturePage {
             stderr,
             frame_ticks: 1000.0,
             previous_capture: String::new(),
+            network,
         }
     }
 
@@ -100,10 +123,15 @@ impl CapturePage {
         self.mode
     }
 
-    /// Injects the runtime (after `prelude`, which carries render settings for it) so it runs
-    /// before any page script, and fixes the viewport to the composition's size.
-    pub(crate) async fn prepare(&mut self, prelude: &str) -> Result<(), BrowserError> {
-        let source = format!("{prelude}\n{}", crate::RUNTIME_JS);
+    /// Injects the font setup and the runtime (after `prelude`, which carries render settings
+    /// for it) so they run before any page script, points the generic font families at the
+    /// framecast fonts, and fixes the viewport to the composition's size.
+    pub(crate) async fn prepare(
+        &mut self,
+        prelude: &str,
+        fonts_script: &str,
+    ) -> Result<(), BrowserError> {
+        let source = format!("{prelude}\n{fonts_script}\n{}", crate::RUNTIME_JS);
         self.step(
             "injecting the runtime",
             self.page
@@ -118,6 +146,19 @@ impl CapturePage {
         );
         self.step("setting the viewport", self.page.execute(metrics))
             .await?;
+        // Generic families name system fonts only (CSS cannot redefine them); Chrome's fontconfig
+        // knows Inter and JetBrains Mono as the same files the page loads as web fonts.
+        let families = FontFamilies {
+            standard: Some(crate::fonts::SANS_SERIF.to_string()),
+            sans_serif: Some(crate::fonts::SANS_SERIF.to_string()),
+            fixed: Some(crate::fonts::MONOSPACE.to_string()),
+            ..FontFamilies::default()
+        };
+        self.step(
+            "setting the generic font families",
+            self.page.execute(SetFontFamiliesParams::new(families)),
+        )
+        .await?;
         Ok(())
     }
 
@@ -158,7 +199,10 @@ impl CapturePage {
     /// callbacks running, since under BeginFrame control nothing ticks on its own.
     pub async fn wait_ready(&mut self, timeout: Duration) -> Result<PageInfo, BrowserError> {
         let step = "waiting for the page to be ready (load event, fonts, images, timelines)";
-        let ready = evaluate(&self.page, "window.__hf.whenReady()");
+        let ready = evaluate(
+            &self.page,
+            "window.__hf.whenReady().then(async (info) => { if (window.__framecastFonts) await window.__framecastFonts.settle(); return info; })",
+        );
         let ready = tokio::time::timeout(timeout, async {
             tokio::pin!(ready);
             loop {
@@ -181,6 +225,9 @@ impl CapturePage {
             }
         })
         .await;
+        // A refused request is the cause of whatever else went wrong (a failed image, a script
+        // that never defined its timeline), so it is reported first.
+        self.network.check()?;
         let value = match ready {
             Ok(result) => result.map_err(|message| BrowserError::Page {
                 step: step.to_string(),
@@ -205,7 +252,11 @@ impl CapturePage {
     pub async fn seek(&mut self, frame: u64, time: f64) -> Result<(), BrowserError> {
         let step = format!("seeking frame {frame} (t = {time:.6} s)");
         let expression = format!("window.__hf.seek({time:?})");
-        match tokio::time::timeout(self.step_timeout, evaluate(&self.page, &expression)).await {
+        let outcome = tokio::select! {
+            outcome = tokio::time::timeout(self.step_timeout, evaluate(&self.page, &expression)) => outcome,
+            () = self.stderr.closed() => return Err(self.crashed(&step)),
+        };
+        match outcome {
             Ok(Ok(_)) => Ok(()),
             Ok(Err(message)) => Err(BrowserError::Page { step, message }),
             Err(_) => Err(self.timed_out(step)),
@@ -219,6 +270,8 @@ impl CapturePage {
         format: ImageFormat,
     ) -> Result<CapturedFrame, BrowserError> {
         let step = format!("capturing frame {frame}");
+        // A request the page made since the last frame and was refused fails the render here.
+        self.network.check()?;
         match self.mode {
             CaptureMode::BeginFrame => {
                 self.frame_ticks += FRAME_INTERVAL_MS;
@@ -293,13 +346,24 @@ impl CapturePage {
         step: &str,
         command: impl Future<Output = chromiumoxide::Result<T>>,
     ) -> Result<T, BrowserError> {
-        match tokio::time::timeout(self.step_timeout, command).await {
+        let outcome = tokio::select! {
+            outcome = tokio::time::timeout(self.step_timeout, command) => outcome,
+            () = self.stderr.closed() => return Err(self.crashed(step)),
+        };
+        match outcome {
             Ok(Ok(value)) => Ok(value),
             Ok(Err(error)) => Err(BrowserError::Protocol {
                 step: step.to_string(),
                 message: error.to_string(),
             }),
             Err(_) => Err(self.timed_out(step.to_string())),
+        }
+    }
+
+    fn crashed(&self, step: &str) -> BrowserError {
+        BrowserError::Crashed {
+            step: step.to_string(),
+            stderr: self.stderr.text(),
         }
     }
 

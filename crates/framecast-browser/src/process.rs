@@ -30,6 +30,7 @@ impl ChromeProcess {
     pub(crate) async fn spawn(
         chrome: &Path,
         args_for_profile: impl FnOnce(&str) -> Vec<String>,
+        env: &[(&str, &Path)],
         launch_timeout: Duration,
     ) -> Result<(Self, String), BrowserError> {
         if !chrome.is_file() {
@@ -51,6 +52,7 @@ impl ChromeProcess {
         let mut command = Command::new(chrome);
         command
             .args(&args)
+            .envs(env.iter().copied())
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::piped())
@@ -68,12 +70,12 @@ impl ChromeProcess {
             .map_err(|error| launch_error(chrome, error.to_string(), ""))?;
 
         let stderr = child.stderr.take().expect("stderr should be piped");
-        let stderr_tail = StderrTail::default();
+        let stderr_tail = StderrTail::new();
         let (address_tx, address_rx) = tokio::sync::oneshot::channel();
         let tail = stderr_tail.clone();
         std::thread::Builder::new()
             .name(format!("chrome-stderr-{}", child.id()))
-            .spawn(move || drain_stderr(stderr, &tail.0, address_tx))
+            .spawn(move || drain_stderr(stderr, &tail, address_tx))
             .map_err(|error| launch_error(chrome, error.to_string(), ""))?;
 
         let mut process = ChromeProcess {
@@ -134,17 +136,35 @@ impl ChromeProcess {
     }
 }
 
-/// The last lines a Chrome process wrote to stderr, shared with the thread that drains it.
-#[derive(Debug, Clone, Default)]
-pub struct StderrTail(Arc<Mutex<VecDeque<String>>>);
+/// The last lines a Chrome process wrote to stderr, shared with the thread that drains it, and
+/// whether stderr has closed: that happens when every process of the group is gone, which is
+/// how a crash is noticed without waiting for a DevTools timeout.
+#[derive(Debug, Clone)]
+pub struct StderrTail {
+    lines: Arc<Mutex<VecDeque<String>>>,
+    closed: Arc<tokio::sync::watch::Sender<bool>>,
+}
 
 impl StderrTail {
+    fn new() -> Self {
+        StderrTail {
+            lines: Arc::default(),
+            closed: Arc::new(tokio::sync::watch::Sender::new(false)),
+        }
+    }
+
     pub fn text(&self) -> String {
         let lines = self
-            .0
+            .lines
             .lock()
             .expect("stderr tail lock should not be poisoned");
         lines.iter().map(|line| format!("  {line}\n")).collect()
+    }
+
+    /// Resolves once Chrome's stderr has closed (Chrome and all its children have exited).
+    pub async fn closed(&self) {
+        let mut closed = self.closed.subscribe();
+        let _ = closed.wait_for(|closed| *closed).await;
     }
 }
 
@@ -156,7 +176,7 @@ impl Drop for ChromeProcess {
 
 fn drain_stderr(
     stderr: std::process::ChildStderr,
-    tail: &Mutex<VecDeque<String>>,
+    tail: &StderrTail,
     address_tx: tokio::sync::oneshot::Sender<String>,
 ) {
     const MARKER: &str = "DevTools listening on ";
@@ -170,6 +190,7 @@ fn drain_stderr(
             continue;
         }
         let mut lines = tail
+            .lines
             .lock()
             .expect("stderr tail lock should not be poisoned");
         if lines.len() == STDERR_TAIL_LINES {
@@ -177,6 +198,7 @@ fn drain_stderr(
         }
         lines.push_back(line);
     }
+    tail.closed.send_replace(true);
 }
 
 fn launch_error(chrome: &Path, reason: String, stderr: &str) -> BrowserError {

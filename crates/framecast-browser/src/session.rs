@@ -1,6 +1,7 @@
 //! A launched Chrome with its DevTools connection.
 
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::Duration;
 
 use chromiumoxide::Browser;
@@ -9,6 +10,8 @@ use chromiumoxide::handler::HandlerConfig;
 use futures::StreamExt;
 use tokio::task::JoinHandle;
 
+use crate::fonts::FontSetup;
+use crate::network::{NetworkGuard, NetworkPolicy};
 use crate::page::{CaptureMode, CapturePage};
 use crate::{BrowserError, ChromeProcess, flags};
 
@@ -24,6 +27,11 @@ pub struct LaunchOptions {
     pub launch_timeout: Duration,
     /// The longest any single DevTools step (a seek, a capture) may take.
     pub step_timeout: Duration,
+    /// Let the page reach the network. Without it, requests other than the loopback server
+    /// (and CDN scripts, served locally) fail and fail the render.
+    pub allow_network: bool,
+    /// Where `scripts/setup` installed the CDN libraries and fonts.
+    pub node_modules: PathBuf,
 }
 
 impl LaunchOptions {
@@ -35,6 +43,8 @@ impl LaunchOptions {
             begin_frame: true,
             launch_timeout: Duration::from_secs(20),
             step_timeout: Duration::from_secs(30),
+            allow_network: false,
+            node_modules: crate::discover_node_modules(),
         }
     }
 }
@@ -48,6 +58,7 @@ pub struct BrowserSession {
     handler: JoinHandle<()>,
     process: ChromeProcess,
     options: LaunchOptions,
+    fonts: Arc<FontSetup>,
 }
 
 impl BrowserSession {
@@ -55,9 +66,17 @@ impl BrowserSession {
         let (width, height, begin_frame) = (options.width, options.height, options.begin_frame);
         let chrome_path = options.chrome_path.clone();
         let launch_timeout = options.launch_timeout;
+        let allow_network = options.allow_network;
+        let node_modules = options.node_modules.clone();
+        let fonts = tokio::task::spawn_blocking(move || FontSetup::prepare(&node_modules))
+            .await
+            .map_err(|error| BrowserError::Fonts {
+                message: error.to_string(),
+            })??;
         let (process, address) = ChromeProcess::spawn(
             &chrome_path,
-            |profile| flags::chrome_args(width, height, begin_frame, profile),
+            |profile| flags::chrome_args(width, height, begin_frame, allow_network, profile),
+            &[("FONTCONFIG_FILE", fonts.fontconfig_file.as_path())],
             launch_timeout,
         )
         .await?;
@@ -95,6 +114,7 @@ impl BrowserSession {
             handler,
             process,
             options,
+            fonts,
         })
     }
 
@@ -126,8 +146,20 @@ impl BrowserSession {
         } else {
             CaptureMode::Screenshot
         };
-        let mut capture = CapturePage::new(page, mode, &self.options, self.process.stderr_handle());
-        capture.prepare(prelude).await?;
+        let policy = NetworkPolicy {
+            allowed_origin: loopback_origin(url),
+            allow_network: self.options.allow_network,
+            node_modules: self.options.node_modules.clone(),
+        };
+        let network = NetworkGuard::install(&page, policy).await?;
+        let mut capture = CapturePage::new(
+            page,
+            mode,
+            &self.options,
+            self.process.stderr_handle(),
+            network,
+        );
+        capture.prepare(prelude, &self.fonts.page_script).await?;
         capture.navigate(url).await?;
         Ok(capture)
     }
@@ -158,6 +190,15 @@ impl BrowserSession {
             message: error.to_string(),
         }
     }
+}
+
+/// The origin (`http://127.0.0.1:PORT`) of the page's URL: the one place the page may reach.
+fn loopback_origin(url: &str) -> String {
+    let after_scheme = url.find("://").map_or(0, |index| index + 3);
+    let end = url[after_scheme..]
+        .find('/')
+        .map_or(url.len(), |index| after_scheme + index);
+    url[..end].to_string()
 }
 
 impl Drop for BrowserSession {

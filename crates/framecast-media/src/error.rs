@@ -71,4 +71,39 @@ pub enum MediaError {
 
     #[error("{} has no video stream", path.display())]
     NoVideoStream { path: PathBuf },
+
+    #[error(
+        "captured image is {width}x{height}, expected {expected_width}x{expected_height} \
+         (check the browser viewport and device scale factor)"
+    )]
+    ImageSize {
+        expected_width: u32,
+        expected_height: u32,
+        width: u32,
+        height: u32,
+    },
+
+    #[error("{what}: {source}")]
+    Image {
+        what: &'static str,
+        #[source]
+        source: ffmpeg_next::Error,
+    },
+
+    #[error("FFmpeg has no {name} codec (install Debian's ffmpeg libraries with scripts/setup)")]
+    MissingCodec { name: &'static str },
+
+    #[error("{element}: {}: {reason}", path.display())]
+    Source {
+        element: String,
+        path: PathBuf,
+        reason: String,
+    },
+
+    #[error("writing {}: {source}", path.display())]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
 }

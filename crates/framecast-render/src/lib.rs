@@ -6,18 +6,25 @@
 //! lives in `framecast-media`/`framecast-blend`, Chrome in `framecast-browser`; nothing here
 //! touches pixels beyond moving buffers between stages.
 
+mod calibrate;
 mod error;
+mod formats;
+mod media_elements;
+mod media_plan;
 mod options;
 mod pipeline;
 mod plan;
 mod progress;
 mod publish;
 mod reorder;
+mod snapshot;
 mod worker;
 
 pub use error::RenderError;
-pub use options::{Quality, RenderOptions, WorkerCount};
+pub use media_plan::{AudioMode, FrameCache};
+pub use options::{MediaOptions, Quality, RenderOptions, WorkerCount};
 pub use pipeline::{RenderSummary, render};
 pub use plan::{FramePlan, split_ranges};
 pub use progress::{CancelFlag, ProgressEvent};
 pub use reorder::{ReorderWindow, WindowClosed};
+pub use snapshot::{Snapshot, SnapshotOptions, runtime_prelude, snapshot, snapshot_file_name};

@@ -69,6 +69,33 @@ pub struct RenderOptions {
     /// Capture and decode every frame but encode and write nothing: the capture floor that
     /// `scripts/bench` compares a full render against.
     pub discard_output: bool,
+    /// Let the page reach the network (`--allow-network`). Without it, any request other than
+    /// the composition's own files (and known CDN scripts, served locally) fails the render.
+    pub allow_network: bool,
+    /// Values for the composition's declared variables (`--variables`), a JSON object; the page
+    /// rejects unknown names and ill-typed values.
+    pub variables: Option<serde_json::Value>,
+    /// Output format and its knobs (`--format`, `--codec`, `--gif-loop`, `--alpha`, audio,
+    /// the video frame cache); see `media_plan.rs` and `formats.rs`.
+    pub media: MediaOptions,
+}
+
+/// How the output is encoded and how the composition's media is handled.
+#[derive(Debug, Clone, Default)]
+pub struct MediaOptions {
+    /// The output format; inferred from the output path's extension when `None`.
+    pub format: Option<framecast_media::OutputFormat>,
+    pub codec: framecast_media::VideoCodec,
+    pub gif_loop: framecast_media::GifLoop,
+    /// Keep transparency (capture PNG over a transparent page background). `None` means the
+    /// format's default: on for MOV and PNG sequences, off for WebM, MP4 and GIF.
+    pub alpha: Option<bool>,
+    pub audio: crate::media_plan::AudioMode,
+    pub frame_cache: crate::media_plan::FrameCache,
+    /// Set by the pipeline: the `media` entry of the page config (`runtime-js/media.js`).
+    pub(crate) page_config: Option<serde_json::Value>,
+    /// Set by the pipeline: capture over a transparent page background.
+    pub(crate) transparent: bool,
 }
 
 impl RenderOptions {
@@ -86,6 +113,9 @@ impl RenderOptions {
             max_restarts: 2,
             reorder_window: 16,
             discard_output: false,
+            allow_network: false,
+            variables: None,
+            media: MediaOptions::default(),
         }
     }
 }

@@ -4,12 +4,15 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Instant;
 
-use framecast_browser::{CaptureMode, ImageFormat, LaunchOptions};
+use framecast_browser::{CaptureMode, LaunchOptions};
 use framecast_composition::{Composition, Fps};
-use framecast_media::{EncoderSettings, VideoEncoder};
+use framecast_media::{AudioTrack, InputFrame, OutputEncoder, OutputFormat, OutputSettings};
 use framecast_server::{FileServer, FileServerConfig, VendorLibraries};
 use futures::future::join_all;
 
+use crate::calibrate;
+use crate::formats::OutputPlan;
+use crate::media_plan::MediaPlan;
 use crate::publish::PendingOutput;
 use crate::worker::{
     CaptureContext, CaptureWorker, FirstFailure, FramePixels, StartError, WorkerRecipe,
@@ -42,13 +45,9 @@ pub async fn render(
     let started = Instant::now();
     let composition = Composition::load(&options.input)?;
     let root = &composition.root;
-    if root.width % 2 == 1 || root.height % 2 == 1 {
-        return Err(RenderError::OddSize {
-            path: composition.html_path.clone(),
-            width: root.width,
-            height: root.height,
-        });
-    }
+    // media: the output format decides which sizes are possible (formats.rs).
+    let output_plan =
+        OutputPlan::resolve(options, root.width, root.height, &composition.html_path)?;
     if let Some(crf) = options.crf
         && crf > 51
     {
@@ -58,11 +57,26 @@ pub async fn render(
         });
     }
     let fps = options.fps.or(root.fps).unwrap_or(DEFAULT_FPS);
-    let pending = PendingOutput::new(&options.output)?;
+    // media: probe every <video>/<audio> before Chrome starts; extracted video frames are
+    // served to the page by file name (media_plan.rs).
+    let media = Arc::new(MediaPlan::load(
+        &composition,
+        fps,
+        &options.media.frame_cache,
+    )?);
+    let mut options = options.clone();
+    options.media.transparent = output_plan.alpha;
+    options.media.page_config = media.page_config();
+    let options = &options;
+    let pending = if output_plan.format == OutputFormat::PngSequence {
+        PendingOutput::new_directory(&options.output)?
+    } else {
+        PendingOutput::new(&options.output)?
+    };
 
     let server = FileServer::start(FileServerConfig {
         root: composition.dir.clone(),
-        vendor: VendorLibraries::discover(),
+        vendor: media.serve_frames(VendorLibraries::discover(), root.duration),
     })
     .await?;
     let url = server.url_for(std::path::Path::new(composition.entry_name()));
@@ -74,6 +88,7 @@ pub async fn render(
         pending,
         on_progress,
         cancel,
+        (&output_plan, &media),
     )
     .await;
     server.shutdown().await;
@@ -94,6 +109,7 @@ async fn render_with_server(
     pending: PendingOutput,
     on_progress: Arc<dyn Fn(ProgressEvent) + Send + Sync>,
     cancel: CancelFlag,
+    (output_plan, media): (&OutputPlan, &Arc<MediaPlan>),
 ) -> Result<(PathBuf, FramePlan, usize, CaptureMode), RenderError> {
     let root = &composition.root;
     let estimated_frames = root
@@ -113,9 +129,51 @@ async fn render_with_server(
         });
     };
     let plan = FramePlan::new(root.width, root.height, fps, duration);
-    let ranges = split_ranges(plan.frame_count, workers.len());
+    // media: decode the <video> frames this render shows (cached) and mix the soundtrack before
+    // the first capture.
+    let prepared = {
+        let media = Arc::clone(media);
+        let mode = options.media.audio;
+        tokio::task::spawn_blocking(move || {
+            media.extract_frames(&plan)?;
+            media.soundtrack(&plan, mode)
+        })
+        .await
+    };
+    let audio = match prepared {
+        Ok(Ok(audio)) => audio,
+        Ok(Err(error)) => {
+            close_all(workers).await;
+            return Err(error);
+        }
+        Err(error) => {
+            close_all(workers).await;
+            return Err(RenderError::Internal(format!(
+                "media preparation failed: {error}"
+            )));
+        }
+    };
     let capture_mode = workers[0].capture_mode();
-    let mut workers = workers;
+    let context = Arc::new(CaptureContext {
+        plan,
+        format: output_plan.capture,
+        window: Arc::new(ReorderWindow::new(options.reorder_window)),
+        failure: Arc::new(FirstFailure::default()),
+        cancel,
+        on_progress: on_progress.clone(),
+    });
+    // Auto mode measures a few frames on worker 0 before deciding how many workers to keep;
+    // those frames wait in the reorder window and are not captured again.
+    let (mut workers, calibrated) = match options.workers {
+        WorkerCount::Auto if workers.len() > 1 => {
+            calibrate_workers(workers, options, &context).await?
+        }
+        _ => (workers, 0),
+    };
+    let ranges = split_ranges(plan.frame_count - calibrated, workers.len())
+        .into_iter()
+        .map(|range| range.start + calibrated..range.end + calibrated)
+        .collect::<Vec<_>>();
     let idle = workers.split_off(ranges.len());
     close_all(idle).await;
     let worker_total = workers.len();
@@ -129,28 +187,11 @@ async fn render_with_server(
         capture: format!("{capture_mode:?}"),
     });
 
-    let context = Arc::new(CaptureContext {
-        plan,
-        format: ImageFormat::Jpeg {
-            quality: options.quality.jpeg_quality(),
-        },
-        window: Arc::new(ReorderWindow::new(options.reorder_window)),
-        failure: Arc::new(FirstFailure::default()),
-        cancel,
-        on_progress: on_progress.clone(),
-    });
-    let settings = EncoderSettings {
-        width: plan.width,
-        height: plan.height,
-        fps_num: fps.num,
-        fps_den: fps.den,
-        preset: options.quality.x264_preset().to_string(),
-        crf: options.crf.unwrap_or(options.quality.crf()),
-    };
+    let settings = output_plan.settings(options, &plan);
     let destination = (!options.discard_output).then(|| pending.temporary_path().to_path_buf());
     let encoder = spawn_encoder(
         destination,
-        settings,
+        (settings, audio),
         Arc::clone(&context),
         on_progress.clone(),
     );
@@ -177,7 +218,7 @@ async fn render_with_server(
 
 /// Starts the workers concurrently (start-up is mostly waiting on Chrome). If BeginFrame turns
 /// out to be unsupported, all of them restart in screenshot mode.
-async fn start_workers(
+pub(crate) async fn start_workers(
     options: &RenderOptions,
     composition: &Composition,
     url: &str,
@@ -186,12 +227,14 @@ async fn start_workers(
     let mut launch = LaunchOptions::new(composition.root.width, composition.root.height);
     launch.chrome_path = options.chrome_path.clone();
     launch.step_timeout = options.frame_timeout;
+    launch.allow_network = options.allow_network;
     for begin_frame in [true, false] {
         launch.begin_frame = begin_frame;
         let recipe = Arc::new(WorkerRecipe {
             launch: launch.clone(),
             url: url.to_string(),
-            prelude: page_prelude(composition),
+            prelude: render_prelude(composition, options),
+            transparent: options.media.transparent,
             ready_timeout: options.ready_timeout,
             max_restarts: options.max_restarts,
         });
@@ -224,11 +267,65 @@ async fn start_workers(
 }
 
 /// Settings for the page runtime, set before any page script runs.
-fn page_prelude(composition: &Composition) -> String {
+pub(crate) fn page_prelude(composition: &Composition) -> String {
     let config = serde_json::json!({
         "sourceRoot": format!("{}/", composition.dir.display()),
     });
     format!("window.__framecastConfig = {config};")
+}
+
+/// The prelude of a render: the page settings plus what the render options add. The runtime
+/// gives up on readiness a little before the renderer does, so its error (which names what it
+/// was waiting for) is the one reported.
+fn render_prelude(composition: &Composition, options: &RenderOptions) -> String {
+    let ready_ms = options.ready_timeout.as_secs_f64() * 1000.0;
+    let settings = serde_json::json!({
+        "variables": options.variables,
+        "fps": options.fps.map(Fps::as_f64),
+        "readyTimeoutMs": (ready_ms - 1000.0).max(ready_ms * 0.8),
+        "media": options.media.page_config,
+    });
+    format!(
+        "{}\nObject.assign(window.__framecastConfig, {settings});",
+        page_prelude(composition)
+    )
+}
+
+/// Frames worker 0 captures to measure the page before the worker count is settled.
+const CALIBRATION_FRAMES: u64 = 4;
+
+/// Captures the first frames on worker 0, timing them, and keeps as many workers as pay off.
+async fn calibrate_workers(
+    mut workers: Vec<CaptureWorker>,
+    options: &RenderOptions,
+    context: &CaptureContext,
+) -> Result<(Vec<CaptureWorker>, u64), RenderError> {
+    let frames = context.plan.frame_count;
+    if frames < CALIBRATION_FRAMES * 4 {
+        return Ok((workers, 0));
+    }
+    let per_frame = match workers[0].calibrate(0..CALIBRATION_FRAMES, context).await {
+        Ok(per_frame) => per_frame,
+        Err(error) => {
+            close_all(workers).await;
+            return Err(error);
+        }
+    };
+    let cores = std::thread::available_parallelism().map_or(1, |cores| cores.get());
+    let other = calibrate::non_capture_seconds_per_frame(
+        options.quality.x264_preset(),
+        context.plan.width,
+        context.plan.height,
+    );
+    let keep = calibrate::choose_workers(per_frame, other, cores, workers.len());
+    tracing::info!(
+        "calibration: {:.1} ms per captured frame, about {:.1} ms of other CPU per frame on {cores} cores: {keep} worker(s)",
+        per_frame.as_secs_f64() * 1000.0,
+        other * 1000.0
+    );
+    let surplus = workers.split_off(keep);
+    close_all(surplus).await;
+    Ok((workers, CALIBRATION_FRAMES))
 }
 
 async fn close_all(workers: Vec<CaptureWorker>) {
@@ -257,7 +354,7 @@ fn choose_worker_count(workers: WorkerCount, frames: Option<u64>) -> Result<usiz
 /// frame was encoded and the file finished.
 fn spawn_encoder(
     path: Option<PathBuf>,
-    settings: EncoderSettings,
+    (settings, audio): (OutputSettings, Option<AudioTrack>),
     context: Arc<CaptureContext>,
     on_progress: Arc<dyn Fn(ProgressEvent) + Send + Sync>,
 ) -> tokio::sync::oneshot::Receiver<bool> {
@@ -265,7 +362,12 @@ fn spawn_encoder(
     std::thread::Builder::new()
         .name("encoder".to_string())
         .spawn(move || {
-            let result = encode_frames(path.as_deref(), &settings, &context, on_progress.as_ref());
+            let result = encode_frames(
+                path.as_deref(),
+                (&settings, audio),
+                &context,
+                on_progress.as_ref(),
+            );
             let finished = match result {
                 Ok(()) => true,
                 // A closed window means another stage failed and recorded why.
@@ -285,12 +387,12 @@ fn spawn_encoder(
 /// floor measurement).
 fn encode_frames(
     path: Option<&std::path::Path>,
-    settings: &EncoderSettings,
+    (settings, audio): (&OutputSettings, Option<AudioTrack>),
     context: &CaptureContext,
     on_progress: &(dyn Fn(ProgressEvent) + Send + Sync),
 ) -> Result<(), RenderError> {
     let mut encoder = path
-        .map(|path| VideoEncoder::create(path, settings))
+        .map(|path| OutputEncoder::create(path, settings, audio))
         .transpose()?;
     let total = context.plan.frame_count;
     let mut previous = None;
@@ -300,15 +402,20 @@ fn encode_frames(
             .next_blocking()
             .map_err(|_| RenderError::Cancelled)?;
         match pixels {
-            FramePixels::Decoded(frame) => previous = Some(frame),
             FramePixels::Repeat if previous.is_none() => {
                 return Err(RenderError::Internal(format!(
                     "frame {index} repeats a frame that was never captured"
                 )));
             }
             FramePixels::Repeat => {}
+            pixels => previous = Some(pixels),
         }
-        if let (Some(encoder), Some(frame)) = (encoder.as_mut(), previous.as_ref()) {
+        let frame = match previous.as_ref() {
+            Some(FramePixels::Decoded(frame)) => Some(InputFrame::Yuv420(frame)),
+            Some(FramePixels::Rgba(frame)) => Some(InputFrame::Rgba(frame)),
+            _ => None,
+        };
+        if let (Some(encoder), Some(frame)) = (encoder.as_mut(), frame) {
             encoder.push(frame)?;
         }
         on_progress(ProgressEvent::Frame {

@@ -11,6 +11,8 @@ pub struct PendingOutput {
     target: PathBuf,
     temporary: PathBuf,
     published: bool,
+    /// A PNG sequence: the temporary path is a directory, renamed into place as a whole.
+    directory: bool,
 }
 
 impl PendingOutput {
@@ -45,7 +47,19 @@ impl PendingOutput {
             target: target.to_path_buf(),
             temporary,
             published: false,
+            directory: false,
         })
+    }
+
+    /// A pending output directory (a PNG sequence): written under a temporary name beside the
+    /// target and renamed into place; an existing directory at the target is replaced only
+    /// once the new one is complete.
+    pub fn new_directory(target: &Path) -> Result<Self, RenderError> {
+        let text = target.to_string_lossy();
+        let mut pending = PendingOutput::new(Path::new(text.trim_end_matches('/')))?;
+        pending.temporary = pending.temporary.with_extension("partial-dir");
+        pending.directory = true;
+        Ok(pending)
     }
 
     pub fn temporary_path(&self) -> &Path {
@@ -53,6 +67,18 @@ impl PendingOutput {
     }
 
     pub fn publish(mut self) -> Result<PathBuf, RenderError> {
+        if self.directory && self.target.is_dir() {
+            let previous = self.temporary.with_extension("previous");
+            let replace = std::fs::rename(&self.target, &previous)
+                .and_then(|()| std::fs::rename(&self.temporary, &self.target));
+            let _ = std::fs::remove_dir_all(&previous);
+            replace.map_err(|source| RenderError::Output {
+                path: self.target.clone(),
+                source,
+            })?;
+            self.published = true;
+            return Ok(self.target.clone());
+        }
         std::fs::rename(&self.temporary, &self.target).map_err(|source| RenderError::Output {
             path: self.target.clone(),
             source,
@@ -65,7 +91,11 @@ impl PendingOutput {
 impl Drop for PendingOutput {
     fn drop(&mut self) {
         if !self.published {
-            let _ = std::fs::remove_file(&self.temporary);
+            if self.directory {
+                let _ = std::fs::remove_dir_all(&self.temporary);
+            } else {
+                let _ = std::fs::remove_file(&self.temporary);
+            }
         }
     }
 }
@@ -84,6 +114,25 @@ mod tests {
             std::fs::write(pending.temporary_path(), b"partial").unwrap();
         }
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+    }
+
+    #[test]
+    fn a_directory_replaces_the_previous_one_only_when_published() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("frames");
+        std::fs::create_dir(&target).unwrap();
+        std::fs::write(target.join("old.png"), b"old").unwrap();
+        {
+            let pending = PendingOutput::new_directory(&target).unwrap();
+            std::fs::create_dir(pending.temporary_path()).unwrap();
+        }
+        assert!(target.join("old.png").exists());
+        let pending = PendingOutput::new_directory(&target).unwrap();
+        std::fs::create_dir(pending.temporary_path()).unwrap();
+        std::fs::write(pending.temporary_path().join("new.png"), b"new").unwrap();
+        pending.publish().unwrap();
+        assert!(target.join("new.png").exists() && !target.join("old.png").exists());
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
     }
 
     #[test]

@@ -17,6 +17,8 @@ use crate::{CancelFlag, FramePlan, ProgressEvent, RenderError, ReorderWindow};
 #[derive(Debug)]
 pub(crate) enum FramePixels {
     Decoded(Yuv420Frame),
+    /// A PNG capture, for outputs that keep alpha (media: formats.rs).
+    Rgba(framecast_media::RgbaFrame),
     /// Chrome reported no damage: repeat the previous frame.
     Repeat,
 }
@@ -63,6 +65,8 @@ pub(crate) struct WorkerRecipe {
     pub launch: LaunchOptions,
     pub url: String,
     pub prelude: String,
+    /// Capture over a transparent page background (alpha outputs).
+    pub transparent: bool,
     pub ready_timeout: Duration,
     /// How many times one worker may replace a dead or hung Chrome before the render fails.
     pub max_restarts: usize,
@@ -93,6 +97,11 @@ impl CaptureWorker {
                 .open_page(&recipe.url, &recipe.prelude)
                 .await
                 .map_err(StartError::Failed)?;
+            if recipe.transparent {
+                page.set_transparent_background()
+                    .await
+                    .map_err(StartError::Failed)?;
+            }
             let info = page
                 .wait_ready(recipe.ready_timeout)
                 .await
@@ -181,6 +190,44 @@ impl CaptureWorker {
         Ok(())
     }
 
+    /// Captures `frames` (kept like any others) and returns the mean wall time per frame,
+    /// leaving out the first, which pays for first paint.
+    pub(crate) async fn calibrate(
+        &mut self,
+        frames: Range<u64>,
+        context: &CaptureContext,
+    ) -> Result<Duration, RenderError> {
+        let mut next = frames.start;
+        let first_end = (frames.start + 1).min(frames.end);
+        self.capture_range(&mut next, first_end, context).await?;
+        let started = std::time::Instant::now();
+        self.capture_range(&mut next, frames.end, context).await?;
+        let measured = frames.end.saturating_sub(first_end).max(1);
+        Ok(started.elapsed() / measured as u32)
+    }
+
+    /// Seeks to `time` and captures the page as a PNG, outside any render (`framecast snapshot`).
+    /// `None` means the pixels equal the previous capture's.
+    pub(crate) async fn capture_still(
+        &mut self,
+        index: u64,
+        time: f64,
+    ) -> Result<Option<Vec<u8>>, RenderError> {
+        self.page
+            .seek(index, time)
+            .await
+            .map_err(|error| self.crash_aware(error))?;
+        let captured = self
+            .page
+            .capture(index, ImageFormat::Png)
+            .await
+            .map_err(|error| self.crash_aware(error))?;
+        Ok(match captured {
+            CapturedFrame::Image(png) => Some(png),
+            CapturedFrame::Unchanged => None,
+        })
+    }
+
     async fn capture_range(
         &mut self,
         next: &mut u64,
@@ -241,16 +288,24 @@ fn restartable(error: &BrowserError) -> bool {
     )
 }
 
-/// Decodes a captured JPEG on the rayon pool, off the capture path, into the reorder window.
+/// Decodes a captured JPEG (or PNG, for alpha outputs) on the rayon pool, off the capture path,
+/// into the reorder window.
 fn decode_on_pool(index: u64, encoded: Vec<u8>, context: &CaptureContext) {
     let window = Arc::clone(&context.window);
     let failure = Arc::clone(&context.failure);
     let (width, height) = (context.plan.width, context.plan.height);
+    let png = context.format == ImageFormat::Png;
     rayon::spawn(move || {
-        let mut frame = Yuv420Frame::new(width, height);
-        match framecast_media::decode_jpeg_to_yuv420(&encoded, width, height, &mut frame) {
-            Ok(()) => {
-                let _ = window.insert(index, FramePixels::Decoded(frame));
+        let decoded = if png {
+            framecast_media::decode_png_to_rgba(&encoded, width, height).map(FramePixels::Rgba)
+        } else {
+            let mut frame = Yuv420Frame::new(width, height);
+            framecast_media::decode_jpeg_to_yuv420(&encoded, width, height, &mut frame)
+                .map(|()| FramePixels::Decoded(frame))
+        };
+        match decoded {
+            Ok(pixels) => {
+                let _ = window.insert(index, pixels);
             }
             Err(error) => failure.record(RenderError::Media(error), &window),
         }

@@ -143,10 +143,21 @@ impl Drop for FileServer {
 }
 
 async fn handle(State(site): State<Arc<Site>>, request: Request) -> Response {
+    // Font files never change while framecast runs; caching them lets the many aliases of one
+    // face (Arial, Helvetica, ... are all Inter) share a single download.
+    let cache_control = if request
+        .uri()
+        .path()
+        .starts_with(&format!("/{}/", crate::vendor::FONTS_PREFIX))
+    {
+        "public, max-age=31536000, immutable"
+    } else {
+        "no-store"
+    };
     let mut response = respond(site, request).await;
     response
         .headers_mut()
-        .insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        .insert(CACHE_CONTROL, HeaderValue::from_static(cache_control));
     response
 }
 

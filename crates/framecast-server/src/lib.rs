@@ -5,15 +5,20 @@
 //! the copies `scripts/setup` installed when the composition does not ship its own.
 //!
 //! This crate owns the network side only: it does not parse compositions or drive Chrome, and
-//! it never listens on anything but loopback.
+//! the capture server never listens on anything but loopback (the preview
+//! server in `preview/` does only when its user asks for another host).
 
 mod content_type;
 mod file_server;
+mod preview;
 mod request_path;
 mod resolve;
 mod vendor;
 
 pub use file_server::{FileServer, FileServerConfig};
+pub use preview::{
+    CompositionCheck, PreviewConfig, PreviewError, PreviewEvent, PreviewServer, Problem,
+};
 pub use vendor::{NODE_MODULES_ENV, VendorLibraries};
 
 use std::path::PathBuf;

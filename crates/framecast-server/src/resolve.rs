@@ -41,6 +41,12 @@ impl Site {
     /// Resolves `relative` (already decoded and free of `..`). `url_ends_with_slash` tells
     /// whether the request named a directory explicitly. This blocks on the file system.
     pub(crate) fn resolve(&self, relative: &Path, url_ends_with_slash: bool) -> Resolution {
+        if let Ok(font) = relative.strip_prefix(crate::vendor::FONTS_PREFIX) {
+            return match self.vendor.font_file(font) {
+                Some(path) if path.is_file() => Resolution::File(path),
+                _ => Resolution::NotFound,
+            };
+        }
         match self.locate(&self.root.join(relative)) {
             Located::Inside(path) if path.is_dir() => {
                 if !url_ends_with_slash && !relative.as_os_str().is_empty() {
@@ -143,6 +149,39 @@ mod tests {
             site.resolve(Path::new("escape"), true),
             Resolution::Forbidden
         );
+    }
+
+    #[test]
+    fn serves_fonts_under_the_reserved_prefix_only_from_fontsource() {
+        let node_modules = tempfile::tempdir().expect("should create a temp dir");
+        let files = node_modules.path().join("@fontsource/inter/files");
+        fs::create_dir_all(&files).expect("should mkdir");
+        fs::write(files.join("inter-latin-400-normal.woff"), "woff").expect("should write");
+        let dir = tempfile::tempdir().expect("should create a temp dir");
+        let (site, _) = site_in(
+            dir.path(),
+            VendorLibraries::from_node_modules(node_modules.path()),
+        );
+
+        assert_eq!(
+            site.resolve(
+                Path::new("__framecast/fonts/inter/inter-latin-400-normal.woff"),
+                false
+            ),
+            Resolution::File(files.join("inter-latin-400-normal.woff"))
+        );
+        for missing in [
+            "__framecast/fonts/inter/inter-latin-700-normal.woff",
+            "__framecast/fonts/roboto/roboto-latin-400-normal.woff",
+            "__framecast/fonts/inter/sub/inter-latin-400-normal.woff",
+            "__framecast/fonts/inter",
+        ] {
+            assert_eq!(
+                site.resolve(Path::new(missing), false),
+                Resolution::NotFound,
+                "{missing}"
+            );
+        }
     }
 
     #[test]

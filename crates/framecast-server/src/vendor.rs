@@ -16,11 +16,23 @@ const REPOSITORY_NODE_MODULES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../.
 /// Requested file name, and where the library lives inside `node_modules`.
 const TABLE: &[(&str, &str)] = &[
     ("gsap.min.js", "gsap/dist/gsap.min.js"),
+    ("lottie.min.js", "lottie-web/build/player/lottie.min.js"),
+    ("three.min.js", "three/build/three.min.js"),
+    ("three.module.js", "three/build/three.module.js"),
+    ("anime.min.js", "animejs/lib/anime.min.js"),
     (
         "hyper-shader.global.js",
         "@hyperframes/shader-transitions/dist/index.global.js",
     ),
 ];
+
+/// Where font files are served: `__framecast/fonts/<package>/<file>` is
+/// `node_modules/@fontsource/<package>/files/<file>` (the page side is `framecast-browser`'s
+/// `FONT_URL_PREFIX`).
+pub(crate) const FONTS_PREFIX: &str = "__framecast/fonts";
+
+/// The `@fontsource` packages whose files are served.
+const FONT_PACKAGES: &[&str] = &["inter", "jetbrains-mono"];
 
 /// Fallback files, matched by file name in any directory, served when the composition does not
 /// have the file itself. Only files that exist when the table is built are listed.
@@ -73,6 +85,26 @@ impl VendorLibraries {
         self.files
             .iter()
             .map(|(name, path)| (name.as_str(), path.as_path()))
+    }
+
+    /// The font file for `relative` (`inter/inter-latin-400-normal.woff`, the part of the path
+    /// after [`FONTS_PREFIX`]), if it names a file of a served `@fontsource` package.
+    pub(crate) fn font_file(&self, relative: &Path) -> Option<PathBuf> {
+        let mut parts = relative.iter().map(|part| part.to_str());
+        let (Some(Some(package)), Some(Some(file)), None) =
+            (parts.next(), parts.next(), parts.next())
+        else {
+            return None;
+        };
+        FONT_PACKAGES.contains(&package).then_some(())?;
+        Some(
+            self.node_modules
+                .as_ref()?
+                .join("@fontsource")
+                .join(package)
+                .join("files")
+                .join(file),
+        )
     }
 
     /// The file served for a request whose last segment is `file_name`, if any.

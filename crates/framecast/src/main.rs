@@ -1,8 +1,12 @@
 //! The `framecast` command line: argument parsing, logging, progress display, Ctrl-C handling,
 //! and turning library errors into one clear paragraph and exit code 1.
 
+mod media_args;
+mod preview;
 mod progress;
+mod regress;
 mod render;
+mod snapshot;
 
 use std::process::ExitCode;
 
@@ -24,6 +28,12 @@ struct Cli {
 enum Command {
     /// Render a composition to a video file.
     Render(render::RenderArgs),
+    /// Serve a composition with a player page that plays, scrubs and live-reloads it.
+    Preview(preview::PreviewArgs),
+    /// Write PNG stills of exact times, captured as a render captures them.
+    Snapshot(snapshot::SnapshotArgs),
+    /// Render every fixture and compare it with its golden (the regression harness).
+    Regress(regress::RegressArgs),
 }
 
 fn main() -> ExitCode {
@@ -37,6 +47,9 @@ fn main() -> ExitCode {
     let result = runtime.block_on(async {
         match cli.command {
             Command::Render(args) => render::run(args).await,
+            Command::Preview(args) => preview::run(args).await,
+            Command::Snapshot(args) => snapshot::run(args).await,
+            Command::Regress(args) => regress::run(args).await,
         }
     });
     // Chrome sessions and the file server are closed by the commands themselves; do not wait on

@@ -52,6 +52,23 @@ pub struct RenderArgs {
     /// Seconds a single frame's seek or capture may take before the render fails.
     #[arg(long, default_value_t = 30.0, help_heading = "Browser")]
     frame_timeout: f64,
+
+    /// Let the page reach the network. By default it reaches only the composition's own files
+    /// (known CDN scripts are served from local copies) and any other request fails the render.
+    #[arg(long, help_heading = "Browser")]
+    allow_network: bool,
+
+    /// Values for the composition's declared variables, as a JSON object:
+    /// --variables '{"title":"Hello","accent":"#ff0000"}'.
+    #[arg(long, help_heading = "Composition", conflicts_with = "variables_file")]
+    variables: Option<String>,
+
+    /// A JSON file with values for the composition's declared variables.
+    #[arg(long, help_heading = "Composition")]
+    variables_file: Option<PathBuf>,
+
+    #[command(flatten)]
+    media: crate::media_args::MediaArgs,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -111,7 +128,29 @@ fn options_from(args: &RenderArgs) -> anyhow::Result<RenderOptions> {
     options.frame_timeout = Duration::from_secs_f64(args.frame_timeout);
     options.chrome_path = args.chrome.clone();
     options.discard_output = args.discard_output;
+    options.allow_network = args.allow_network;
+    options.variables = variables_from(args)?;
+    args.media.apply(&mut options)?;
     Ok(options)
+}
+
+/// The `--variables` / `--variables-file` JSON, which must be an object of variable values.
+fn variables_from(args: &RenderArgs) -> anyhow::Result<Option<serde_json::Value>> {
+    let (text, source) = match (&args.variables, &args.variables_file) {
+        (Some(text), _) => (text.clone(), "--variables".to_string()),
+        (None, Some(path)) => (
+            std::fs::read_to_string(path)
+                .with_context(|| format!("cannot read --variables-file {}", path.display()))?,
+            format!("--variables-file {}", path.display()),
+        ),
+        (None, None) => return Ok(None),
+    };
+    let value: serde_json::Value =
+        serde_json::from_str(&text).with_context(|| format!("{source} is not valid JSON"))?;
+    if !value.is_object() {
+        anyhow::bail!("{source} must be a JSON object such as {{\"title\": \"Hello\"}}");
+    }
+    Ok(Some(value))
 }
 
 /// The first Ctrl-C stops the render cleanly (Chrome closed, no output written); a second one

@@ -1,0 +1,99 @@
+//! Blend time per 1920x1080 frame for every transition: `cargo bench -p framecast-blend`.
+//!
+//! Prints figures and asserts nothing about them. "first" is the wall time of the first call at
+//! this size, which also computes the transition's cached noise fields; "wall" and "cpu" are
+//! medians over calls at progress 0.1 .. 0.9 (the steady state of a transition spanning many
+//! frames): wall-clock time, and CPU time summed over all threads, which other processes on a
+//! busy machine disturb much less (on idle cores, wall is about cpu / threads).
+
+use std::hint::black_box;
+use std::time::{Duration, Instant};
+
+use framecast_blend::{Accent, Transition, blend_rgba};
+
+const WIDTH: usize = 1920;
+const HEIGHT: usize = 1080;
+const RUNS: usize = 9;
+
+fn scene(seed: u32) -> Vec<u8> {
+    let mut rgba = Vec::with_capacity(WIDTH * HEIGHT * 4);
+    for y in 0..HEIGHT {
+        for x in 0..WIDTH {
+            let check = ((x / 60 + y / 60) as u32 + seed) % 2 == 0;
+            let pixel = if check {
+                [
+                    (x * 255 / WIDTH) as u8,
+                    (y * 255 / HEIGHT) as u8,
+                    90 + seed as u8 * 80,
+                    255,
+                ]
+            } else {
+                [30, 40 + seed as u8 * 100, (x * 7 % 256) as u8, 255]
+            };
+            rgba.extend_from_slice(&pixel);
+        }
+    }
+    rgba
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+/// CPU time of the whole process, all threads.
+fn cpu_time() -> Duration {
+    let mut ts = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    // SAFETY: `ts` is a valid, writable timespec.
+    let rc = unsafe { libc::clock_gettime(libc::CLOCK_PROCESS_CPUTIME_ID, &mut ts) };
+    assert_eq!(rc, 0, "should read the process CPU clock");
+    Duration::new(ts.tv_sec as u64, ts.tv_nsec as u32)
+}
+
+fn main() {
+    let (from, to) = (scene(0), scene(1));
+    let mut out = vec![0u8; WIDTH * HEIGHT * 4];
+    let accent = Accent::DEFAULT;
+    println!(
+        "blend_rgba {WIDTH}x{HEIGHT}, {} rayon threads",
+        rayon::current_num_threads()
+    );
+    println!(
+        "{:<20} {:>9} {:>9} {:>9}",
+        "transition", "first ms", "wall ms", "cpu ms"
+    );
+    // `BENCH_ONLY=glitch,whip-pan` times just those.
+    let only = std::env::var("BENCH_ONLY").unwrap_or_default();
+    for transition in Transition::ALL {
+        if !only.is_empty() && !only.split(',').any(|name| name == transition.name()) {
+            continue;
+        }
+        let start = Instant::now();
+        blend_rgba(
+            transition, &from, &to, WIDTH, HEIGHT, 0.5, &accent, &mut out,
+        )
+        .expect("should blend");
+        let first = start.elapsed();
+        let (mut wall, mut cpu): (Vec<Duration>, Vec<Duration>) = (0..RUNS)
+            .map(|i| {
+                let p = 0.1 + 0.8 * i as f32 / (RUNS - 1) as f32;
+                let (start, start_cpu) = (Instant::now(), cpu_time());
+                blend_rgba(transition, &from, &to, WIDTH, HEIGHT, p, &accent, &mut out)
+                    .expect("should blend");
+                black_box(&out);
+                (start.elapsed(), cpu_time() - start_cpu)
+            })
+            .unzip();
+        wall.sort();
+        cpu.sort();
+        println!(
+            "{:<20} {:>9.1} {:>9.1} {:>9.1}",
+            transition.name(),
+            ms(first),
+            ms(wall[RUNS / 2]),
+            ms(cpu[RUNS / 2])
+        );
+    }
+}

@@ -1,0 +1,285 @@
+//! Reading the two input frames: texels, bilinear clamp-to-edge samples (what a WebGL
+//! `texture2D` with `LINEAR` filtering and `CLAMP_TO_EDGE` wrapping returns), and whole
+//! channel planes for the blur transitions.
+
+use crate::math::round_small;
+
+/// Where a sample falls along one axis: the two texels it mixes and the weight of the second
+/// in 1/256ths, as a GPU's texture unit filters. Computed once per row or column where the
+/// shader allows, and reused for every pixel that shares it.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Coord {
+    pub i0: u32,
+    pub i1: u32,
+    /// Weight of `i1`, 0..=255.
+    pub fixed: u32,
+}
+
+impl Coord {
+    /// The axis position of texture coordinate `t` (0..1 spans the `size` texels).
+    #[inline(always)]
+    pub fn from_uv(t: f32, size: usize) -> Coord {
+        Coord::from_texel(t * size as f32 - 0.5, size)
+    }
+
+    /// The axis position of texel-space coordinate `t` (texel centres are at integers),
+    /// clamped to the edge texels. Sizes up to 16384 texels.
+    #[inline(always)]
+    pub fn from_texel(t: f32, size: usize) -> Coord {
+        let last = (size - 1) as f32;
+        // NaN (from a degenerate input) lands on texel 0.
+        let t = if t > 0.0 { t.min(last) } else { 0.0 };
+        // t * 256 is exact; rounding it gives the texel and the weight at once.
+        let (_, n) = round_small(t * 256.0);
+        let i0 = (n >> 8) as u32;
+        Coord {
+            i0,
+            i1: (i0 + 1).min(size as u32 - 1),
+            fixed: (n & 255) as u32,
+        }
+    }
+
+    /// Exactly on texel `i`.
+    #[inline(always)]
+    pub fn texel(i: usize) -> Coord {
+        Coord {
+            i0: i as u32,
+            i1: i as u32,
+            fixed: 0,
+        }
+    }
+
+    /// The weight of `i1` as a fraction.
+    #[inline(always)]
+    pub fn frac(self) -> f32 {
+        self.fixed as f32 * (1.0 / 256.0)
+    }
+}
+
+/// One input frame, read as RGB in 0..=1.
+pub(crate) trait Source: Sync {
+    fn width(&self) -> usize;
+    fn height(&self) -> usize;
+    fn sample_at(&self, x: Coord, y: Coord) -> [f32; 3];
+    fn channel_at(&self, x: Coord, y: Coord, channel: usize) -> f32;
+    /// Channel `channel` of row `y`, one value per pixel.
+    fn channel_row(&self, y: usize, channel: usize, out: &mut [f32]);
+    /// Row `y` as three planes.
+    fn row_rgb(&self, y: usize, r: &mut [f32], g: &mut [f32], b: &mut [f32]);
+
+    /// A bilinear sample at texture coordinate (u, v), clamped to the edge.
+    #[inline(always)]
+    fn sample(&self, u: f32, v: f32) -> [f32; 3] {
+        self.sample_at(
+            Coord::from_uv(u, self.width()),
+            Coord::from_uv(v, self.height()),
+        )
+    }
+}
+
+/// An 8-bit RGBA frame. Samples are filtered in fixed point with 8-bit weights, like a GPU's
+/// texture unit, which is exact integer arithmetic and so the same everywhere.
+pub(crate) struct Rgba8<'a> {
+    data: &'a [u8],
+    width: usize,
+    height: usize,
+}
+
+impl<'a> Rgba8<'a> {
+    pub fn new(data: &'a [u8], width: usize, height: usize) -> Rgba8<'a> {
+        debug_assert_eq!(data.len(), width * height * 4);
+        Rgba8 {
+            data,
+            width,
+            height,
+        }
+    }
+
+    /// The pixel at (x, y) as a little-endian `u32`: R in the low byte.
+    #[inline(always)]
+    fn pixel(&self, x: u32, y: u32) -> u32 {
+        let i = (y as usize * self.width + x as usize) * 4;
+        u32::from_le_bytes(
+            self.data[i..i + 4]
+                .try_into()
+                .expect("should be a 4-byte slice"),
+        )
+    }
+}
+
+/// R and B of a pixel in the two 32-bit halves of a `u64`, so that one multiplication weighs
+/// both: a filtered channel is at most 255 * 65536, which fits in 32 bits.
+#[inline(always)]
+fn red_blue(p: u32) -> u64 {
+    (p & 0xFF) as u64 | (((p >> 16) & 0xFF) as u64) << 32
+}
+
+#[inline(always)]
+fn green(p: u32) -> u32 {
+    (p >> 8) & 0xFF
+}
+
+/// 1 / (255 * 65536): from a fixed-point filtered value to 0..=1.
+const FIXED_TO_UNIT: f32 = 1.0 / (255.0 * 65536.0);
+
+impl Source for Rgba8<'_> {
+    fn width(&self) -> usize {
+        self.width
+    }
+
+    fn height(&self) -> usize {
+        self.height
+    }
+
+    #[inline(always)]
+    fn sample_at(&self, x: Coord, y: Coord) -> [f32; 3] {
+        if y.fixed == 0 {
+            // On a row: the same sums as below with the second row's weights at zero.
+            let (w0, w1) = ((256 - x.fixed) * 256, x.fixed * 256);
+            let (p0, p1) = (self.pixel(x.i0, y.i0), self.pixel(x.i1, y.i0));
+            let rb = red_blue(p0) * w0 as u64 + red_blue(p1) * w1 as u64;
+            let g = green(p0) * w0 + green(p1) * w1;
+            return [
+                (rb & 0xFFFF_FFFF) as f32 * FIXED_TO_UNIT,
+                g as f32 * FIXED_TO_UNIT,
+                (rb >> 32) as f32 * FIXED_TO_UNIT,
+            ];
+        }
+        let (w00, w10, w01, w11) = weights(x.fixed, y.fixed);
+        let p00 = self.pixel(x.i0, y.i0);
+        let p10 = self.pixel(x.i1, y.i0);
+        let p01 = self.pixel(x.i0, y.i1);
+        let p11 = self.pixel(x.i1, y.i1);
+        let rb = red_blue(p00) * w00 as u64
+            + red_blue(p10) * w10 as u64
+            + red_blue(p01) * w01 as u64
+            + red_blue(p11) * w11 as u64;
+        let g = green(p00) * w00 + green(p10) * w10 + green(p01) * w01 + green(p11) * w11;
+        [
+            (rb & 0xFFFF_FFFF) as f32 * FIXED_TO_UNIT,
+            g as f32 * FIXED_TO_UNIT,
+            (rb >> 32) as f32 * FIXED_TO_UNIT,
+        ]
+    }
+
+    #[inline(always)]
+    fn channel_at(&self, x: Coord, y: Coord, channel: usize) -> f32 {
+        let (w00, w10, w01, w11) = weights(x.fixed, y.fixed);
+        let shift = channel * 8;
+        let t = |x: u32, y: u32| (self.pixel(x, y) >> shift) & 0xFF;
+        if y.fixed == 0 {
+            let v = t(x.i0, y.i0) * ((256 - x.fixed) * 256) + t(x.i1, y.i0) * (x.fixed * 256);
+            return v as f32 * FIXED_TO_UNIT;
+        }
+        let v =
+            t(x.i0, y.i0) * w00 + t(x.i1, y.i0) * w10 + t(x.i0, y.i1) * w01 + t(x.i1, y.i1) * w11;
+        v as f32 * FIXED_TO_UNIT
+    }
+
+    fn channel_row(&self, y: usize, channel: usize, out: &mut [f32]) {
+        let row = &self.data[y * self.width * 4..(y + 1) * self.width * 4];
+        for (o, p) in out.iter_mut().zip(row.chunks_exact(4)) {
+            *o = p[channel] as f32 * (1.0 / 255.0);
+        }
+    }
+
+    fn row_rgb(&self, y: usize, r: &mut [f32], g: &mut [f32], b: &mut [f32]) {
+        let row = &self.data[y * self.width * 4..(y + 1) * self.width * 4];
+        for (((p, r), g), b) in row.chunks_exact(4).zip(r).zip(g).zip(b) {
+            *r = p[0] as f32 * (1.0 / 255.0);
+            *g = p[1] as f32 * (1.0 / 255.0);
+            *b = p[2] as f32 * (1.0 / 255.0);
+        }
+    }
+}
+
+#[inline(always)]
+fn weights(fx: u32, fy: u32) -> (u32, u32, u32, u32) {
+    (
+        (256 - fx) * (256 - fy),
+        fx * (256 - fy),
+        (256 - fx) * fy,
+        fx * fy,
+    )
+}
+
+/// A 16-bit RGB frame (HDR layers). Filtered in `f32`.
+pub(crate) struct Rgb16<'a> {
+    data: &'a [u16],
+    width: usize,
+    height: usize,
+}
+
+impl<'a> Rgb16<'a> {
+    pub fn new(data: &'a [u16], width: usize, height: usize) -> Rgb16<'a> {
+        debug_assert_eq!(data.len(), width * height * 3);
+        Rgb16 {
+            data,
+            width,
+            height,
+        }
+    }
+
+    #[inline(always)]
+    fn at(&self, x: u32, y: u32, channel: usize) -> f32 {
+        self.data[(y as usize * self.width + x as usize) * 3 + channel] as f32
+    }
+}
+
+const U16_TO_UNIT: f32 = 1.0 / 65535.0;
+
+impl Source for Rgb16<'_> {
+    fn width(&self) -> usize {
+        self.width
+    }
+
+    fn height(&self) -> usize {
+        self.height
+    }
+
+    #[inline(always)]
+    fn sample_at(&self, x: Coord, y: Coord) -> [f32; 3] {
+        [
+            self.channel_at(x, y, 0),
+            self.channel_at(x, y, 1),
+            self.channel_at(x, y, 2),
+        ]
+    }
+
+    #[inline(always)]
+    fn channel_at(&self, x: Coord, y: Coord, channel: usize) -> f32 {
+        let (fx, fy) = (x.frac(), y.frac());
+        let top = lerp(
+            self.at(x.i0, y.i0, channel),
+            self.at(x.i1, y.i0, channel),
+            fx,
+        );
+        let bottom = lerp(
+            self.at(x.i0, y.i1, channel),
+            self.at(x.i1, y.i1, channel),
+            fx,
+        );
+        lerp(top, bottom, fy) * U16_TO_UNIT
+    }
+
+    fn channel_row(&self, y: usize, channel: usize, out: &mut [f32]) {
+        let row = &self.data[y * self.width * 3..(y + 1) * self.width * 3];
+        for (o, p) in out.iter_mut().zip(row.chunks_exact(3)) {
+            *o = p[channel] as f32 * U16_TO_UNIT;
+        }
+    }
+
+    fn row_rgb(&self, y: usize, r: &mut [f32], g: &mut [f32], b: &mut [f32]) {
+        let row = &self.data[y * self.width * 3..(y + 1) * self.width * 3];
+        for (((p, r), g), b) in row.chunks_exact(3).zip(r).zip(g).zip(b) {
+            *r = p[0] as f32 * U16_TO_UNIT;
+            *g = p[1] as f32 * U16_TO_UNIT;
+            *b = p[2] as f32 * U16_TO_UNIT;
+        }
+    }
+}
+
+#[inline(always)]
+pub(crate) fn lerp(a: f32, b: f32, t: f32) -> f32 {
+    a + (b - a) * t
+}

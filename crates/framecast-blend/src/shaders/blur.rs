@@ -1,0 +1,223 @@
+//! The motion-blur transitions, `whip-pan` and `cinematic-zoom`: many samples per pixel along
+//! a line. Their sample positions are the same for every row (whip-pan) or separable into a
+//! column part and a row part (zoom), so they run as loops over contiguous memory that the
+//! compiler vectorises, on `f32` channel planes.
+
+use rayon::prelude::*;
+
+use super::Ctx;
+use crate::math::{floor, mix};
+use crate::render::{Store, render_rows};
+use crate::sample::{Coord, Source};
+
+/// A horizontal sample at a fixed texel offset from the pixel: `floor` and fraction.
+#[derive(Clone, Copy)]
+struct Offset {
+    whole: i64,
+    frac: f32,
+}
+
+impl Offset {
+    fn new(texels: f32) -> Offset {
+        let whole = floor(texels);
+        Offset {
+            whole: whole as i64,
+            frac: texels - whole,
+        }
+    }
+}
+
+/// Adds to `acc[x]` the sample of `row` at `x + offset`, clamped to the row's ends.
+fn add_shifted(row: &[f32], offset: Offset, acc: &mut [f32]) {
+    let width = row.len() as i64;
+    // x < lo reads before the first texel, x >= hi at or past the last one.
+    let lo = (-offset.whole).clamp(0, width) as usize;
+    let hi = (width - 1 - offset.whole).clamp(lo as i64, width) as usize;
+    let (first, last) = (row[0], row[row.len() - 1]);
+    acc[..lo].iter_mut().for_each(|a| *a += first);
+    acc[hi..].iter_mut().for_each(|a| *a += last);
+    if lo < hi {
+        let start = (lo as i64 + offset.whole) as usize;
+        let a = &row[start..start + (hi - lo)];
+        let b = &row[start + 1..start + 1 + (hi - lo)];
+        let f = offset.frac;
+        for ((acc, &a), &b) in acc[lo..hi].iter_mut().zip(a).zip(b) {
+            *acc += a + (b - a) * f;
+        }
+    }
+}
+
+/// Scene A slides out to the left and scene B in from the right, each smeared by ten samples
+/// along the motion.
+pub(super) fn whip_pan<S: Source, T: Store>(c: &Ctx<S>, out: &mut [T]) {
+    let (p, w) = (c.p, c.width);
+    let texels = w as f32;
+    let from_off = p * 1.5;
+    let to_off = (1.0 - p) * 1.5;
+    let from_taps: Vec<Offset> = (0..10)
+        .map(|i| Offset::new((from_off + p * 0.08 * (i as f32 / 10.0)) * texels))
+        .collect();
+    let to_taps: Vec<Offset> = (0..10)
+        .map(|i| Offset::new(-(to_off + (1.0 - p) * 0.08 * (i as f32 / 10.0)) * texels))
+        .collect();
+    render_rows(out, w, |y, o, scratch| {
+        let [row, acc_from, acc_to] = scratch.arrays(w);
+        for (channel, out) in [&mut o.r, &mut o.g, &mut o.b].into_iter().enumerate() {
+            acc_from.fill(0.0);
+            acc_to.fill(0.0);
+            c.from.channel_row(y, channel, row);
+            for &tap in &from_taps {
+                add_shifted(row, tap, acc_from);
+            }
+            c.to.channel_row(y, channel, row);
+            for &tap in &to_taps {
+                add_shifted(row, tap, acc_to);
+            }
+            for ((o, &f), &t) in out.iter_mut().zip(acc_from.iter()).zip(acc_to.iter()) {
+                *o = mix(f / 10.0, t / 10.0, p);
+            }
+        }
+    });
+}
+
+/// A run of columns whose sample sits at the same offset from the column, between two
+/// distinct texels: `x + delta` and `x + delta + 1`.
+#[derive(Clone, Copy)]
+struct Run {
+    start: usize,
+    end: usize,
+    delta: i64,
+}
+
+/// One of the zoom's 72 samples (2 scenes x 3 channels x 12 steps), as per-column positions.
+struct ZoomTap {
+    scene: usize,
+    channel: usize,
+    /// `v_uv' = v_uv + (v_uv - .5) * scale * f`: scale is negative for scene A (pulled in).
+    scale: f32,
+    f: f32,
+    fracs: Vec<f32>,
+    runs: Vec<Run>,
+    /// Columns clamped at the frame edge, sampled one by one.
+    edges: Vec<(usize, Coord)>,
+}
+
+impl ZoomTap {
+    fn new(scene: usize, channel: usize, scale: f32, f: f32, us: &[f32]) -> ZoomTap {
+        let width = us.len();
+        let coords: Vec<Coord> = us
+            .iter()
+            .map(|&u| Coord::from_uv(zoom_uv(u, scale, f), width))
+            .collect();
+        let mut runs: Vec<Run> = Vec::new();
+        let mut edges = Vec::new();
+        for (x, coord) in coords.iter().enumerate() {
+            if coord.i1 != coord.i0 + 1 {
+                edges.push((x, *coord));
+                continue;
+            }
+            let delta = coord.i0 as i64 - x as i64;
+            match runs.last_mut() {
+                Some(run) if run.end == x && run.delta == delta => run.end = x + 1,
+                _ => runs.push(Run {
+                    start: x,
+                    end: x + 1,
+                    delta,
+                }),
+            }
+        }
+        ZoomTap {
+            scene,
+            channel,
+            scale,
+            f,
+            fracs: coords.iter().map(|c| c.frac()).collect(),
+            runs,
+            edges,
+        }
+    }
+}
+
+/// The shader's `v_uv - d * s * f` (scene A) or `v_uv + d * s * f` (scene B), d = v_uv - .5.
+#[inline(always)]
+fn zoom_uv(t: f32, scale: f32, f: f32) -> f32 {
+    t + ((t - 0.5) * scale) * f
+}
+
+/// Both scenes blurred radially from the centre, with red, green and blue blurred by slightly
+/// different amounts, crossfading.
+pub(super) fn cinematic_zoom<S: Source, T: Store>(c: &Ctx<S>, out: &mut [T]) {
+    let p = c.p;
+    let (w, h) = (c.width, c.height);
+    let from_s = p * 0.08;
+    let to_s = (1.0 - p) * 0.06;
+    let mut taps = Vec::with_capacity(72);
+    for (scene, s) in [(0, -from_s), (1, to_s)] {
+        for step in 0..12 {
+            let f = step as f32 / 12.0;
+            for (channel, k) in [(0, 1.06), (1, 1.0), (2, 0.94)] {
+                // Green's `d * s * f` has no channel factor; keep the shader's products.
+                let scale = if channel == 1 { s } else { s * k };
+                taps.push(ZoomTap::new(scene, channel, scale, f, &c.us));
+            }
+        }
+    }
+    let planes = [planes(c.from), planes(c.to)];
+    render_rows(out, w, |y, o, scratch| {
+        let mut acc: [&mut [f32]; 6] = scratch.arrays(w);
+        let v = c.v(y);
+        for tap in &taps {
+            let plane = &planes[tap.scene][tap.channel * w * h..(tap.channel + 1) * w * h];
+            let ry = Coord::from_uv(zoom_uv(v, tap.scale, tap.f), h);
+            let r0 = &plane[ry.i0 as usize * w..(ry.i0 as usize + 1) * w];
+            let r1 = &plane[ry.i1 as usize * w..(ry.i1 as usize + 1) * w];
+            add_zoom_tap(tap, r0, r1, ry.frac(), acc[tap.scene * 3 + tap.channel]);
+        }
+        let [fr, fg, fb, tr, tg, tb] = &mut acc;
+        for (out, f, t) in [(&mut o.r, fr, tr), (&mut o.g, fg, tg), (&mut o.b, fb, tb)] {
+            for ((o, &f), &t) in out.iter_mut().zip(f.iter()).zip(t.iter()) {
+                *o = mix(f / 12.0, t / 12.0, p);
+            }
+        }
+    });
+}
+
+fn add_zoom_tap(tap: &ZoomTap, r0: &[f32], r1: &[f32], fy: f32, acc: &mut [f32]) {
+    for run in &tap.runs {
+        let len = run.end - run.start;
+        let s = (run.start as i64 + run.delta) as usize;
+        let (a0, b0) = (&r0[s..s + len], &r0[s + 1..s + 1 + len]);
+        let (a1, b1) = (&r1[s..s + len], &r1[s + 1..s + 1 + len]);
+        let fx = &tap.fracs[run.start..run.end];
+        let acc = &mut acc[run.start..run.end];
+        for i in 0..len {
+            let top = a0[i] + (b0[i] - a0[i]) * fx[i];
+            let bottom = a1[i] + (b1[i] - a1[i]) * fx[i];
+            acc[i] += top + (bottom - top) * fy;
+        }
+    }
+    for &(x, coord) in &tap.edges {
+        let (i0, i1) = (coord.i0 as usize, coord.i1 as usize);
+        let top = r0[i0] + (r0[i1] - r0[i0]) * coord.frac();
+        let bottom = r1[i0] + (r1[i1] - r1[i0]) * coord.frac();
+        acc[x] += top + (bottom - top) * fy;
+    }
+}
+
+/// The frame as three `f32` planes, R then G then B.
+fn planes<S: Source>(source: &S) -> Vec<f32> {
+    let (w, h) = (source.width(), source.height());
+    let mut planes = vec![0.0f32; w * h * 3];
+    let (r, gb) = planes.split_at_mut(w * h);
+    let (g, b) = gb.split_at_mut(w * h);
+    r.par_chunks_mut(w)
+        .zip(g.par_chunks_mut(w))
+        .zip(b.par_chunks_mut(w))
+        .enumerate()
+        .for_each(|(y, ((r, g), b))| {
+            source.channel_row(y, 0, r);
+            source.channel_row(y, 1, g);
+            source.channel_row(y, 2, b);
+        });
+    planes
+}

@@ -1,0 +1,181 @@
+//! Transitions that bend space with waves and rotations: `ripple-waves`, `swirl-vortex`,
+//! `thermal-distortion`.
+
+use super::Ctx;
+use crate::field_cache::{centre, field, field_rows};
+use crate::math::{clamp01, exp, floor, length, mix, sincos, smoothstep};
+use crate::noise::fbm;
+use crate::render::{Store, render_rows};
+use crate::sample::{Coord, Source};
+
+/// Concentric waves push scene A outwards and pull scene B in, crossfading.
+pub(super) fn ripple_waves<S: Source, T: Store>(c: &Ctx<S>, out: &mut [T]) {
+    // sin and cos of dist*25: with the double-angle and angle-sum identities, each frame's
+    // `sin(dist*25 -+ p*12)` and `sin(dist*50 -+ p*18)` follow with a few multiplications.
+    let phases = field("ripple-waves", c.width, c.height, 2, |u, v, out| {
+        let (s, c) = libm::sincosf(length(u - 0.5, v - 0.5) * 25.0);
+        out.copy_from_slice(&[s, c]);
+    });
+    let p = c.p;
+    let (s12, c12) = libm::sincosf(p * 12.0);
+    let (s18, c18) = libm::sincosf(p * 18.0);
+    let from_amp = p * 0.04;
+    let to_amp = (1.0 - p) * 0.04;
+    let bright = c.accent.bright;
+    let (w, h) = (c.width, c.height);
+    render_rows(out, w, |y, o, s| {
+        let [ar, ag, ab, br, bg, bb, fu, fv, tu, tv, peak] = s.arrays(w);
+        let v = c.v(y);
+        let uy = v - 0.5;
+        let row = &phases.row(y, w)[..2 * w];
+        let (us, fu, fv, tu, tv, peak) = (
+            &c.us[..w],
+            &mut fu[..w],
+            &mut fv[..w],
+            &mut tu[..w],
+            &mut tv[..w],
+            &mut peak[..w],
+        );
+        for x in 0..w {
+            let u = us[x];
+            let f = [row[2 * x], row[2 * x + 1]];
+            let ux = u - 0.5;
+            let (dx, dy) = (ux + 0.001, uy + 0.001);
+            let inv = 1.0 / length(dx, dy);
+            let (dir_x, dir_y) = (dx * inv, dy * inv);
+            let (s25, c25) = (f[0], f[1]);
+            let (s50, c50) = (2.0 * s25 * c25, 1.0 - 2.0 * s25 * s25);
+            // sin(a - b) = sin a cos b - cos a sin b, sin(a + b) = sin a cos b + cos a sin b.
+            let fw1 = exp(s25 * c12 - c25 * s12 - 1.0);
+            let fw2 = exp(s50 * c18 - c50 * s18 - 1.0) * 0.5;
+            let tw1 = exp(s25 * c12 + c25 * s12 - 1.0);
+            let tw2 = exp(s50 * c18 + c50 * s18 - 1.0) * 0.5;
+            let fa = (fw1 + fw2) * from_amp;
+            let ta = (tw1 + tw2) * to_amp;
+            fu[x] = clamp01(u + dir_x * fa) * w as f32 - 0.5;
+            fv[x] = clamp01(v + dir_y * fa) * h as f32 - 0.5;
+            tu[x] = clamp01(u - dir_x * ta) * w as f32 - 0.5;
+            tv[x] = clamp01(v - dir_y * ta) * h as f32 - 0.5;
+            peak[x] = fw1 * p * 0.1;
+        }
+        for x in 0..w {
+            let a = c
+                .from
+                .sample_at(Coord::from_texel(fu[x], w), Coord::from_texel(fv[x], h));
+            let b =
+                c.to.sample_at(Coord::from_texel(tu[x], w), Coord::from_texel(tv[x], h));
+            [ar[x], ag[x], ab[x]] = a;
+            [br[x], bg[x], bb[x]] = b;
+        }
+        let planes = [(&mut o.r, ar, br), (&mut o.g, ag, bg), (&mut o.b, ab, bb)];
+        for (i, (out, a, b)) in planes.into_iter().enumerate() {
+            for x in 0..w {
+                out[x] = mix(a[x] + bright[i] * peak[x], b[x], p);
+            }
+        }
+    });
+}
+
+/// Scene A spins into a vortex and scene B unspins out of one, the twist stronger at the
+/// centre and roughened by noise.
+pub(super) fn swirl_vortex<S: Source, T: Store>(c: &Ctx<S>, out: &mut [T]) {
+    // warp = fbm(v_uv * 4) * .5.
+    let warps = field("swirl-vortex", c.width, c.height, 1, |u, v, out| {
+        out[0] = fbm(u * 4.0, v * 4.0) * 0.5;
+    });
+    let p = c.p;
+    let (w, h) = (c.width, c.height);
+    render_rows(out, w, |y, o, s| {
+        let [ar, ag, ab, br, bg, bb, fu, fv, tu, tv] = s.arrays(w);
+        let uy = c.v(y) - 0.5;
+        for (x, (&u, &warp)) in c.us.iter().zip(warps.row(y, w)).enumerate() {
+            let ux = u - 0.5;
+            let dist = length(ux, uy);
+            let from_ang = p * (1.0 - dist) * 10.0 + warp * p * 3.0;
+            let (fs, fc) = sincos(from_ang);
+            fu[x] = clamp01(ux * fc - uy * fs + 0.5) * w as f32 - 0.5;
+            fv[x] = clamp01(ux * fs + uy * fc + 0.5) * h as f32 - 0.5;
+            let to_ang = -(1.0 - p) * (1.0 - dist) * 10.0 - warp * (1.0 - p) * 3.0;
+            let (ts, tc) = sincos(to_ang);
+            tu[x] = clamp01(ux * tc - uy * ts + 0.5) * w as f32 - 0.5;
+            tv[x] = clamp01(ux * ts + uy * tc + 0.5) * h as f32 - 0.5;
+        }
+        for x in 0..w {
+            let a = c
+                .from
+                .sample_at(Coord::from_texel(fu[x], w), Coord::from_texel(fv[x], h));
+            let b =
+                c.to.sample_at(Coord::from_texel(tu[x], w), Coord::from_texel(tv[x], h));
+            [ar[x], ag[x], ab[x]] = a;
+            [br[x], bg[x], bb[x]] = b;
+        }
+        for (out, a, b) in [(&mut o.r, ar, br), (&mut o.g, ag, bg), (&mut o.b, ab, bb)] {
+            for x in 0..w {
+                out[x] = mix(a[x], b[x], p);
+            }
+        }
+    });
+}
+
+/// Heat shimmer bends rows of scene A sideways, strongest at the top, while scene B fades in
+/// through a warm haze.
+///
+/// The shimmer's amplitude `fbm(v_uv*3 + vec2(k, p*2))` scrolls through the noise with
+/// progress. It is cached on a grid of rows one output row apart in the noise domain and read
+/// between the two grid rows around `3v + 2p` (all pixels of a frame share the same fraction):
+/// the noise changes over about 20 rows at any frame size, so the difference from evaluating it
+/// at every pixel is far below a pixel of displacement, and a frame costs no noise evaluation.
+pub(super) fn thermal_distortion<S: Source, T: Store>(c: &Ctx<S>, out: &mut [T]) {
+    let (w, h) = (c.width, c.height);
+    // The two shimmer waves' sines, which do not depend on progress.
+    let waves = field("thermal-distortion", w, h, 2, |u, v, out| {
+        out[0] = libm::sinf(v * 40.0 + fbm(u * 6.0, v * 6.0) * 8.0);
+        out[1] = libm::sinf(v * 40.0 + fbm(u * 6.0 + 3.0, v * 6.0 + 3.0) * 8.0);
+    });
+    // Grid row j is at noise y = 3 (j + .5) / h, spanning 3v + 2p for every v and p.
+    let grid_rows = h + (2 * h).div_ceil(3) + 2;
+    let flow = field_rows(
+        "thermal-distortion flow",
+        w,
+        h,
+        grid_rows,
+        2,
+        |x, j, out| {
+            let (nx, ny) = (centre(x, w) * 3.0, centre(j, h) * 3.0);
+            out[0] = fbm(nx, ny);
+            out[1] = fbm(nx + 3.0, ny);
+        },
+    );
+    let p = c.p;
+    let scroll = p * 2.0 * h as f32 / 3.0;
+    let (skip, frac) = (floor(scroll) as usize, scroll - floor(scroll));
+    let heat = p * 1.5;
+    let bright = c.accent.bright;
+    render_rows(out, w, |y, o, s| {
+        let [ar, ag, ab, br, bg, bb, fu, tu] = s.arrays(w);
+        let v = c.v(y);
+        let y_fade = smoothstep(1.0, 0.0, v);
+        let haze = heat * y_fade * 0.15 * (1.0 - p);
+        let (flow0, flow1) = (flow.row(y + skip, w), flow.row(y + skip + 1, w));
+        let sines = waves.row(y, w);
+        for (x, &u) in c.us.iter().enumerate() {
+            let amp = mix(flow0[2 * x], flow1[2 * x], frac);
+            let inv_amp = mix(flow0[2 * x + 1], flow1[2 * x + 1], frac);
+            let disp_x = sines[2 * x] * amp * heat * 0.03 * y_fade;
+            let disp_x2 = sines[2 * x + 1] * inv_amp * (1.0 - p) * 0.03 * y_fade;
+            fu[x] = clamp01(u + disp_x) * w as f32 - 0.5;
+            tu[x] = clamp01(u + disp_x2) * w as f32 - 0.5;
+        }
+        let row = Coord::texel(y);
+        for x in 0..w {
+            [ar[x], ag[x], ab[x]] = c.from.sample_at(Coord::from_texel(fu[x], w), row);
+            [br[x], bg[x], bb[x]] = c.to.sample_at(Coord::from_texel(tu[x], w), row);
+        }
+        let planes = [(&mut o.r, ar, br), (&mut o.g, ag, bg), (&mut o.b, ab, bb)];
+        for (i, (out, a, b)) in planes.into_iter().enumerate() {
+            for x in 0..w {
+                out[x] = mix(a[x], b[x], p) + bright[i] * haze;
+            }
+        }
+    });
+}

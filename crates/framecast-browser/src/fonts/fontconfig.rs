@@ -1,0 +1,160 @@
+//! The fontconfig configuration capture Chrome starts with (through `FONTCONFIG_FILE`): the
+//! framecast fonts converted to `.ttf`, Basic Latin faces in a directory listed first (so that
+//! "Inter, weight 400" picks the Latin face rather than the Cyrillic one), Debian's font
+//! directory for characters the fonts lack, generic aliases, and the rendering settings under
+//! which a system font draws exactly like the same font loaded as a web font.
+//!
+//! The directory is built once per `@fontsource` install and kept in the user's cache directory,
+//! so fontconfig's own cache of it stays valid from one Chrome launch to the next.
+
+use std::collections::hash_map::DefaultHasher;
+use std::hash::{Hash, Hasher};
+use std::path::{Path, PathBuf};
+
+use super::{Face, FontPackage, MONOSPACE, SANS_SERIF, woff};
+
+/// Bumped whenever the directory's layout or configuration changes.
+const LAYOUT_VERSION: u32 = 1;
+
+const LATIN_DIR: &str = "1-latin";
+const OTHER_DIR: &str = "2-other";
+
+/// Builds the directory if needed and returns its `fonts.conf`.
+pub(super) fn prepare(
+    fonts_dir: &Path,
+    packages: &[(&FontPackage, Vec<Face>)],
+) -> Result<PathBuf, String> {
+    let target = cache_root().join(format!("fonts-{:016x}", cache_key(fonts_dir, packages)));
+    let config = target.join("fonts.conf");
+    if config.is_file() {
+        return Ok(config);
+    }
+    std::fs::create_dir_all(cache_root())
+        .map_err(|error| format!("cannot create {}: {error}", cache_root().display()))?;
+    // Built beside the target and renamed into place, so that Chrome processes starting at the
+    // same time never see a half-written directory.
+    let building = tempfile::Builder::new()
+        .prefix(".fonts-building-")
+        .tempdir_in(cache_root())
+        .map_err(|error| {
+            format!(
+                "cannot create a directory in {}: {error}",
+                cache_root().display()
+            )
+        })?;
+    for dir in [LATIN_DIR, OTHER_DIR] {
+        std::fs::create_dir(building.path().join(dir))
+            .map_err(|error| format!("cannot create a font directory: {error}"))?;
+    }
+    for (package, faces) in packages {
+        for face in faces {
+            let source = fonts_dir.join(package.dir).join("files").join(&face.file);
+            let woff = std::fs::read(&source)
+                .map_err(|error| format!("cannot read {}: {error}", source.display()))?;
+            let sfnt = woff::woff_to_sfnt(&woff)
+                .map_err(|error| format!("{}: {error}", source.display()))?;
+            let dir = if face.is_latin() {
+                LATIN_DIR
+            } else {
+                OTHER_DIR
+            };
+            let name = face.file.trim_end_matches(".woff").to_string() + ".ttf";
+            std::fs::write(building.path().join(dir).join(name), sfnt)
+                .map_err(|error| format!("cannot write a converted font: {error}"))?;
+        }
+    }
+    std::fs::write(building.path().join("fonts.conf"), config_text(&target))
+        .map_err(|error| format!("cannot write fonts.conf: {error}"))?;
+    let building = building.keep();
+    if std::fs::rename(&building, &target).is_err() {
+        // Another process finished first; its directory is identical.
+        let _ = std::fs::remove_dir_all(&building);
+    }
+    if config.is_file() {
+        Ok(config)
+    } else {
+        Err(format!("{} was not created", config.display()))
+    }
+}
+
+fn cache_root() -> PathBuf {
+    let base = std::env::var_os("XDG_CACHE_HOME")
+        .filter(|dir| !dir.is_empty())
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".cache")))
+        .unwrap_or_else(std::env::temp_dir);
+    base.join("framecast")
+}
+
+/// Changes whenever the installed font files or this layout change.
+fn cache_key(fonts_dir: &Path, packages: &[(&FontPackage, Vec<Face>)]) -> u64 {
+    let mut hasher = DefaultHasher::new();
+    LAYOUT_VERSION.hash(&mut hasher);
+    fonts_dir.hash(&mut hasher);
+    for (package, faces) in packages {
+        package.dir.hash(&mut hasher);
+        let manifest = fonts_dir.join(package.dir).join("package.json");
+        std::fs::read(manifest)
+            .unwrap_or_default()
+            .hash(&mut hasher);
+        for face in faces {
+            face.file.hash(&mut hasher);
+        }
+    }
+    hasher.finish()
+}
+
+fn config_text(dir: &Path) -> String {
+    let dir = xml_escape(&dir.to_string_lossy());
+    format!(
+        r#"<?xml version="1.0"?>
+<!DOCTYPE fontconfig SYSTEM "urn:fontconfig:fonts.dtd">
+<!-- Written by framecast for its capture Chrome; rebuilt when the fonts change. -->
+<fontconfig>
+  <dir>{dir}/{LATIN_DIR}</dir>
+  <dir>{dir}/{OTHER_DIR}</dir>
+  <dir>/usr/share/fonts</dir>
+  <cachedir>{dir}/cache</cachedir>
+  <alias binding="same"><family>sans-serif</family><prefer><family>{SANS_SERIF}</family></prefer></alias>
+  <alias binding="same"><family>sans</family><prefer><family>{SANS_SERIF}</family></prefer></alias>
+  <alias binding="same"><family>system-ui</family><prefer><family>{SANS_SERIF}</family></prefer></alias>
+  <alias binding="same"><family>monospace</family><prefer><family>{MONOSPACE}</family></prefer></alias>
+  <alias binding="same"><family>mono</family><prefer><family>{MONOSPACE}</family></prefer></alias>
+  <alias binding="same"><family>serif</family><prefer><family>Liberation Serif</family><family>DejaVu Serif</family></prefer></alias>
+  <alias binding="same"><family>Times New Roman</family><prefer><family>Liberation Serif</family></prefer></alias>
+  <match target="font">
+    <edit name="antialias" mode="assign"><bool>true</bool></edit>
+    <edit name="hinting" mode="assign"><bool>false</bool></edit>
+    <edit name="hintstyle" mode="assign"><const>hintnone</const></edit>
+    <edit name="autohint" mode="assign"><bool>false</bool></edit>
+    <edit name="rgba" mode="assign"><const>none</const></edit>
+    <edit name="lcdfilter" mode="assign"><const>lcdnone</const></edit>
+    <edit name="embeddedbitmap" mode="assign"><bool>false</bool></edit>
+  </match>
+</fontconfig>
+"#
+    )
+}
+
+fn xml_escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_configuration_lists_latin_first_and_maps_the_generics() {
+        let text = config_text(Path::new("/cache/fonts-1"));
+        let latin = text.find("/cache/fonts-1/1-latin").unwrap();
+        let other = text.find("/cache/fonts-1/2-other").unwrap();
+        let system = text.find("/usr/share/fonts").unwrap();
+        assert!(latin < other && other < system);
+        assert!(text.contains("<family>sans-serif</family><prefer><family>Inter</family>"));
+        assert!(text.contains("<family>monospace</family><prefer><family>JetBrains Mono</family>"));
+        assert!(text.contains(r#"<edit name="hinting" mode="assign"><bool>false</bool>"#));
+    }
+}

@@ -1,0 +1,352 @@
+//! The page's network during a render: the loopback server that serves the composition is the
+//! only place it reaches. Requests are intercepted with the DevTools `Fetch` domain: requests to
+//! the server continue at once, CDN script URLs of known libraries are answered from the copies in
+//! `node_modules` (see [`crate::cdn`]), and every other request is failed and recorded, so that the
+//! render can fail with the list of what the composition tried to load.
+//!
+//! With `allow_network` only the CDN hosts are intercepted and everything else goes out as usual.
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use base64::Engine;
+use chromiumoxide::Page;
+use chromiumoxide::cdp::browser_protocol::fetch::{
+    ContinueRequestParams, EnableParams, EventRequestPaused, FailRequestParams,
+    FulfillRequestParams, HeaderEntry, RequestPattern, RequestStage,
+};
+use chromiumoxide::cdp::browser_protocol::network::ErrorReason;
+use futures::StreamExt;
+use tokio::task::JoinHandle;
+
+use crate::BrowserError;
+use crate::cdn::{self, CdnFile};
+
+/// The hosts whose script URLs may be answered locally; with `allow_network` only these are
+/// intercepted.
+const CDN_HOSTS: &[&str] = &[
+    "cdn.jsdelivr.net",
+    "fastly.jsdelivr.net",
+    "gcore.jsdelivr.net",
+    "unpkg.com",
+    "cdnjs.cloudflare.com",
+];
+
+/// What a page may reach.
+#[derive(Debug, Clone)]
+pub(crate) struct NetworkPolicy {
+    /// `http://127.0.0.1:PORT`: requests to it continue untouched.
+    pub allowed_origin: String,
+    pub allow_network: bool,
+    pub node_modules: PathBuf,
+}
+
+/// What happens to one intercepted request.
+#[derive(Debug, PartialEq, Eq)]
+enum Verdict {
+    Continue,
+    Serve(CdnFile),
+    Block,
+}
+
+fn verdict(url: &str, policy: &NetworkPolicy) -> Verdict {
+    if origin(url) == Some(policy.allowed_origin.as_str()) {
+        return Verdict::Continue;
+    }
+    if let Some(file) = cdn::cdn_file(url) {
+        return Verdict::Serve(file);
+    }
+    if policy.allow_network {
+        Verdict::Continue
+    } else {
+        Verdict::Block
+    }
+}
+
+/// `scheme://host[:port]` of a URL, lower-cased scheme and host as Chrome reports them.
+fn origin(url: &str) -> Option<&str> {
+    let scheme_end = url.find("://")?;
+    let authority_start = scheme_end + 3;
+    let authority_end = url[authority_start..]
+        .find(['/', '?', '#'])
+        .map_or(url.len(), |end| authority_start + end);
+    Some(&url[..authority_end])
+}
+
+/// Request interception for one page; dropping it stops handling events (the page is closed
+/// with it).
+#[derive(Debug)]
+pub(crate) struct NetworkGuard {
+    blocked: Arc<Mutex<Vec<String>>>,
+    task: JoinHandle<()>,
+}
+
+impl NetworkGuard {
+    /// Starts intercepting the page's requests. Must run before the page navigates.
+    pub(crate) async fn install(page: &Page, policy: NetworkPolicy) -> Result<Self, BrowserError> {
+        let step = "intercepting the page's network requests";
+        let protocol = |error: chromiumoxide::error::CdpError| BrowserError::Protocol {
+            step: step.to_string(),
+            message: error.to_string(),
+        };
+        let mut events = page
+            .event_listener::<EventRequestPaused>()
+            .await
+            .map_err(protocol)?;
+        let blocked = Arc::new(Mutex::new(Vec::new()));
+        let policy = Arc::new(policy);
+        let task = {
+            let (page, blocked, policy) = (page.clone(), Arc::clone(&blocked), Arc::clone(&policy));
+            tokio::spawn(async move {
+                while let Some(event) = events.next().await {
+                    let (page, blocked, policy) =
+                        (page.clone(), Arc::clone(&blocked), Arc::clone(&policy));
+                    // Each request is answered on its own task, so a large local file being read
+                    // never holds up the loopback requests behind it.
+                    tokio::spawn(async move { answer(&page, &event, &policy, &blocked).await });
+                }
+            })
+        };
+        page.execute(EnableParams {
+            patterns: Some(patterns(policy.allow_network)),
+            handle_auth_requests: None,
+        })
+        .await
+        .map_err(protocol)?;
+        Ok(NetworkGuard { blocked, task })
+    }
+
+    /// Fails with the list of URLs the page was refused so far, if any.
+    pub(crate) fn check(&self) -> Result<(), BrowserError> {
+        let blocked = self
+            .blocked
+            .lock()
+            .expect("blocked URL list lock should not be poisoned");
+        if blocked.is_empty() {
+            Ok(())
+        } else {
+            Err(BrowserError::NetworkBlocked {
+                urls: blocked.clone(),
+            })
+        }
+    }
+}
+
+impl Drop for NetworkGuard {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+/// CDP patterns cannot say "everything but loopback", so a closed network intercepts every
+/// request and lets loopback ones continue at once (one DevTools round trip each, well under a
+/// millisecond). An open one only needs the CDN hosts.
+fn patterns(allow_network: bool) -> Vec<RequestPattern> {
+    let pattern = |url: String| RequestPattern {
+        url_pattern: Some(url),
+        resource_type: None,
+        request_stage: Some(RequestStage::Request),
+    };
+    if allow_network {
+        CDN_HOSTS
+            .iter()
+            .map(|host| pattern(format!("*://{host}/*")))
+            .collect()
+    } else {
+        vec![pattern("*".to_string())]
+    }
+}
+
+async fn answer(
+    page: &Page,
+    event: &EventRequestPaused,
+    policy: &NetworkPolicy,
+    blocked: &Mutex<Vec<String>>,
+) {
+    let url = &event.request.url;
+    let id = event.request_id.clone();
+    let result = match verdict(url, policy) {
+        Verdict::Continue => page.execute(ContinueRequestParams::new(id)).await.map(drop),
+        Verdict::Serve(file) => match read_local_copy(&policy.node_modules, &file, url).await {
+            Ok(body) => page.execute(fulfill(id, &file, &body)).await.map(drop),
+            Err(reason) => {
+                record(blocked, format!("{url} ({reason})"));
+                fail(page, id).await
+            }
+        },
+        Verdict::Block => {
+            tracing::debug!(url, "blocked a request that leaves the loopback server");
+            record(blocked, url.clone());
+            fail(page, id).await
+        }
+    };
+    // The page may have gone away (a restart, the end of the render) with requests in flight.
+    if let Err(error) = result {
+        tracing::debug!(url, %error, "answering an intercepted request failed");
+    }
+}
+
+fn record(blocked: &Mutex<Vec<String>>, entry: String) {
+    let mut blocked = blocked
+        .lock()
+        .expect("blocked URL list lock should not be poisoned");
+    if !blocked.contains(&entry) {
+        blocked.push(entry);
+    }
+}
+
+async fn fail(
+    page: &Page,
+    id: chromiumoxide::cdp::browser_protocol::fetch::RequestId,
+) -> Result<(), chromiumoxide::error::CdpError> {
+    page.execute(FailRequestParams::new(id, ErrorReason::BlockedByClient))
+        .await
+        .map(drop)
+}
+
+/// Reads the installed copy of a CDN file, logging once per URL when its version is not the one
+/// the URL names.
+async fn read_local_copy(
+    node_modules: &Path,
+    file: &CdnFile,
+    url: &str,
+) -> Result<Vec<u8>, String> {
+    let package_dir = node_modules.join(file.package);
+    let body = tokio::fs::read(package_dir.join(&file.path))
+        .await
+        .map_err(|_| {
+            format!(
+                "no local copy: {}/{} is not installed; run scripts/setup",
+                file.package, file.path
+            )
+        })?;
+    let installed = installed_version(&package_dir).await;
+    if !cdn::version_matches(file.version.as_deref(), &installed) {
+        notice_version_once(url, file, &installed);
+    }
+    Ok(body)
+}
+
+async fn installed_version(package_dir: &Path) -> String {
+    let manifest = tokio::fs::read(package_dir.join("package.json"))
+        .await
+        .unwrap_or_default();
+    serde_json::from_slice::<serde_json::Value>(&manifest)
+        .ok()
+        .and_then(|value| value.get("version")?.as_str().map(str::to_string))
+        .unwrap_or_else(|| "unknown".to_string())
+}
+
+fn notice_version_once(url: &str, file: &CdnFile, installed: &str) {
+    static NOTICED: Mutex<Option<HashSet<String>>> = Mutex::new(None);
+    let mut noticed = NOTICED
+        .lock()
+        .expect("version notice lock should not be poisoned");
+    if noticed
+        .get_or_insert_with(HashSet::new)
+        .insert(url.to_string())
+    {
+        tracing::warn!(
+            "{url} asks for {} {}; serving the installed {installed} instead (renders never reach the network)",
+            file.package,
+            file.version.as_deref().unwrap_or("")
+        );
+    }
+}
+
+fn fulfill(
+    id: chromiumoxide::cdp::browser_protocol::fetch::RequestId,
+    file: &CdnFile,
+    body: &[u8],
+) -> FulfillRequestParams {
+    let content_type = match Path::new(&file.path)
+        .extension()
+        .and_then(|extension| extension.to_str())
+    {
+        Some("js" | "mjs" | "cjs") => "text/javascript; charset=utf-8",
+        Some("json" | "map") => "application/json",
+        Some("css") => "text/css; charset=utf-8",
+        Some("wasm") => "application/wasm",
+        _ => "application/octet-stream",
+    };
+    let encoded = base64::engine::general_purpose::STANDARD.encode(body);
+    let mut params = FulfillRequestParams::new(id, 200);
+    params.response_headers = Some(vec![
+        HeaderEntry::new("Content-Type", content_type),
+        // Module scripts and `crossorigin` scripts are fetched in CORS mode.
+        HeaderEntry::new("Access-Control-Allow-Origin", "*"),
+    ]);
+    params.body = Some(encoded.into());
+    params
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn policy(allow_network: bool) -> NetworkPolicy {
+        NetworkPolicy {
+            allowed_origin: "http://127.0.0.1:4000".to_string(),
+            allow_network,
+            node_modules: PathBuf::from("/nm"),
+        }
+    }
+
+    #[test]
+    fn origins_stop_at_the_path() {
+        assert_eq!(
+            origin("http://127.0.0.1:4000/a/b.js"),
+            Some("http://127.0.0.1:4000")
+        );
+        assert_eq!(
+            origin("http://127.0.0.1:4000?x"),
+            Some("http://127.0.0.1:4000")
+        );
+        assert_eq!(origin("https://example.com"), Some("https://example.com"));
+        assert_eq!(origin("data:text/plain,hi"), None);
+    }
+
+    #[test]
+    fn only_the_loopback_server_continues_on_a_closed_network() {
+        let closed = policy(false);
+        assert_eq!(
+            verdict("http://127.0.0.1:4000/index.html", &closed),
+            Verdict::Continue
+        );
+        for url in [
+            "https://example.com/data.json",
+            "http://127.0.0.1:4001/other-port.js",
+            "http://127.0.0.1:40000/longer-port.js",
+            "http://localhost:4000/index.html",
+            "http://93.184.216.34/ip-literal.png",
+        ] {
+            assert_eq!(verdict(url, &closed), Verdict::Block, "{url}");
+        }
+        assert!(matches!(
+            verdict(
+                "https://cdn.jsdelivr.net/npm/gsap@3.12.5/dist/gsap.min.js",
+                &closed
+            ),
+            Verdict::Serve(CdnFile {
+                package: "gsap",
+                ..
+            })
+        ));
+    }
+
+    #[test]
+    fn an_open_network_still_serves_cdn_copies() {
+        let open = policy(true);
+        assert_eq!(
+            verdict("https://example.com/data.json", &open),
+            Verdict::Continue
+        );
+        assert!(matches!(
+            verdict("https://unpkg.com/lottie-web", &open),
+            Verdict::Serve(_)
+        ));
+        assert_eq!(patterns(true).len(), CDN_HOSTS.len());
+        assert_eq!(patterns(false).len(), 1);
+    }
+}

@@ -1,0 +1,339 @@
+//! The composition's soundtrack: every audible `<audio>`/`<video>` decoded with FFmpeg, trimmed,
+//! time-stretched (libavfilter's `atempo`, which keeps the pitch as a browser does), resampled
+//! to 48 kHz stereo, placed at its start time with its gain, looped if asked, and summed.
+//!
+//! The mix is a plain sum: no normalisation, so a tone at volume 0.25 comes out at exactly a
+//! quarter of its level. Only when the sum goes above full scale does a limiter turn the gain
+//! down around those peaks (5 ms attack, 100 ms release); everything else passes untouched.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use ffmpeg_next::{self as ffmpeg, ChannelLayout, codec, filter, format, frame, media};
+
+use crate::error::MediaError;
+use crate::ffmpeg_setup::{init_ffmpeg, unusable_path_reason};
+
+/// The mix's sample rate.
+pub const AUDIO_RATE: u32 = 48_000;
+/// The mix's channel count (stereo, interleaved left/right).
+pub const AUDIO_CHANNELS: usize = 2;
+
+/// A finished mix: interleaved stereo f32 at [`AUDIO_RATE`], exactly as long as the video.
+#[derive(Clone, Debug, PartialEq)]
+pub struct AudioTrack {
+    samples: Arc<Vec<f32>>,
+}
+
+impl AudioTrack {
+    pub fn new(samples: Vec<f32>) -> Self {
+        assert_eq!(
+            samples.len() % AUDIO_CHANNELS,
+            0,
+            "samples must be stereo pairs"
+        );
+        AudioTrack {
+            samples: Arc::new(samples),
+        }
+    }
+
+    /// Interleaved left/right samples.
+    pub fn samples(&self) -> &[f32] {
+        &self.samples
+    }
+
+    /// Stereo sample frames.
+    pub fn frames(&self) -> usize {
+        self.samples.len() / AUDIO_CHANNELS
+    }
+}
+
+/// One audible element, with its timing resolved to seconds.
+#[derive(Clone, Debug, PartialEq)]
+pub struct AudioClip {
+    /// How the element is named in errors, e.g. `<audio id="music">`.
+    pub element: String,
+    pub path: PathBuf,
+    /// `data-start`: where in the composition it starts.
+    pub start: f64,
+    /// `data-media-start`: where in the file it starts.
+    pub media_start: f64,
+    /// `data-duration`: how long it plays in the composition (to the file's end if absent).
+    pub duration: Option<f64>,
+    /// `data-volume` (1.0 when absent).
+    pub volume: f32,
+    /// `data-playback-rate` (1.0 when absent).
+    pub rate: f64,
+    /// `loop`: the media from `media_start` to its end repeats until `duration` is over.
+    pub looped: bool,
+}
+
+/// The number of 48 kHz sample frames in `frames` video frames at `fps_num/fps_den`.
+pub fn audio_frames_for_video(frames: u64, fps_num: u32, fps_den: u32) -> usize {
+    let numerator = u128::from(frames) * u128::from(AUDIO_RATE) * u128::from(fps_den);
+    (numerator / u128::from(fps_num.max(1))) as usize
+}
+
+/// Mixes `clips` into a track of `total_frames` sample frames; `None` when nothing is audible.
+pub fn mix_audio(
+    clips: &[AudioClip],
+    total_frames: usize,
+) -> Result<Option<AudioTrack>, MediaError> {
+    let audible: Vec<&AudioClip> = clips
+        .iter()
+        .filter(|clip| clip.volume > 0.0 && clip.duration.is_none_or(|d| d > 0.0))
+        .collect();
+    if audible.is_empty() {
+        return Ok(None);
+    }
+    let mut mix = vec![0.0f32; total_frames * AUDIO_CHANNELS];
+    let mut heard = false;
+    for clip in audible {
+        let segment = decode_segment(clip)?;
+        heard |= place(clip, &segment, &mut mix);
+    }
+    if !heard {
+        return Ok(None);
+    }
+    limit_above_full_scale(&mut mix);
+    Ok(Some(AudioTrack::new(mix)))
+}
+
+/// A silent track of `total_frames` sample frames (for `--audio silence`).
+pub fn silent_track(total_frames: usize) -> AudioTrack {
+    AudioTrack::new(vec![0.0; total_frames * AUDIO_CHANNELS])
+}
+
+/// Adds one clip's segment into the mix; says whether any of it landed inside the video.
+fn place(clip: &AudioClip, segment: &[f32], mix: &mut [f32]) -> bool {
+    let total = mix.len() / AUDIO_CHANNELS;
+    let length = segment.len() / AUDIO_CHANNELS;
+    if length == 0 {
+        return false;
+    }
+    let rate = f64::from(AUDIO_RATE);
+    let first = (clip.start.max(0.0) * rate).round() as usize;
+    // A clip that starts before 0 s begins part-way into its media.
+    let skipped = ((-clip.start).max(0.0) * rate).round() as usize;
+    let end = match clip.duration {
+        Some(duration) => ((clip.start + duration) * rate).round().max(0.0) as usize,
+        None if clip.looped => total,
+        None => first + length.saturating_sub(skipped),
+    }
+    .min(total);
+    let mut placed = false;
+    for n in first..end {
+        let mut index = n - first + skipped;
+        if clip.looped {
+            index %= length;
+        } else if index >= length {
+            break;
+        }
+        mix[n * 2] += segment[index * 2] * clip.volume;
+        mix[n * 2 + 1] += segment[index * 2 + 1] * clip.volume;
+        placed = true;
+    }
+    placed
+}
+
+/// Turns the gain down only around samples above full scale: each over gets exactly the gain
+/// that brings it to full scale, ramped in over 5 ms before and out over 100 ms after.
+fn limit_above_full_scale(mix: &mut [f32]) {
+    let peak = mix
+        .iter()
+        .fold(0.0f32, |peak, sample| peak.max(sample.abs()));
+    if peak <= 1.0 {
+        return;
+    }
+    let frames = mix.len() / AUDIO_CHANNELS;
+    let mut gain: Vec<f32> = mix
+        .chunks_exact(AUDIO_CHANNELS)
+        .map(|pair| {
+            let level = pair[0].abs().max(pair[1].abs());
+            if level > 1.0 { 1.0 / level } else { 1.0 }
+        })
+        .collect();
+    let attack = 1.0 / (f64::from(AUDIO_RATE) * 0.005) as f32;
+    let release = 1.0 / (f64::from(AUDIO_RATE) * 0.1) as f32;
+    for i in (0..frames.saturating_sub(1)).rev() {
+        gain[i] = gain[i].min(gain[i + 1] + attack);
+    }
+    for i in 1..frames {
+        gain[i] = gain[i].min(gain[i - 1] + release);
+    }
+    for (pair, gain) in mix.chunks_exact_mut(AUDIO_CHANNELS).zip(gain) {
+        pair[0] = (pair[0] * gain).clamp(-1.0, 1.0);
+        pair[1] = (pair[1] * gain).clamp(-1.0, 1.0);
+    }
+}
+
+/// Decodes the part of the clip's file it plays (from `media_start`; to the end when looping),
+/// at its playback rate, as 48 kHz stereo.
+fn decode_segment(clip: &AudioClip) -> Result<Vec<f32>, MediaError> {
+    init_ffmpeg();
+    let path = &clip.path;
+    let source_error = |reason: String| MediaError::Source {
+        element: clip.element.clone(),
+        path: path.clone(),
+        reason,
+    };
+    if let Some(reason) = unusable_path_reason(path) {
+        return Err(source_error(reason.to_string()));
+    }
+    let mut input =
+        format::input(path).map_err(|error| source_error(format!("cannot open it: {error}")))?;
+    let (stream_index, time_base, parameters) = {
+        let stream = input
+            .streams()
+            .best(media::Type::Audio)
+            .ok_or_else(|| source_error("it has no audio stream".to_string()))?;
+        (stream.index(), stream.time_base(), stream.parameters())
+    };
+    let mut decoder = codec::context::Context::from_parameters(parameters)
+        .and_then(|context| context.decoder().audio())
+        .map_err(|error| source_error(format!("cannot decode its audio: {error}")))?;
+    let layout = match decoder.channel_layout() {
+        layout if layout.bits() != 0 => layout,
+        _ => ChannelLayout::default(i32::from(decoder.channels())),
+    };
+    let sample_format = decoder.format().name().to_string();
+    let arguments = format!(
+        "time_base={}/{}:sample_rate={}:sample_fmt={sample_format}:channel_layout=0x{:x}",
+        time_base.numerator(),
+        time_base.denominator(),
+        decoder.rate(),
+        layout.bits()
+    );
+    let mut chain = format!("atrim=start={:.9}", clip.media_start.max(0.0));
+    if let (false, Some(duration)) = (clip.looped, clip.duration) {
+        chain.push_str(&format!(
+            ":end={:.9}",
+            clip.media_start.max(0.0) + duration * clip.rate + 0.05
+        ));
+    }
+    chain.push_str(",asetpts=PTS-STARTPTS");
+    let mut rate = clip.rate;
+    if !(rate.is_finite() && rate > 0.0) {
+        return Err(source_error(format!(
+            "data-playback-rate {rate} must be a positive number"
+        )));
+    }
+    // atempo takes 0.5 to 100 per instance; slower rates are a chain of halvings.
+    while rate < 0.5 {
+        chain.push_str(",atempo=0.5");
+        rate /= 0.5;
+    }
+    if (rate - 1.0).abs() > 1e-9 {
+        chain.push_str(&format!(",atempo={rate:.9}"));
+    }
+    chain.push_str(&format!(
+        ",aresample={AUDIO_RATE},aformat=sample_fmts=flt:channel_layouts=stereo"
+    ));
+    let filter_error =
+        |error: ffmpeg::Error| source_error(format!("cannot filter its audio: {error}"));
+    let mut graph = filter::Graph::new();
+    graph
+        .add(
+            &filter::find("abuffer").expect("FFmpeg should have abuffer"),
+            "in",
+            &arguments,
+        )
+        .map_err(filter_error)?;
+    graph
+        .add(
+            &filter::find("abuffersink").expect("FFmpeg should have abuffersink"),
+            "out",
+            "",
+        )
+        .map_err(filter_error)?;
+    graph
+        .output("in", 0)
+        .and_then(|parser| parser.input("out", 0))
+        .and_then(|parser| parser.parse(&chain))
+        .map_err(filter_error)?;
+    graph.validate().map_err(filter_error)?;
+
+    let mut samples = Vec::new();
+    let mut decoded = frame::Audio::empty();
+    let mut filtered = frame::Audio::empty();
+    let mut pull = |graph: &mut filter::Graph, samples: &mut Vec<f32>| {
+        let mut sink = graph.get("out").expect("the sink was added above");
+        while sink.sink().frame(&mut filtered).is_ok() {
+            let count = filtered.samples() * AUDIO_CHANNELS;
+            let bytes = &filtered.data(0)[..count * 4];
+            samples.extend(
+                bytes
+                    .chunks_exact(4)
+                    .map(|b| f32::from_ne_bytes([b[0], b[1], b[2], b[3]])),
+            );
+        }
+    };
+    let mut feed = |decoder: &mut ffmpeg::decoder::Audio,
+                    graph: &mut filter::Graph,
+                    samples: &mut Vec<f32>|
+     -> Result<(), ffmpeg::Error> {
+        while decoder.receive_frame(&mut decoded).is_ok() {
+            if decoded.channel_layout().bits() == 0 {
+                decoded.set_channel_layout(layout);
+            }
+            let timestamp = decoded.timestamp();
+            decoded.set_pts(timestamp);
+            graph
+                .get("in")
+                .expect("the source was added above")
+                .source()
+                .add(&decoded)?;
+            pull(graph, samples);
+        }
+        Ok(())
+    };
+    for (stream, packet) in input.packets() {
+        if stream.index() != stream_index {
+            continue;
+        }
+        if decoder.send_packet(&packet).is_err() {
+            // A damaged packet loses a few milliseconds, as a browser would.
+            continue;
+        }
+        feed(&mut decoder, &mut graph, &mut samples).map_err(filter_error)?;
+    }
+    let _ = decoder.send_eof();
+    feed(&mut decoder, &mut graph, &mut samples).map_err(filter_error)?;
+    graph
+        .get("in")
+        .expect("the source was added above")
+        .source()
+        .flush()
+        .map_err(filter_error)?;
+    pull(&mut graph, &mut samples);
+    Ok(samples)
+}
+
+/// Writes the track as a 16-bit PCM WAV file.
+pub fn write_wav(path: &Path, track: &AudioTrack) -> std::io::Result<()> {
+    let data_len = (track.samples().len() * 2) as u32;
+    let mut out = std::io::BufWriter::new(std::fs::File::create(path)?);
+    out.write_all(b"RIFF")?;
+    out.write_all(&(36 + data_len).to_le_bytes())?;
+    out.write_all(b"WAVEfmt ")?;
+    out.write_all(&16u32.to_le_bytes())?;
+    out.write_all(&1u16.to_le_bytes())?;
+    out.write_all(&(AUDIO_CHANNELS as u16).to_le_bytes())?;
+    out.write_all(&AUDIO_RATE.to_le_bytes())?;
+    out.write_all(&(AUDIO_RATE * AUDIO_CHANNELS as u32 * 2).to_le_bytes())?;
+    out.write_all(&((AUDIO_CHANNELS * 2) as u16).to_le_bytes())?;
+    out.write_all(&16u16.to_le_bytes())?;
+    out.write_all(b"data")?;
+    out.write_all(&data_len.to_le_bytes())?;
+    for sample in track.samples() {
+        let value = (sample.clamp(-1.0, 1.0) * 32767.0).round() as i16;
+        out.write_all(&value.to_le_bytes())?;
+    }
+    out.into_inner()
+        .map_err(|error| error.into_error())?
+        .sync_all()
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,361 @@
+//! GIF output: one palette for the whole video (libavfilter's `palettegen` over every frame),
+//! then Floyd-Steinberg dithering against it (`paletteuse`), encoded with FFmpeg's GIF encoder.
+//!
+//! The palette needs every frame before the first can be encoded, so frames are spilled to a
+//! raw RGBA file beside the output while they arrive and read back twice at the end: memory
+//! stays at a frame or two whatever the length of the video.
+
+use std::fs::File;
+use std::io::{BufReader, BufWriter, Read, Write};
+use std::path::{Path, PathBuf};
+
+use ffmpeg_next::{self as ffmpeg, Dictionary, Packet, Rational, codec, filter, format, frame};
+
+use crate::error::MediaError;
+use crate::ffmpeg_setup::{init_ffmpeg, unusable_path_reason};
+use crate::output::{GifLoop, InputFrame, OutputSettings, OutputSummary};
+use crate::rgba::{copy_rows_in, video_frame_to_rgba};
+
+pub(crate) struct GifWriter {
+    path: PathBuf,
+    spill_path: PathBuf,
+    spill: Option<BufWriter<File>>,
+    width: u32,
+    height: u32,
+    fps: Rational,
+    gif_loop: GifLoop,
+    frames: u64,
+}
+
+impl GifWriter {
+    pub(crate) fn create(path: &Path, settings: &OutputSettings) -> Result<Self, MediaError> {
+        init_ffmpeg();
+        if let Some(reason) = unusable_path_reason(path) {
+            return Err(MediaError::UnusablePath {
+                path: path.to_path_buf(),
+                reason,
+            });
+        }
+        let spill_path = path.with_extension("frames.partial");
+        let spill = File::create(&spill_path).map_err(|source| MediaError::Io {
+            path: spill_path.clone(),
+            source,
+        })?;
+        Ok(GifWriter {
+            path: path.to_path_buf(),
+            spill_path,
+            spill: Some(BufWriter::new(spill)),
+            width: settings.width,
+            height: settings.height,
+            fps: Rational::new(settings.fps_num as i32, settings.fps_den as i32),
+            gif_loop: settings.gif_loop,
+            frames: 0,
+        })
+    }
+
+    pub(crate) fn push(&mut self, input: InputFrame<'_>) -> Result<(), MediaError> {
+        let (width, height) = input.size();
+        if (width, height) != (self.width, self.height) {
+            return Err(MediaError::FrameSize {
+                path: self.path.clone(),
+                index: self.frames,
+                width,
+                height,
+                expected_width: self.width,
+                expected_height: self.height,
+            });
+        }
+        let converted;
+        let rgba = match input {
+            InputFrame::Rgba(rgba) => &rgba.data,
+            InputFrame::Yuv420(yuv) => {
+                let mut source = frame::Video::new(format::Pixel::YUV420P, width, height);
+                copy_rows_in(yuv.y(), width as usize, &mut source, 0);
+                copy_rows_in(yuv.u(), width as usize / 2, &mut source, 1);
+                copy_rows_in(yuv.v(), width as usize / 2, &mut source, 2);
+                converted = video_frame_to_rgba(&source).map_err(|source| MediaError::Encode {
+                    path: self.path.clone(),
+                    what: "converting a frame",
+                    source,
+                })?;
+                &converted.data
+            }
+        };
+        let spill = self.spill.as_mut().expect("should be open until finish");
+        spill.write_all(rgba).map_err(|source| MediaError::Io {
+            path: self.spill_path.clone(),
+            source,
+        })?;
+        self.frames += 1;
+        Ok(())
+    }
+
+    pub(crate) fn finish(mut self) -> Result<OutputSummary, MediaError> {
+        let spill = self.spill.take().expect("should be open until finish");
+        spill
+            .into_inner()
+            .map_err(|error| error.into_error())
+            .map_err(|source| MediaError::Io {
+                path: self.spill_path.clone(),
+                source,
+            })?;
+        let encode_error = |what| {
+            let path = self.path.clone();
+            move |source| MediaError::Encode { path, what, source }
+        };
+        let palette = self
+            .build_palette()
+            .map_err(encode_error("building the GIF palette"))?;
+        self.encode_with(&palette)
+            .map_err(encode_error("encoding the GIF"))?;
+        Ok(OutputSummary {
+            frames: self.frames,
+            audio: false,
+            path: self.path.clone(),
+        })
+    }
+
+    fn buffer_arguments(&self) -> String {
+        format!(
+            "video_size={}x{}:pix_fmt=rgba:time_base={}/{}:pixel_aspect=1/1",
+            self.width,
+            self.height,
+            self.fps.denominator(),
+            self.fps.numerator()
+        )
+    }
+
+    /// Runs every spilled frame through `palettegen` and returns its 16x16 palette image.
+    fn build_palette(&self) -> Result<frame::Video, ffmpeg::Error> {
+        let mut graph = filter::Graph::new();
+        graph.add(&find("buffer"), "in", &self.buffer_arguments())?;
+        graph.add(&find("buffersink"), "out", "")?;
+        graph
+            .output("in", 0)?
+            .input("out", 0)?
+            .parse("palettegen=stats_mode=full:reserve_transparent=0")?;
+        graph.validate()?;
+        self.for_each_frame(|frame| graph.get("in").expect("added").source().add(frame))?;
+        graph.get("in").expect("added").source().flush()?;
+        let mut palette = frame::Video::empty();
+        graph
+            .get("out")
+            .expect("added")
+            .sink()
+            .frame(&mut palette)?;
+        Ok(palette)
+    }
+
+    /// Dithers every spilled frame against the palette and writes the GIF.
+    fn encode_with(&self, palette: &frame::Video) -> Result<(), ffmpeg::Error> {
+        let mut graph = filter::Graph::new();
+        graph.add(&find("buffer"), "in", &self.buffer_arguments())?;
+        let palette_format = palette
+            .format()
+            .descriptor()
+            .map(|descriptor| descriptor.name())
+            .unwrap_or("bgra");
+        graph.add(
+            &find("buffer"),
+            "palette",
+            &format!(
+                "video_size={}x{}:pix_fmt={palette_format}:time_base={}/{}:pixel_aspect=1/1",
+                palette.width(),
+                palette.height(),
+                self.fps.denominator(),
+                self.fps.numerator()
+            ),
+        )?;
+        graph.add(&find("buffersink"), "out", "")?;
+        graph
+            .output("in", 0)?
+            .output("palette", 0)?
+            .input("out", 0)?
+            .parse("[in][palette]paletteuse=dither=floyd_steinberg")?;
+        graph.validate()?;
+
+        let mut output = format::output_as(&self.path, "gif")?;
+        let codec = ffmpeg::encoder::find(codec::Id::GIF).ok_or(ffmpeg::Error::EncoderNotFound)?;
+        let mut config = codec::context::Context::new_with_codec(codec)
+            .encoder()
+            .video()?;
+        config.set_width(self.width);
+        config.set_height(self.height);
+        config.set_format(format::Pixel::PAL8);
+        config.set_time_base(self.fps.invert());
+        let mut encoder = config.open_with(Dictionary::new())?;
+        let index = {
+            let mut stream = output.add_stream(codec)?;
+            stream.set_parameters(&encoder);
+            stream.set_time_base(self.fps.invert());
+            stream.index()
+        };
+        let mut options = Dictionary::new();
+        let repeats = match self.gif_loop {
+            GifLoop::Forever => 0,
+            GifLoop::Repeat(0) => -1,
+            GifLoop::Repeat(count) => i32::from(count),
+        };
+        options.set("loop", &repeats.to_string());
+        output.write_header_with(options)?;
+        let stream_time_base = output.stream(index).expect("added").time_base();
+
+        let mut palette_frame = palette.clone();
+        palette_frame.set_pts(Some(0));
+        graph
+            .get("palette")
+            .expect("added")
+            .source()
+            .add(&palette_frame)?;
+        graph.get("palette").expect("added").source().flush()?;
+
+        let mut indexed = frame::Video::empty();
+        let mut packet = Packet::empty();
+        let time_base = self.fps.invert();
+        let mut write = |graph: &mut filter::Graph,
+                         encoder: &mut ffmpeg::encoder::Video,
+                         output: &mut format::context::Output|
+         -> Result<(), ffmpeg::Error> {
+            while graph
+                .get("out")
+                .expect("added")
+                .sink()
+                .frame(&mut indexed)
+                .is_ok()
+            {
+                encoder.send_frame(&indexed)?;
+                receive(
+                    encoder,
+                    &mut packet,
+                    output,
+                    index,
+                    time_base,
+                    stream_time_base,
+                )?;
+            }
+            Ok(())
+        };
+        self.for_each_frame(|frame| {
+            graph.get("in").expect("added").source().add(frame)?;
+            write(&mut graph, &mut encoder, &mut output)
+        })?;
+        graph.get("in").expect("added").source().flush()?;
+        write(&mut graph, &mut encoder, &mut output)?;
+        encoder.send_eof()?;
+        receive(
+            &mut encoder,
+            &mut packet,
+            &mut output,
+            index,
+            time_base,
+            stream_time_base,
+        )?;
+        output.write_trailer()?;
+        Ok(())
+    }
+
+    /// Reads the spilled frames back in order, as RGBA frames with their index as pts.
+    fn for_each_frame(
+        &self,
+        mut each: impl FnMut(&frame::Video) -> Result<(), ffmpeg::Error>,
+    ) -> Result<(), ffmpeg::Error> {
+        let file = File::open(&self.spill_path)
+            .map_err(|error| ffmpeg::Error::from(-error.raw_os_error().unwrap_or(libc_eio())))?;
+        let mut reader = BufReader::new(file);
+        let row = self.width as usize * 4;
+        let mut buffer = vec![0u8; row * self.height as usize];
+        for index in 0..self.frames {
+            // The buffer source takes the frame's buffers, so each frame needs its own.
+            let mut frame = frame::Video::new(format::Pixel::RGBA, self.width, self.height);
+            reader.read_exact(&mut buffer).map_err(|error| {
+                ffmpeg::Error::from(-error.raw_os_error().unwrap_or(libc_eio()))
+            })?;
+            copy_rows_in(&buffer, row, &mut frame, 0);
+            frame.set_pts(Some(index as i64));
+            each(&frame)?;
+        }
+        Ok(())
+    }
+}
+
+impl Drop for GifWriter {
+    fn drop(&mut self) {
+        self.spill.take();
+        let _ = std::fs::remove_file(&self.spill_path);
+    }
+}
+
+fn libc_eio() -> i32 {
+    5
+}
+
+fn find(name: &str) -> filter::Filter {
+    filter::find(name).unwrap_or_else(|| panic!("FFmpeg's libavfilter should have {name}"))
+}
+
+fn receive(
+    encoder: &mut ffmpeg::encoder::Video,
+    packet: &mut Packet,
+    output: &mut format::context::Output,
+    index: usize,
+    time_base: Rational,
+    stream_time_base: Rational,
+) -> Result<(), ffmpeg::Error> {
+    loop {
+        match encoder.receive_packet(packet) {
+            Ok(()) => {}
+            Err(ffmpeg::Error::Eof) => return Ok(()),
+            Err(ffmpeg::Error::Other { errno }) if errno == ffmpeg::error::EAGAIN => return Ok(()),
+            Err(error) => return Err(error),
+        }
+        if packet.duration() == 0 {
+            packet.set_duration(1);
+        }
+        packet.set_stream(index);
+        packet.rescale_ts(time_base, stream_time_base);
+        packet.write_interleaved(output)?;
+    }
+}
+
+/// Decodes a GIF (or any video FFmpeg reads) to RGBA frames, for tests.
+pub fn decode_frames_rgba(path: &Path) -> Result<Vec<crate::RgbaFrame>, MediaError> {
+    init_ffmpeg();
+    let decode_error = |what| {
+        let path = path.to_path_buf();
+        move |source| MediaError::Decode { path, what, source }
+    };
+    let mut input = format::input(&path).map_err(decode_error("opening the file"))?;
+    let stream = input
+        .streams()
+        .best(ffmpeg::media::Type::Video)
+        .ok_or_else(|| MediaError::NoVideoStream {
+            path: path.to_path_buf(),
+        })?;
+    let index = stream.index();
+    let mut decoder = codec::context::Context::from_parameters(stream.parameters())
+        .and_then(|context| context.decoder().video())
+        .map_err(decode_error("opening the decoder"))?;
+    let mut frames = Vec::new();
+    let mut decoded = frame::Video::empty();
+    let mut collect = |decoder: &mut ffmpeg::decoder::Video,
+                       frames: &mut Vec<crate::RgbaFrame>|
+     -> Result<(), ffmpeg::Error> {
+        while decoder.receive_frame(&mut decoded).is_ok() {
+            frames.push(video_frame_to_rgba(&decoded)?);
+        }
+        Ok(())
+    };
+    for (stream, packet) in input.packets() {
+        if stream.index() == index {
+            decoder
+                .send_packet(&packet)
+                .map_err(decode_error("decoding a packet"))?;
+            collect(&mut decoder, &mut frames).map_err(decode_error("converting a frame"))?;
+        }
+    }
+    decoder
+        .send_eof()
+        .map_err(decode_error("flushing the decoder"))?;
+    collect(&mut decoder, &mut frames).map_err(decode_error("converting a frame"))?;
+    Ok(frames)
+}

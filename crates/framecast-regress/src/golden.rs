@@ -1,0 +1,150 @@
+//! Goldens: the committed reference render of each fixture, `<goldens>/<id>/output.mp4`.
+//!
+//! The golden is the encoded video itself, not checkpoint PNGs. It is the smaller of the two by
+//! far (the 1280x720 demo is about 430 KB as H.264; a hundred lossless PNGs of its gradient
+//! would be tens of MB), it carries the frame count, timestamps, duration and any audio track
+//! the comparison checks, and H.264 decoding is bit-exact, so it decodes to the same pixels on
+//! every machine. Goldens are kept small by a size limit per fixture.
+
+use std::path::{Path, PathBuf};
+
+/// The default cap on one fixture's golden, in bytes.
+pub const DEFAULT_MAX_GOLDEN_BYTES: u64 = 1024 * 1024;
+
+/// Where a fixture's golden lives.
+#[derive(Debug, Clone)]
+pub struct GoldenPaths {
+    pub dir: PathBuf,
+    pub video: PathBuf,
+}
+
+impl GoldenPaths {
+    pub fn new(goldens: &Path, id: &str) -> Self {
+        let dir = goldens.join(id);
+        GoldenPaths {
+            video: dir.join("output.mp4"),
+            dir,
+        }
+    }
+}
+
+/// Why a golden cannot be used or written.
+#[derive(Debug, thiserror::Error)]
+pub enum GoldenError {
+    #[error(
+        "no golden at {}: run `framecast regress --update --filter '^{id}$'` to create it",
+        path.display()
+    )]
+    Missing { id: String, path: PathBuf },
+
+    #[error(
+        "the golden {} is {} KB, over the {} KB limit per fixture: make the fixture shorter or \
+         smaller (320x180 or 640x360, 1-3 s), or raise --max-golden-kb",
+        path.display(), bytes / 1024, limit / 1024
+    )]
+    TooLarge {
+        path: PathBuf,
+        bytes: u64,
+        limit: u64,
+    },
+
+    #[error("{action} {} failed: {source}", path.display())]
+    Io {
+        path: PathBuf,
+        action: &'static str,
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+/// Checks that `video` exists and is within `limit` bytes.
+pub fn check_size(id: &str, video: &Path, limit: u64) -> Result<u64, GoldenError> {
+    let bytes = match std::fs::metadata(video) {
+        Ok(metadata) => metadata.len(),
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
+            return Err(GoldenError::Missing {
+                id: id.to_string(),
+                path: video.to_path_buf(),
+            });
+        }
+        Err(source) => {
+            return Err(GoldenError::Io {
+                path: video.to_path_buf(),
+                action: "reading",
+                source,
+            });
+        }
+    };
+    if bytes > limit {
+        return Err(GoldenError::TooLarge {
+            path: video.to_path_buf(),
+            bytes,
+            limit,
+        });
+    }
+    Ok(bytes)
+}
+
+/// Makes `rendered` the golden, if it is within the size limit; an over-size render leaves the
+/// old golden in place.
+pub fn update(
+    id: &str,
+    paths: &GoldenPaths,
+    rendered: &Path,
+    limit: u64,
+) -> Result<u64, GoldenError> {
+    let bytes = check_size(id, rendered, limit).map_err(|error| match error {
+        GoldenError::TooLarge { bytes, limit, .. } => GoldenError::TooLarge {
+            path: paths.video.clone(),
+            bytes,
+            limit,
+        },
+        other => other,
+    })?;
+    let io = |path: &Path, action| {
+        let path = path.to_path_buf();
+        move |source| GoldenError::Io {
+            path,
+            action,
+            source,
+        }
+    };
+    std::fs::create_dir_all(&paths.dir).map_err(io(&paths.dir, "creating"))?;
+    // Copy beside the golden, then rename: an interrupted update never leaves half a golden.
+    let staging = paths.dir.join(".output.mp4.partial");
+    std::fs::copy(rendered, &staging).map_err(io(&staging, "writing"))?;
+    std::fs::rename(&staging, &paths.video).map_err(io(&paths.video, "replacing"))?;
+    Ok(bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_oversized_render_is_refused_and_the_old_golden_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let paths = GoldenPaths::new(dir.path(), "fx");
+        let small = dir.path().join("small.mp4");
+        let large = dir.path().join("large.mp4");
+        std::fs::write(&small, vec![1u8; 100]).unwrap();
+        std::fs::write(&large, vec![2u8; 3000]).unwrap();
+
+        assert_eq!(update("fx", &paths, &small, 2048).unwrap(), 100);
+        let error = update("fx", &paths, &large, 2048).unwrap_err();
+        assert!(matches!(error, GoldenError::TooLarge { bytes: 3000, .. }));
+        assert!(error.to_string().contains("over the 2 KB limit"), "{error}");
+        assert_eq!(std::fs::read(&paths.video).unwrap(), vec![1u8; 100]);
+    }
+
+    #[test]
+    fn a_missing_golden_says_how_to_make_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let paths = GoldenPaths::new(dir.path(), "fx");
+        let error = check_size("fx", &paths.video, 1024).unwrap_err();
+        assert!(
+            error.to_string().contains("--update --filter '^fx$'"),
+            "{error}"
+        );
+    }
+}

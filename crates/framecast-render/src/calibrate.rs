@@ -1,0 +1,81 @@
+//! Choosing the number of capture workers for `--workers auto`.
+//!
+//! One Chrome keeps about one core busy; the encoder and the decode pool need cores too. A
+//! second worker therefore only helps when capture, not CPU, is the bottleneck. The choice is
+//! made from a short measurement: worker 0 captures the first few frames (they are kept, not
+//! thrown away) and the time per frame is compared with what the encoder will cost.
+
+use std::time::Duration;
+
+/// Seconds of CPU that libx264 spends per 1920x1080 frame at each preset on this machine class,
+/// measured with `scripts/bench` (encode alone); scaled by pixel count for other sizes.
+fn x264_seconds_per_1080p_frame(preset: &str) -> f64 {
+    match preset {
+        "ultrafast" => 0.012,
+        "superfast" => 0.020,
+        "veryfast" => 0.045,
+        "faster" => 0.060,
+        "fast" => 0.080,
+        "medium" => 0.100,
+        "slow" => 0.200,
+        _ => 0.300,
+    }
+}
+
+/// CPU seconds per frame that are not Chrome's: encoding, JPEG decode and colour conversion.
+pub(crate) fn non_capture_seconds_per_frame(preset: &str, width: u32, height: u32) -> f64 {
+    let scale = f64::from(width) * f64::from(height) / (1920.0 * 1080.0);
+    let decode = 0.005;
+    (x264_seconds_per_1080p_frame(preset) + decode) * scale
+}
+
+/// How many workers to keep, given the measured wall time of one capture, the non-capture CPU
+/// cost per frame, the cores, and how many workers are already running (never more).
+///
+/// Predicted wall time with `w` workers is the larger of the capture-bound time
+/// (`frames * capture / w`) and the CPU-bound time (`frames * (capture + other) / cores`,
+/// counting one core per capturing Chrome). The smallest `w` within 3% of the best prediction
+/// wins: an extra Chrome costs memory, so it has to pay for itself.
+pub(crate) fn choose_workers(
+    capture: Duration,
+    other_cpu: f64,
+    cores: usize,
+    running: usize,
+) -> usize {
+    let capture = capture.as_secs_f64();
+    let cores = cores.max(1) as f64;
+    let predict = |workers: usize| {
+        let capture_bound = capture / workers as f64;
+        let cpu_bound = (capture + other_cpu) / cores;
+        capture_bound.max(cpu_bound)
+    };
+    let limit = running.max(1);
+    let best = (1..=limit).map(predict).fold(f64::INFINITY, f64::min);
+    (1..=limit)
+        .find(|&workers| predict(workers) <= best * 1.03)
+        .unwrap_or(1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn light_pages_are_encoder_bound_and_keep_one_worker() {
+        let other = non_capture_seconds_per_frame("medium", 1920, 1080);
+        assert_eq!(choose_workers(Duration::from_millis(40), other, 2, 2), 1);
+    }
+
+    #[test]
+    fn heavy_pages_use_every_core() {
+        let other = non_capture_seconds_per_frame("ultrafast", 1920, 1080);
+        assert_eq!(choose_workers(Duration::from_millis(120), other, 2, 2), 2);
+        assert_eq!(choose_workers(Duration::from_millis(300), other, 4, 4), 4);
+    }
+
+    #[test]
+    fn never_more_than_running_or_fewer_than_one() {
+        assert_eq!(choose_workers(Duration::from_millis(500), 0.0, 8, 3), 3);
+        assert_eq!(choose_workers(Duration::ZERO, 1.0, 2, 0), 1);
+    }
+}

@@ -1,0 +1,121 @@
+//! The `<video>` and `<audio>` elements of a composition's HTML, with their timing attributes.
+
+/// One media element as written in the HTML.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct MediaElement {
+    /// "video" or "audio".
+    pub tag: &'static str,
+    /// How errors name it, e.g. `<video id="intro" src="clip.mp4">`.
+    pub describe: String,
+    /// Position among the document's `<video>` elements (what `querySelectorAll("video")`
+    /// returns), for matching it in the page.
+    pub video_index: usize,
+    /// `src`, or the first `<source src>` child.
+    pub src: Option<String>,
+    pub start: f64,
+    pub duration: Option<f64>,
+    pub media_start: f64,
+    pub volume: f32,
+    pub rate: f64,
+    pub looped: bool,
+    pub muted: bool,
+    pub hidden: bool,
+    pub has_audio: bool,
+}
+
+/// Every `<video>` and `<audio>` in document order.
+pub(crate) fn find(html: &str) -> Vec<MediaElement> {
+    let Ok(dom) = tl::parse(html, tl::ParserOptions::default()) else {
+        return Vec::new();
+    };
+    let parser = dom.parser();
+    let mut found = Vec::new();
+    let mut videos = 0;
+    for node in dom.nodes() {
+        let Some(tag) = node.as_tag() else { continue };
+        let name = tag.name().as_utf8_str().to_ascii_lowercase();
+        let kind = match name.as_str() {
+            "video" => "video",
+            "audio" => "audio",
+            _ => continue,
+        };
+        let get = |name: &str| {
+            tag.attributes()
+                .get(name)
+                .flatten()
+                .map(|value| value.as_utf8_str().trim().to_string())
+        };
+        let has = |name: &str| tag.attributes().contains(name);
+        let number = |name: &str| get(name).and_then(|value| value.parse::<f64>().ok());
+        let src = get("src").filter(|src| !src.is_empty()).or_else(|| {
+            tag.children().all(parser).iter().find_map(|child| {
+                let child = child.as_tag()?;
+                if !child.name().as_utf8_str().eq_ignore_ascii_case("source") {
+                    return None;
+                }
+                child
+                    .attributes()
+                    .get("src")
+                    .flatten()
+                    .map(|value| value.as_utf8_str().trim().to_string())
+            })
+        });
+        let mut describe = format!("<{kind}");
+        if let Some(id) = get("id") {
+            describe.push_str(&format!(" id=\"{id}\""));
+        }
+        if let Some(src) = &src {
+            describe.push_str(&format!(" src=\"{src}\""));
+        }
+        describe.push('>');
+        let style = get("style").unwrap_or_default().replace(' ', "");
+        found.push(MediaElement {
+            tag: kind,
+            describe,
+            video_index: videos,
+            src,
+            start: number("data-start").unwrap_or(0.0),
+            duration: number("data-duration").filter(|d| d.is_finite()),
+            media_start: number("data-media-start").unwrap_or(0.0).max(0.0),
+            volume: number("data-volume").unwrap_or(1.0).max(0.0) as f32,
+            rate: number("data-playback-rate")
+                .filter(|rate| *rate > 0.0)
+                .unwrap_or(1.0),
+            looped: has("loop"),
+            muted: has("muted"),
+            hidden: has("hidden") || style.contains("display:none"),
+            has_audio: get("data-has-audio").as_deref() == Some("true"),
+        });
+        if kind == "video" {
+            videos += 1;
+        }
+    }
+    found
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_media_attributes_in_document_order() {
+        let html = r#"<div data-composition-id="x">
+            <video id="a" src="a.mp4" data-start="1" data-media-start="2" data-playback-rate="2" loop muted></video>
+            <audio src="music.wav" data-start="1.5" data-volume="0.25"></audio>
+            <video data-has-audio="true"><source src="b.webm" type="video/webm"></video>
+        </div>"#;
+        let found = find(html);
+        assert_eq!(found.len(), 3);
+        assert_eq!(found[0].describe, r#"<video id="a" src="a.mp4">"#);
+        assert_eq!(
+            (found[0].start, found[0].media_start, found[0].rate),
+            (1.0, 2.0, 2.0)
+        );
+        assert!(found[0].looped && found[0].muted);
+        assert_eq!(found[1].tag, "audio");
+        assert_eq!(found[1].volume, 0.25);
+        assert_eq!(found[2].src.as_deref(), Some("b.webm"));
+        assert_eq!(found[2].video_index, 1);
+        assert!(found[2].has_audio);
+    }
+}

@@ -1,0 +1,147 @@
+//! Stills of exact times through the render path: the same file server, Chrome worker, runtime
+//! injection, seek and BeginFrame capture as a render, with PNG instead of JPEG and no encoder.
+//! `framecast snapshot` and tests use it to check a frame without encoding a video.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+use framecast_composition::Composition;
+use framecast_server::{FileServer, FileServerConfig, VendorLibraries};
+
+use crate::pipeline::{page_prelude, start_workers};
+use crate::{RenderError, RenderOptions, WorkerCount};
+
+/// What to capture, and where to write it.
+#[derive(Debug, Clone)]
+pub struct SnapshotOptions {
+    /// A composition directory (with `index.html`) or an `.html` file.
+    pub input: PathBuf,
+    /// Times in seconds, captured in this order.
+    pub times: Vec<f64>,
+    /// The directory the PNG files go to; created if missing.
+    pub output_dir: PathBuf,
+    pub chrome_path: PathBuf,
+    pub frame_timeout: Duration,
+    pub ready_timeout: Duration,
+}
+
+impl SnapshotOptions {
+    pub fn new(input: impl Into<PathBuf>, times: Vec<f64>, output_dir: impl Into<PathBuf>) -> Self {
+        let defaults = RenderOptions::new("", "");
+        SnapshotOptions {
+            input: input.into(),
+            times,
+            output_dir: output_dir.into(),
+            chrome_path: defaults.chrome_path,
+            frame_timeout: defaults.frame_timeout,
+            ready_timeout: defaults.ready_timeout,
+        }
+    }
+}
+
+/// One written still.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Snapshot {
+    pub time: f64,
+    pub path: PathBuf,
+}
+
+/// `frame_1.500.png` for 1.5 s: milliseconds are enough to tell stills apart by name.
+pub fn snapshot_file_name(time: f64) -> String {
+    format!("frame_{time:.3}.png")
+}
+
+/// The script a render runs before the page runtime (`window.__framecastConfig`), for other
+/// hosts of the runtime such as the preview server, so they configure it the same way.
+pub fn runtime_prelude(composition: &Composition) -> String {
+    page_prelude(composition)
+}
+
+/// Captures each of `options.times` as a PNG in `options.output_dir`. Every Chrome process is
+/// gone when this returns, whatever happened.
+pub async fn snapshot(options: &SnapshotOptions) -> Result<Vec<Snapshot>, RenderError> {
+    let composition = Composition::load(&options.input)?;
+    if let Some(bad) = options.times.iter().find(|t| !t.is_finite() || **t < 0.0) {
+        return Err(RenderError::InvalidOption {
+            flag: "--at",
+            reason: format!("{bad} is not a time; use seconds from 0, such as 1.5"),
+        });
+    }
+    if options.times.is_empty() {
+        return Err(RenderError::InvalidOption {
+            flag: "--at",
+            reason: "no times given; list them as --at 0.5,1.5".to_string(),
+        });
+    }
+    std::fs::create_dir_all(&options.output_dir).map_err(|source| RenderError::Output {
+        path: options.output_dir.clone(),
+        source,
+    })?;
+    let server = FileServer::start(FileServerConfig {
+        root: composition.dir.clone(),
+        vendor: VendorLibraries::discover(),
+    })
+    .await?;
+    let url = server.url_for(Path::new(composition.entry_name()));
+    let result = capture_times(options, &composition, &url).await;
+    server.shutdown().await;
+    result
+}
+
+async fn capture_times(
+    options: &SnapshotOptions,
+    composition: &Composition,
+    url: &str,
+) -> Result<Vec<Snapshot>, RenderError> {
+    let mut render_options = RenderOptions::new(&options.input, &options.output_dir);
+    render_options.chrome_path = options.chrome_path.clone();
+    render_options.frame_timeout = options.frame_timeout;
+    render_options.ready_timeout = options.ready_timeout;
+    render_options.workers = WorkerCount::Fixed(1);
+    let mut workers = start_workers(&render_options, composition, url, 1).await?;
+    let mut worker = workers
+        .pop()
+        .expect("start_workers should start the one worker asked for");
+    let duration = composition.root.duration.or(worker.info.duration);
+    let result = async {
+        if let (Some(duration), Some(late)) = (
+            duration,
+            options.times.iter().find(|t| Some(**t) > duration),
+        ) {
+            return Err(RenderError::InvalidOption {
+                flag: "--at",
+                reason: format!("{late} s is past the end of the composition ({duration} s long)"),
+            });
+        }
+        let mut written = Vec::with_capacity(options.times.len());
+        let mut previous: Arc<Vec<u8>> = Arc::default();
+        for (index, &time) in options.times.iter().enumerate() {
+            if let Some(png) = worker.capture_still(index as u64, time).await? {
+                previous = Arc::new(png);
+            }
+            let path = options.output_dir.join(snapshot_file_name(time));
+            std::fs::write(&path, previous.as_slice()).map_err(|source| RenderError::Output {
+                path: path.clone(),
+                source,
+            })?;
+            written.push(Snapshot { time, path });
+        }
+        Ok(written)
+    }
+    .await;
+    worker.close().await;
+    result
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_stills_by_millisecond() {
+        assert_eq!(snapshot_file_name(1.5), "frame_1.500.png");
+        assert_eq!(snapshot_file_name(0.0), "frame_0.000.png");
+        assert_eq!(snapshot_file_name(3.2), "frame_3.200.png");
+    }
+}

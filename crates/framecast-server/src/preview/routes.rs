@@ -1,0 +1,197 @@
+//! The preview server's routes: the player page and its assets under `/` and `/__framecast/`,
+//! the reload event stream, and the project's files (the entry HTML with the runtime injected).
+
+use std::convert::Infallible;
+use std::path::Path;
+use std::sync::Arc;
+
+use axum::Router;
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE};
+use axum::http::{HeaderValue, StatusCode};
+use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use futures::Stream;
+use tokio::sync::{broadcast, watch};
+use tower_http::services::ServeFile;
+
+use super::inject::{RUNTIME_URL, inject_runtime};
+use super::{PreviewEvent, Problem};
+use crate::content_type;
+use crate::request_path::{self, PathRejection};
+use crate::resolve::{Resolution, Site};
+
+const PLAYER_HTML: &str = include_str!("../../../../runtime-js/player/index.html");
+const PLAYER_JS: &str = include_str!("../../../../runtime-js/player/player.js");
+const PLAYER_CSS: &str = include_str!("../../../../runtime-js/player/player.css");
+
+pub(crate) struct PreviewState {
+    pub site: Site,
+    /// The entry HTML, relative to the root, without a leading slash.
+    pub entry: String,
+    pub runtime: String,
+    pub prelude: String,
+    pub problems: watch::Receiver<Vec<Problem>>,
+    pub events: broadcast::Sender<PreviewEvent>,
+    /// Turns true when the server shuts down, ending the event streams.
+    pub closing: watch::Receiver<bool>,
+}
+
+pub(crate) fn router(state: Arc<PreviewState>) -> Router {
+    Router::new()
+        .route(
+            "/",
+            get(|| async { asset(PLAYER_HTML, "text/html; charset=utf-8") }),
+        )
+        .route(
+            "/__framecast/player.js",
+            get(|| async { asset(PLAYER_JS, "text/javascript; charset=utf-8") }),
+        )
+        .route(
+            "/__framecast/player.css",
+            get(|| async { asset(PLAYER_CSS, "text/css; charset=utf-8") }),
+        )
+        .route(RUNTIME_URL, get(runtime))
+        .route("/__framecast/status", get(status))
+        .route("/__framecast/events", get(events))
+        .fallback(project_file)
+        .with_state(state)
+        .layer(axum::middleware::map_response(no_store))
+}
+
+async fn no_store(mut response: Response) -> Response {
+    response
+        .headers_mut()
+        .insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
+}
+
+fn asset(body: &'static str, content_type: &'static str) -> Response {
+    ([(CONTENT_TYPE, content_type)], body).into_response()
+}
+
+/// The prelude and the runtime, as one classic script.
+async fn runtime(State(state): State<Arc<PreviewState>>) -> Response {
+    let body = format!("{}\n{}", state.prelude, state.runtime);
+    ([(CONTENT_TYPE, "text/javascript; charset=utf-8")], body).into_response()
+}
+
+/// The entry's URL and the composition's current problems, for a player that just loaded.
+async fn status(State(state): State<Arc<PreviewState>>) -> Response {
+    let body = serde_json::json!({
+        "entry": format!("/{}", request_path::encode(Path::new(&state.entry))),
+        "problems": *state.problems.borrow(),
+    });
+    ([(CONTENT_TYPE, "application/json")], body.to_string()).into_response()
+}
+
+/// Server-sent events: one `reload` event per debounced change.
+async fn events(
+    State(state): State<Arc<PreviewState>>,
+) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
+    let receiver = state.events.subscribe();
+    let closing = state.closing.clone();
+    let stream = futures::stream::unfold(
+        (receiver, closing),
+        |(mut receiver, mut closing)| async move {
+            loop {
+                if *closing.borrow() {
+                    return None;
+                }
+                let event = tokio::select! {
+                    event = receiver.recv() => event,
+                    _ = closing.changed() => return None,
+                };
+                match event {
+                    Ok(event) => {
+                        let data = serde_json::to_string(&event)
+                            .expect("a preview event should serialize");
+                        let sse = Event::default().event("reload").data(data);
+                        return Some((Ok(sse), (receiver, closing)));
+                    }
+                    // Missed events only mean the player reloads once for several changes.
+                    Err(broadcast::error::RecvError::Lagged(_)) => continue,
+                    Err(broadcast::error::RecvError::Closed) => return None,
+                }
+            }
+        },
+    );
+    Sse::new(stream).keep_alive(KeepAlive::default())
+}
+
+async fn project_file(State(state): State<Arc<PreviewState>>, request: Request) -> Response {
+    let url_path = request.uri().path().to_owned();
+    let relative = match request_path::decode(&url_path) {
+        Ok(relative) => relative,
+        Err(PathRejection::Traversal) => {
+            tracing::debug!(path = url_path, "refused a path outside the project");
+            return StatusCode::FORBIDDEN.into_response();
+        }
+        Err(PathRejection::Malformed) => return StatusCode::BAD_REQUEST.into_response(),
+    };
+    let is_entry = relative == Path::new(&state.entry);
+    let ends_with_slash = url_path.ends_with('/');
+    let resolving = Arc::clone(&state);
+    let resolution =
+        tokio::task::spawn_blocking(move || resolving.site.resolve(&relative, ends_with_slash))
+            .await;
+    let path = match resolution {
+        Ok(Resolution::File(path)) => path,
+        Ok(Resolution::Forbidden) => return StatusCode::FORBIDDEN.into_response(),
+        Ok(Resolution::NotFound) => return StatusCode::NOT_FOUND.into_response(),
+        Ok(Resolution::AddTrailingSlash) => {
+            let location = format!("{url_path}/");
+            return (
+                StatusCode::TEMPORARY_REDIRECT,
+                [(axum::http::header::LOCATION, location)],
+            )
+                .into_response();
+        }
+        Err(error) => {
+            tracing::warn!(%error, path = url_path, "resolving a request path failed");
+            return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+        }
+    };
+    if is_entry {
+        return entry_html(&state, &path).await;
+    }
+    serve_file(&path, request).await
+}
+
+/// The composition's entry HTML with the runtime as the first script of `<head>`.
+async fn entry_html(state: &PreviewState, path: &Path) -> Response {
+    match tokio::fs::read(path).await {
+        Ok(bytes) => {
+            let html = String::from_utf8_lossy(&bytes);
+            let body = inject_runtime(&html);
+            ([(CONTENT_TYPE, "text/html; charset=utf-8")], body).into_response()
+        }
+        Err(error) => {
+            tracing::warn!(%error, path = %path.display(), "reading the entry HTML failed");
+            StatusCode::INTERNAL_SERVER_ERROR.into_response()
+        }
+    }
+}
+
+/// Serves one file with HEAD and range support (media elements seek with ranges), typed by the
+/// crate's own table.
+async fn serve_file(path: &Path, request: Request) -> Response {
+    match ServeFile::new(path).try_call(request).await {
+        Ok(response) => {
+            let mut response = response.map(Body::new);
+            if response.status().is_success() {
+                response.headers_mut().insert(
+                    CONTENT_TYPE,
+                    HeaderValue::from_static(content_type::for_path(path)),
+                );
+            }
+            response
+        }
+        Err(error) => {
+            tracing::warn!(%error, path = %path.display(), "reading a served file failed");
+            StatusCode::INTERNAL_SERVER_ERROR.into_response()
+        }
+    }
+}

@@ -1,0 +1,194 @@
+//! The preview server over real HTTP, without a browser: the player page, the runtime injected
+//! into the entry HTML only, traversal refused, reload events after a change, and the next port
+//! when the first is taken. Raw HTTP/1.1 over a `TcpStream`, so `..` reaches the server as sent.
+
+use std::fs;
+use std::sync::Arc;
+use std::time::Duration;
+
+use framecast_server::{PreviewConfig, PreviewServer, Problem, VendorLibraries};
+use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
+use tokio::net::TcpStream;
+
+const RUNTIME: &str = "window.__hf = { __test_runtime: true };";
+
+struct Project {
+    temp: tempfile::TempDir,
+}
+
+impl Project {
+    fn new() -> Self {
+        let temp = tempfile::tempdir().expect("should create a temp dir");
+        fs::create_dir_all(temp.path().join("project/sub")).expect("should mkdir");
+        fs::write(temp.path().join("secret"), "TOP SECRET").expect("should write");
+        fs::write(
+            temp.path().join("project/index.html"),
+            "<!doctype html><html><head><title>t</title></head><body>hello</body></html>",
+        )
+        .expect("should write");
+        fs::write(temp.path().join("project/sub/page.html"), "<head></head>")
+            .expect("should write");
+        Project { temp }
+    }
+
+    fn root(&self) -> std::path::PathBuf {
+        self.temp.path().join("project")
+    }
+
+    fn config(&self) -> PreviewConfig {
+        let mut config = PreviewConfig::new(self.root(), "index.html", RUNTIME);
+        config.port = 0;
+        config.vendor = VendorLibraries::none();
+        config.prelude = "window.__framecastConfig = {};".to_string();
+        config.debounce = Duration::from_millis(50);
+        config
+    }
+}
+
+async fn get(server: &PreviewServer, target: &str) -> (u16, String) {
+    let mut stream = TcpStream::connect(server.address())
+        .await
+        .expect("should connect");
+    let request = format!("GET {target} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
+    stream
+        .write_all(request.as_bytes())
+        .await
+        .expect("should send");
+    let mut reply = Vec::new();
+    stream.read_to_end(&mut reply).await.expect("should read");
+    let reply = String::from_utf8_lossy(&reply).into_owned();
+    let status = reply[9..12].parse().expect("should have a status code");
+    let body = reply
+        .split_once("\r\n\r\n")
+        .map(|(_, body)| body.to_string())
+        .unwrap_or_default();
+    (status, body)
+}
+
+#[tokio::test]
+async fn serves_the_player_and_the_entry_with_the_runtime_first() {
+    let project = Project::new();
+    let server = PreviewServer::start(project.config())
+        .await
+        .expect("should start");
+
+    let (status, player) = get(&server, "/").await;
+    assert_eq!(status, 200);
+    assert!(player.contains("/__framecast/player.js"), "{player}");
+    let (status, script) = get(&server, "/__framecast/player.js").await;
+    assert_eq!(status, 200);
+    assert!(script.contains("__hf.seek"));
+
+    let (status, entry) = get(&server, "/index.html").await;
+    assert_eq!(status, 200);
+    let runtime_at = entry
+        .find("<script src=\"/__framecast/runtime.js\"")
+        .expect("the entry should load the runtime");
+    assert!(entry.find("<head>").expect("head") < runtime_at);
+    assert!(runtime_at < entry.find("<title>").expect("title"));
+    let (status, runtime) = get(&server, "/__framecast/runtime.js").await;
+    assert_eq!(status, 200);
+    assert_eq!(
+        runtime,
+        format!("window.__framecastConfig = {{}};\n{RUNTIME}")
+    );
+
+    // Other HTML files (sub-compositions) are served as written.
+    let (status, page) = get(&server, "/sub/page.html").await;
+    assert_eq!(status, 200);
+    assert_eq!(page, "<head></head>");
+    server.shutdown().await;
+}
+
+#[tokio::test]
+async fn refuses_paths_outside_the_project() {
+    let project = Project::new();
+    let server = PreviewServer::start(project.config())
+        .await
+        .expect("should start");
+    for target in ["/../secret", "/%2e%2e/secret", "/sub/../../secret"] {
+        let (status, body) = get(&server, target).await;
+        assert!(status == 403 || status == 404, "{target}: {status}");
+        assert!(!body.contains("TOP SECRET"), "{target}");
+    }
+    server.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_change_sends_one_reload_event_with_the_current_problems() {
+    let project = Project::new();
+    let mut config = project.config();
+    let marker = project.root().join("broken");
+    config.check = Arc::new(move || {
+        if marker.exists() {
+            vec![Problem {
+                message: "root is missing data-width".to_string(),
+                file: Some("index.html".to_string()),
+                line: Some(3),
+            }]
+        } else {
+            Vec::new()
+        }
+    });
+    let server = PreviewServer::start(config).await.expect("should start");
+
+    let stream = TcpStream::connect(server.address())
+        .await
+        .expect("should connect");
+    let (read, mut write) = stream.into_split();
+    write
+        .write_all(b"GET /__framecast/events HTTP/1.1\r\nHost: localhost\r\n\r\n")
+        .await
+        .expect("should send");
+    let mut lines = BufReader::new(read).lines();
+    // Wait for the response headers, so the subscription exists before the change.
+    while let Some(line) = lines.next_line().await.expect("should read") {
+        if line.is_empty() {
+            break;
+        }
+    }
+    fs::write(project.root().join("broken"), "x").expect("should write");
+    fs::write(project.root().join("index.html"), "<head></head>changed").expect("should write");
+
+    let data = tokio::time::timeout(Duration::from_secs(5), async {
+        while let Some(line) = lines.next_line().await.expect("should read") {
+            if let Some(data) = line.strip_prefix("data: ") {
+                return data.to_string();
+            }
+        }
+        panic!("the event stream ended");
+    })
+    .await
+    .expect("a reload event should arrive");
+    let event: serde_json::Value = serde_json::from_str(&data).expect("should be JSON");
+    assert_eq!(event["type"], "reload");
+    assert_eq!(event["problems"][0]["line"], 3);
+    assert_eq!(event["problems"][0]["file"], "index.html");
+
+    let (_, status) = get(&server, "/__framecast/status").await;
+    let status: serde_json::Value = serde_json::from_str(&status).expect("should be JSON");
+    assert_eq!(status["entry"], "/index.html");
+    assert_eq!(
+        status["problems"][0]["message"],
+        "root is missing data-width"
+    );
+    server.shutdown().await;
+}
+
+#[tokio::test]
+async fn tries_the_next_port_when_one_is_taken() {
+    let project = Project::new();
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").expect("should bind");
+    let port = taken.local_addr().expect("should have an address").port();
+    let mut config = project.config();
+    config.port = port;
+    let server = match PreviewServer::start(config).await {
+        Ok(server) => server,
+        // The next port may belong to someone else too; that is the same error path.
+        Err(error) => panic!("should find a free port after {port}: {error}"),
+    };
+    assert_ne!(server.address().port(), port);
+    assert!(server.address().port() > port);
+    assert!(server.address().ip().is_loopback());
+    server.shutdown().await;
+}

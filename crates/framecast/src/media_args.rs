@@ -1,0 +1,112 @@
+//! `framecast render`'s output-format and media options.
+
+use std::path::PathBuf;
+
+use clap::{Args, ValueEnum};
+use framecast_media::{GifLoop, OutputFormat, VideoCodec};
+use framecast_render::{AudioMode, FrameCache, RenderOptions};
+
+#[derive(Debug, Args)]
+pub struct MediaArgs {
+    /// Output format; inferred from the output name when omitted (.mp4, .webm, .mov, .gif, or a
+    /// directory name for a PNG sequence).
+    #[arg(long, value_enum, help_heading = "Output")]
+    format: Option<FormatArg>,
+
+    /// Video codec for mp4.
+    #[arg(long, value_enum, default_value_t = CodecArg::H264, help_heading = "Output")]
+    codec: CodecArg,
+
+    /// Keep transparency (capture over a transparent page background): webm (VP9 yuva420p),
+    /// mov (ProRes 4444, on by default) and png-sequence (on by default).
+    #[arg(long, help_heading = "Output")]
+    alpha: Option<bool>,
+
+    /// How often a GIF plays: "forever", or a number of repeats after the first play (0 plays
+    /// it once).
+    #[arg(long, default_value = "forever", help_heading = "Output")]
+    gif_loop: String,
+
+    /// Audio: auto (mix every audible element; no audio stream when none is), silence (a
+    /// silent track when none is audible), or off.
+    #[arg(long, value_enum, default_value_t = AudioArg::Auto, help_heading = "Output")]
+    audio: AudioArg,
+
+    /// Decode <video> frames afresh instead of reusing the frame cache.
+    #[arg(long, help_heading = "Performance")]
+    no_media_cache: bool,
+
+    /// Where decoded <video> frames are cached (default: $XDG_CACHE_HOME/framecast).
+    #[arg(long, help_heading = "Performance")]
+    media_cache_dir: Option<PathBuf>,
+
+    /// The frame cache's size cap in megabytes; the least recently written sources go first.
+    #[arg(long, default_value_t = 2048, help_heading = "Performance")]
+    media_cache_mb: u64,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum FormatArg {
+    Mp4,
+    Webm,
+    Mov,
+    Gif,
+    PngSequence,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum CodecArg {
+    H264,
+    H265,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum AudioArg {
+    Auto,
+    Silence,
+    Off,
+}
+
+impl MediaArgs {
+    /// Copies these options into `options.media`.
+    pub fn apply(&self, options: &mut RenderOptions) -> anyhow::Result<()> {
+        let media = &mut options.media;
+        media.format = self.format.map(|format| match format {
+            FormatArg::Mp4 => OutputFormat::Mp4,
+            FormatArg::Webm => OutputFormat::Webm,
+            FormatArg::Mov => OutputFormat::Mov,
+            FormatArg::Gif => OutputFormat::Gif,
+            FormatArg::PngSequence => OutputFormat::PngSequence,
+        });
+        media.codec = match self.codec {
+            CodecArg::H264 => VideoCodec::H264,
+            CodecArg::H265 => VideoCodec::H265,
+        };
+        media.alpha = self.alpha;
+        media.gif_loop = match self.gif_loop.as_str() {
+            "forever" | "infinite" => GifLoop::Forever,
+            count => GifLoop::Repeat(count.parse().map_err(|_| {
+                anyhow::anyhow!(
+                    "invalid --gif-loop {count:?}: use forever, or a number of repeats (0 plays once)"
+                )
+            })?),
+        };
+        media.audio = match self.audio {
+            AudioArg::Auto => AudioMode::Auto,
+            AudioArg::Silence => AudioMode::Silence,
+            AudioArg::Off => AudioMode::Off,
+        };
+        media.frame_cache = if self.no_media_cache {
+            FrameCache::Off
+        } else {
+            let FrameCache::Directory { path, .. } = FrameCache::default() else {
+                unreachable!("the default cache is a directory")
+            };
+            FrameCache::Directory {
+                path: self.media_cache_dir.clone().unwrap_or(path),
+                max_bytes: self.media_cache_mb.saturating_mul(1 << 20),
+            }
+        };
+        Ok(())
+    }
+}

@@ -1,0 +1,132 @@
+//! `framecast preview`: the dev server with the player page and live reload.
+
+use std::net::{IpAddr, Ipv4Addr};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use anyhow::Context;
+use clap::Args;
+use framecast_composition::Composition;
+use framecast_server::{PreviewConfig, PreviewServer, Problem};
+
+#[derive(Debug, Args)]
+pub struct PreviewArgs {
+    /// The composition: a directory containing index.html (or src/index.html), or an .html file.
+    #[arg(default_value = ".")]
+    input: PathBuf,
+
+    /// The port to serve on; the next ones are tried when it is taken.
+    #[arg(long, default_value_t = 3002)]
+    port: u16,
+
+    /// The address to listen on. Anything but loopback exposes the project directory to the
+    /// network.
+    #[arg(long, default_value_t = IpAddr::V4(Ipv4Addr::LOCALHOST))]
+    host: IpAddr,
+
+    /// Open the player in the default browser.
+    #[arg(long)]
+    open: bool,
+}
+
+pub async fn run(args: PreviewArgs) -> anyhow::Result<()> {
+    let (dir, entry) = locate(&args.input)?;
+    if !args.host.is_loopback() {
+        eprintln!(
+            "warning: serving {} on {}: anyone who can reach this machine can read the project's files",
+            dir.display(),
+            args.host
+        );
+    }
+    let input = args.input.clone();
+    let mut config = PreviewConfig::new(&dir, &entry, framecast_browser::RUNTIME_JS);
+    config.host = args.host;
+    config.port = args.port;
+    config.check = Arc::new(move || check(&input));
+    config.prelude = match Composition::load(&args.input) {
+        Ok(composition) => framecast_render::runtime_prelude(&composition),
+        // The overlay reports what is wrong; the runtime still gets file names right.
+        Err(_) => format!(
+            "window.__framecastConfig = {};",
+            serde_json::json!({ "sourceRoot": format!("{}/", dir.display()) })
+        ),
+    };
+    let server = PreviewServer::start(config)
+        .await
+        .with_context(|| format!("cannot preview {}", args.input.display()))?;
+    let url = server.url();
+    if server.address().port() != args.port {
+        println!(
+            "port {} is taken; using {}",
+            args.port,
+            server.address().port()
+        );
+    }
+    println!("previewing {} at {url}", dir.join(&entry).display());
+    println!("press Ctrl-C to stop");
+    if args.open {
+        open_browser(&url);
+    }
+    tokio::signal::ctrl_c()
+        .await
+        .context("cannot wait for Ctrl-C")?;
+    server.shutdown().await;
+    Ok(())
+}
+
+/// The served directory and the entry file in it, found the way `Composition::load` finds them
+/// but without requiring the composition to be valid: a broken one is still previewed, with its
+/// problem in the overlay.
+fn locate(input: &Path) -> anyhow::Result<(PathBuf, String)> {
+    let html = if input.is_dir() {
+        [input.join("index.html"), input.join("src/index.html")]
+            .into_iter()
+            .find(|index| index.is_file())
+            .with_context(|| {
+                format!(
+                    "{} has no index.html; pass a composition directory or an .html file",
+                    input.display()
+                )
+            })?
+    } else {
+        input.to_path_buf()
+    };
+    let html = html
+        .canonicalize()
+        .with_context(|| format!("cannot preview {}", input.display()))?;
+    let dir = html
+        .parent()
+        .expect("a canonical file path should have a parent directory")
+        .to_path_buf();
+    let entry = html
+        .file_name()
+        .and_then(|name| name.to_str())
+        .context("the entry file's name is not UTF-8")?
+        .to_string();
+    Ok((dir, entry))
+}
+
+/// What the player shows in its overlay besides the page's own errors: the composition's
+/// problems as the renderer would report them.
+fn check(input: &Path) -> Vec<Problem> {
+    match Composition::load(input) {
+        Ok(_) => Vec::new(),
+        Err(error) => vec![Problem {
+            message: error.to_string(),
+            file: None,
+            line: None,
+        }],
+    }
+}
+
+fn open_browser(url: &str) {
+    let spawned = std::process::Command::new("xdg-open")
+        .arg(url)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn();
+    if let Err(error) = spawned {
+        eprintln!("cannot open a browser ({error}); open {url} yourself");
+    }
+}

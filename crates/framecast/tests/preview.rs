@@ -1,0 +1,514 @@
+//! `framecast preview` and `framecast snapshot` end to end: the real binary serves a copy of a
+//! composition, real headless Chrome opens the player, and the tests press keys, scrub, edit
+//! files and compare pixels with stills captured through the render path.
+
+mod support;
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use chromiumoxide::cdp::browser_protocol::page::{CaptureScreenshotFormat, Viewport};
+use chromiumoxide::page::ScreenshotParams;
+use chromiumoxide::{Browser, BrowserConfig, Page};
+use futures::StreamExt;
+use serde::de::DeserializeOwned;
+use support::{TestDir, assert_success, fixture};
+
+/// A running `framecast preview`, killed and reaped when dropped.
+struct PreviewProcess {
+    child: Child,
+    url: String,
+}
+
+impl PreviewProcess {
+    fn spawn(test: &TestDir, dir: &Path) -> Self {
+        let free = std::net::TcpListener::bind("127.0.0.1:0").expect("should bind");
+        let port = free.local_addr().expect("should have an address").port();
+        drop(free);
+        let tmp = test.path("tmp");
+        std::fs::create_dir_all(&tmp).expect("should mkdir");
+        let mut child = Command::new(env!("CARGO_BIN_EXE_framecast"))
+            .args(["preview", path_str(dir), "--port", &port.to_string()])
+            .env("TMPDIR", &tmp)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("framecast preview should start");
+        // The server may have moved to a later port: the URL it prints is the truth.
+        let stdout = child.stdout.take().expect("stdout should be piped");
+        let (url_tx, url_rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                if let Some(at) = line.find("http://") {
+                    let _ = url_tx.send(line[at..].trim().to_string());
+                }
+            }
+        });
+        let url = match url_rx.recv_timeout(Duration::from_secs(20)) {
+            Ok(url) => url,
+            Err(_) => {
+                let _ = child.kill();
+                let _ = child.wait();
+                panic!("framecast preview did not print its URL");
+            }
+        };
+        PreviewProcess { child, url }
+    }
+}
+
+impl Drop for PreviewProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Headless Chrome with the player open; `close` ends it (dropping kills it too).
+struct Player {
+    browser: Browser,
+    handler: tokio::task::JoinHandle<()>,
+    page: Page,
+}
+
+impl Player {
+    async fn open(test: &TestDir, url: &str, width: u32, height: u32) -> Player {
+        let player = Player::launch(test, url, width, height).await;
+        player
+            .wait_for("window.__player && window.__player.state.ready", 20)
+            .await;
+        player
+    }
+
+    /// Opens the player without waiting for the composition to be ready (a broken one never is).
+    async fn launch(test: &TestDir, url: &str, width: u32, height: u32) -> Player {
+        // The flags that make capture Chrome's pixels machine-independent, so the comparison
+        // with the render path compares like with like.
+        let config = BrowserConfig::builder()
+            .chrome_executable(framecast_browser::DEFAULT_CHROME_PATH)
+            .user_data_dir(test.path("chrome-profile"))
+            .window_size(width, height)
+            .viewport(None)
+            .no_sandbox()
+            .args([
+                "disable-gpu",
+                "hide-scrollbars",
+                "mute-audio",
+                "font-render-hinting=none",
+                "force-color-profile=srgb",
+                "force-device-scale-factor=1",
+                "autoplay-policy=no-user-gesture-required",
+            ])
+            .build()
+            .expect("the browser config should be valid");
+        let (browser, mut handler) = Browser::launch(config).await.expect("Chrome should start");
+        let handler = tokio::spawn(async move { while handler.next().await.is_some() {} });
+        let page = browser.new_page(url).await.expect("the player should open");
+        Player {
+            browser,
+            handler,
+            page,
+        }
+    }
+
+    async fn eval<T: DeserializeOwned>(&self, expression: &str) -> T {
+        self.page
+            .evaluate(expression)
+            .await
+            .unwrap_or_else(|error| panic!("{expression}: {error}"))
+            .into_value()
+            .unwrap_or_else(|error| panic!("{expression}: {error}"))
+    }
+
+    async fn wait_for(&self, condition: &str, seconds: u64) {
+        let deadline = Instant::now() + Duration::from_secs(seconds);
+        loop {
+            let value: Option<bool> = self
+                .page
+                .evaluate(format!("Boolean({condition})"))
+                .await
+                .ok()
+                .and_then(|result| result.into_value().ok());
+            if value == Some(true) {
+                return;
+            }
+            if Instant::now() > deadline {
+                let state: serde_json::Value = self
+                    .eval("JSON.parse(JSON.stringify(window.__player && window.__player.state))")
+                    .await;
+                panic!("timed out waiting for {condition}; player state: {state}");
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    async fn time(&self) -> f64 {
+        self.eval("window.__player.state.t").await
+    }
+
+    async fn press(&self, key: &str) {
+        let body = self
+            .page
+            .find_element("body")
+            .await
+            .expect("should find body");
+        body.press_key(key).await.expect("should press the key");
+    }
+
+    /// The composition's pixels as the player shows them (PNG), at 100% zoom.
+    async fn composition_png(&self) -> Vec<u8> {
+        let rect: [f64; 4] = self
+            .eval("(() => { const r = document.getElementById('composition').getBoundingClientRect(); return [r.x, r.y, r.width, r.height]; })()")
+            .await;
+        let clip = Viewport {
+            x: rect[0],
+            y: rect[1],
+            width: rect[2],
+            height: rect[3],
+            scale: 1.0,
+        };
+        self.page
+            .screenshot(
+                ScreenshotParams::builder()
+                    .format(CaptureScreenshotFormat::Png)
+                    .clip(clip)
+                    .build(),
+            )
+            .await
+            .expect("should take a screenshot")
+    }
+
+    async fn close(mut self) {
+        let _ = self.browser.close().await;
+        let _ = self.browser.wait().await;
+        self.handler.abort();
+    }
+}
+
+fn path_str(path: &Path) -> &str {
+    path.to_str().expect("test paths should be UTF-8")
+}
+
+/// Copies a fixture's composition into the test's directory, so edits stay there.
+fn copy_fixture(test: &TestDir, name: &str) -> PathBuf {
+    let target = test.path(name);
+    std::fs::create_dir_all(&target).expect("should mkdir");
+    for entry in std::fs::read_dir(fixture(name)).expect("the fixture should exist") {
+        let entry = entry.expect("should list the fixture");
+        std::fs::copy(entry.path(), target.join(entry.file_name())).expect("should copy");
+    }
+    target
+}
+
+/// Decodes a PNG to RGB with FFmpeg (its image2 demuxer reads a lone PNG as a 1-frame video).
+fn decode_png(test: &TestDir, name: &str, png: &[u8]) -> (u32, u32, Vec<u8>) {
+    let path = test.path(name);
+    std::fs::write(&path, png).expect("should write the PNG");
+    let video = support::decode(&path);
+    (video.width, video.height, video.frames[0].clone())
+}
+
+fn psnr(a: &[u8], b: &[u8]) -> f64 {
+    assert_eq!(a.len(), b.len(), "the images should have the same size");
+    let squared: f64 = a
+        .iter()
+        .zip(b)
+        .map(|(x, y)| (f64::from(*x) - f64::from(*y)).powi(2))
+        .sum();
+    let mse = squared / a.len() as f64;
+    if mse == 0.0 {
+        f64::INFINITY
+    } else {
+        10.0 * (255.0f64 * 255.0 / mse).log10()
+    }
+}
+
+fn assert_no_leftovers(test: &TestDir) {
+    let leftovers = test.settle_and_list_leftovers();
+    assert!(
+        leftovers.is_empty(),
+        "processes left behind: {leftovers:#?}"
+    );
+}
+
+/// A 3 s composition with text, a gradient and transforms, so pixels say something about fonts,
+/// raster and timing, not only flat colours.
+const MOTION: &str = r##"<!doctype html>
+<html><head><meta charset="utf-8"><script src="gsap.min.js"></script>
+<style>
+  * { margin: 0; padding: 0; box-sizing: border-box; }
+  html, body { width: 320px; height: 180px; overflow: hidden; background: #102030; }
+  #root { position: relative; width: 320px; height: 180px; overflow: hidden;
+          background: linear-gradient(135deg, #1e3c72, #2a5298 60%, #e96443); }
+  #title { position: absolute; top: 24px; left: 20px; font: 700 28px sans-serif; color: #fff; }
+  #box { position: absolute; top: 100px; left: 0; width: 48px; height: 48px; background: #ffcc00; border-radius: 8px; }
+</style></head>
+<body>
+<div id="root" data-composition-id="motion" data-width="320" data-height="180" data-duration="3" data-fps="30">
+  <div id="title" class="clip" data-start="0" data-duration="3" data-track-index="0">Preview = render</div>
+  <div id="box" class="clip" data-start="0.5" data-duration="2.5" data-track-index="1"></div>
+</div>
+<script>
+  window.__timelines = window.__timelines || {};
+  const tl = gsap.timeline({ paused: true });
+  tl.fromTo("#box", { x: 0, rotation: 0 }, { x: 260, rotation: 180, duration: 3, ease: "none" }, 0);
+  tl.fromTo("#title", { opacity: 0.2, y: 0 }, { opacity: 1, y: 20, duration: 3, ease: "none" }, 0);
+  window.__timelines["motion"] = tl;
+</script>
+</body></html>
+"##;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn player_plays_in_real_time_steps_frames_and_pauses() {
+    let test = TestDir::new();
+    let dir = copy_fixture(&test, "clips");
+    let preview = PreviewProcess::spawn(&test, &dir);
+    let player = Player::open(&test, &preview.url, 960, 600).await;
+
+    let described: serde_json::Value = player
+        .eval("({ d: __player.state.duration, fps: __player.state.fps, clips: __player.state.clips.length, w: __player.state.width })")
+        .await;
+    assert_eq!(described["d"], 3.0);
+    assert_eq!(described["fps"], 30);
+    assert_eq!(described["clips"], 4, "four clips in two lanes");
+    assert_eq!(described["w"], 320);
+
+    // A picture of the player mid-way, for a person to look at.
+    player
+        .eval::<serde_json::Value>("__player.seek(1.25)")
+        .await;
+    let screenshot = player
+        .page
+        .screenshot(
+            ScreenshotParams::builder()
+                .format(CaptureScreenshotFormat::Png)
+                .build(),
+        )
+        .await
+        .expect("should screenshot the player");
+    let keep = Path::new(env!("CARGO_TARGET_TMPDIR")).join("preview-player.png");
+    std::fs::write(&keep, screenshot).expect("should keep the screenshot");
+    player.eval::<serde_json::Value>("__player.seek(0)").await;
+
+    player.press(" ").await;
+    assert!(player.eval::<bool>("__player.state.playing").await);
+    let wall = Instant::now();
+    tokio::time::sleep(Duration::from_millis(700)).await;
+    let played = player.time().await;
+    let elapsed = wall.elapsed().as_secs_f64();
+    assert!(
+        played > 0.3 && played <= elapsed + 0.1,
+        "after {elapsed:.2} s of playback the time is {played:.3} s"
+    );
+    // The composition itself was seeked there, through the runtime.
+    let page_time: f64 = player
+        .eval("document.getElementById('composition').contentWindow.__hf.currentTime")
+        .await;
+    assert!(page_time > 0.3, "the page's time is {page_time}");
+
+    player.press(" ").await;
+    assert!(!player.eval::<bool>("__player.state.playing").await);
+    let paused_at = player.time().await;
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    assert_eq!(player.time().await, paused_at, "a paused player stays put");
+
+    let frame: f64 = player
+        .eval("Math.floor(__player.state.t * 30 + 1e-6)")
+        .await;
+    player.press("ArrowRight").await;
+    let stepped = player.time().await;
+    assert!(
+        (stepped - (frame + 1.0) / 30.0).abs() < 1e-9,
+        "one frame on from {paused_at} is {stepped}"
+    );
+    player.press("ArrowLeft").await;
+    player.press("ArrowLeft").await;
+    assert!((player.time().await - (frame - 1.0) / 30.0).abs() < 1e-9);
+    let readout: String = player
+        .eval("document.getElementById('frame').textContent")
+        .await;
+    assert_eq!(readout, format!("frame {} / 89", frame - 1.0));
+
+    player.close().await;
+    drop(preview);
+    assert_no_leftovers(&test);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn scrubbed_frame_matches_the_snapshot() {
+    let test = TestDir::new();
+    let dir = test.composition("motion", MOTION);
+    let preview = PreviewProcess::spawn(&test, &dir);
+    let player = Player::open(&test, &format!("{}?zoom=1", preview.url), 800, 500).await;
+
+    player
+        .eval::<serde_json::Value>(
+            "(() => { const s = document.getElementById('scrubber'); s.value = '2'; s.dispatchEvent(new Event('input')); })()",
+        )
+        .await;
+    assert_eq!(player.time().await, 2.0);
+    let shown = player.composition_png().await;
+    player.close().await;
+    drop(preview);
+
+    let stills = test.path("stills");
+    let output = test.framecast(&[
+        "snapshot",
+        path_str(&dir),
+        "--at",
+        "1.0,2.0",
+        "-o",
+        path_str(&stills),
+    ]);
+    assert_success(&output);
+    let at_2 = std::fs::read(stills.join("frame_2.000.png")).expect("the still at 2 s");
+    let at_1 = std::fs::read(stills.join("frame_1.000.png")).expect("the still at 1 s");
+    assert_eq!(&at_2[1..4], b"PNG");
+
+    let (width, height, shown) = decode_png(&test, "shown.png", &shown);
+    assert_eq!((width, height), (320, 180));
+    let (_, _, rendered_2) = decode_png(&test, "rendered_2.png", &at_2);
+    let (_, _, rendered_1) = decode_png(&test, "rendered_1.png", &at_1);
+    let same_time = psnr(&shown, &rendered_2);
+    let other_time = psnr(&shown, &rendered_1);
+    assert!(
+        same_time >= 40.0,
+        "preview and render at 2 s differ: PSNR {same_time:.2} dB"
+    );
+    assert!(
+        other_time < 30.0,
+        "the comparison should tell 1 s from 2 s: PSNR {other_time:.2} dB"
+    );
+    eprintln!("PSNR preview vs render at 2 s: {same_time:.2} dB (vs 1 s: {other_time:.2} dB)");
+    assert_no_leftovers(&test);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn editing_a_file_reloads_and_keeps_the_time() {
+    let test = TestDir::new();
+    let dir = copy_fixture(&test, "clips");
+    let preview = PreviewProcess::spawn(&test, &dir);
+    let player = Player::open(&test, &format!("{}?zoom=1", preview.url), 800, 500).await;
+
+    player.eval::<serde_json::Value>("__player.seek(1.5)").await;
+    let (_, _, before) = decode_png(&test, "before.png", &player.composition_png().await);
+    // The middle of the frame shows the green clip at 1.5 s.
+    let middle = ((90 * 320 + 160) * 3) as usize;
+    assert!(
+        before[middle + 1] > 200 && before[middle] < 50,
+        "green at 1.5 s"
+    );
+
+    let index = dir.join("index.html");
+    let html = std::fs::read_to_string(&index).expect("should read");
+    std::fs::write(
+        &index,
+        html.replace(
+            "#green { background: #00ff00; }",
+            "#green { background: #ff00ff; }",
+        ),
+    )
+    .expect("should write");
+    player
+        .wait_for("__player.state.reloads >= 1 && __player.state.ready", 15)
+        .await;
+    assert_eq!(player.time().await, 1.5, "the reload keeps the time");
+    let (_, _, after) = decode_png(&test, "after.png", &player.composition_png().await);
+    assert!(
+        after[middle] > 200 && after[middle + 1] < 50 && after[middle + 2] > 200,
+        "magenta after the edit, got {:?}",
+        &after[middle..middle + 3]
+    );
+
+    player.close().await;
+    drop(preview);
+    assert_no_leftovers(&test);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn errors_show_as_an_overlay_naming_the_file_and_line() {
+    let test = TestDir::new();
+    let broken = MOTION.replace(
+        "window.__timelines = window.__timelines || {};",
+        "window.__timelines = window.__timelines || {};\n  notDefinedAnywhere();",
+    );
+    let line = broken
+        .lines()
+        .position(|line| line.contains("notDefinedAnywhere"))
+        .expect("the broken line")
+        + 1;
+    let dir = test.composition("broken", &broken);
+    let preview = PreviewProcess::spawn(&test, &dir);
+    let player = Player::launch(&test, &preview.url, 800, 500).await;
+    player.wait_for("__player.state.overlay", 20).await;
+    let overlay: String = player
+        .eval("document.getElementById('overlay').hidden ? '' : document.getElementById('overlay-text').textContent")
+        .await;
+    assert!(overlay.contains("notDefinedAnywhere"), "{overlay}");
+    assert!(
+        overlay.contains(&format!("index.html:{line}")),
+        "the overlay should name index.html:{line}: {overlay}"
+    );
+
+    // Fixing the file clears the overlay.
+    std::fs::write(dir.join("index.html"), MOTION).expect("should write");
+    player
+        .wait_for("__player.state.ready && !__player.state.overlay", 15)
+        .await;
+
+    // A composition error found before the page runs (no data-width) is shown too.
+    std::fs::write(
+        dir.join("index.html"),
+        MOTION.replace(" data-width=\"320\"", ""),
+    )
+    .expect("should write");
+    player.wait_for("__player.state.reloads >= 2", 15).await;
+    player.wait_for("__player.state.overlay", 15).await;
+    let overlay: String = player.eval("__player.state.overlay").await;
+    assert!(overlay.contains("data-width"), "{overlay}");
+    assert!(overlay.contains("index.html"), "{overlay}");
+
+    player.close().await;
+    drop(preview);
+    assert_no_leftovers(&test);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_preview_server_refuses_paths_outside_the_project() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let test = TestDir::new();
+    std::fs::write(test.path("secret.txt"), "TOP SECRET").expect("should write");
+    let dir = copy_fixture(&test, "clips");
+    let preview = PreviewProcess::spawn(&test, &dir);
+    let address = preview
+        .url
+        .trim_start_matches("http://")
+        .trim_end_matches('/')
+        .to_string();
+    for target in [
+        "/../secret.txt",
+        "/%2e%2e/secret.txt",
+        "/index.html/../../secret.txt",
+    ] {
+        let mut stream = tokio::net::TcpStream::connect(&address)
+            .await
+            .expect("should connect");
+        let request =
+            format!("GET {target} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
+        stream
+            .write_all(request.as_bytes())
+            .await
+            .expect("should send");
+        let mut reply = String::new();
+        stream
+            .read_to_string(&mut reply)
+            .await
+            .expect("should read");
+        let status = &reply[9..12];
+        assert!(status == "403" || status == "404", "{target}: {status}");
+        assert!(!reply.contains("TOP SECRET"), "{target}");
+    }
+    drop(preview);
+    assert_no_leftovers(&test);
+}

@@ -1,0 +1,222 @@
+// framecast animation adapters: every animation system a composition may use is seeked, never
+// played. GSAP timelines (root and child compositions), CSS animations and transitions and the
+// Web Animations API (document.getAnimations), lottie-web, anime.js, and HyperShader's scene
+// transitions. Code driven by requestAnimationFrame (Three.js, canvas loops) follows virtual
+// time instead (virtual-time.js).
+(function () {
+  "use strict";
+  const internals = (window.__framecastInternals = window.__framecastInternals || {});
+
+  // ---- GSAP ----------------------------------------------------------------------------------
+
+  /// A timeline nested into another timeline is driven by its parent; seeking it as well would
+  /// fight the parent.
+  function isNested(timeline) {
+    const gsap = window.gsap;
+    const parent = timeline && timeline.parent;
+    return Boolean(parent && gsap && gsap.globalTimeline && parent !== gsap.globalTimeline);
+  }
+
+  function seekTimeline(timeline, seconds) {
+    if (!timeline || isNested(timeline)) return;
+    if (typeof timeline.totalTime === "function") timeline.totalTime(seconds, false);
+    else if (typeof timeline.seek === "function") timeline.seek(seconds, false);
+  }
+
+  function timelineDuration(timeline) {
+    if (!timeline) return null;
+    try {
+      if (typeof timeline.totalDuration === "function") return Number(timeline.totalDuration());
+      if (typeof timeline.duration === "function") return Number(timeline.duration());
+    } catch {
+      return null;
+    }
+    return null;
+  }
+
+  // ---- CSS animations, transitions, WAAPI ----------------------------------------------------
+
+  // A transition starts when a style changes, so its clock starts at the seek that first saw it.
+  const transitionStarts = new WeakMap();
+
+  function seekDocumentAnimations(globalTime, localTimeOf) {
+    if (typeof document.getAnimations !== "function") return;
+    for (const animation of document.getAnimations()) {
+      const target = animation.effect && animation.effect.target;
+      let milliseconds;
+      if (typeof CSSTransition !== "undefined" && animation instanceof CSSTransition) {
+        if (!transitionStarts.has(animation)) transitionStarts.set(animation, globalTime);
+        milliseconds = (globalTime - transitionStarts.get(animation)) * 1000;
+      } else {
+        milliseconds = localTimeOf(target) * 1000;
+      }
+      if (animation.playState !== "paused") animation.pause();
+      animation.currentTime = milliseconds;
+    }
+  }
+
+  // ---- lottie-web ----------------------------------------------------------------------------
+
+  function lottieAnimations() {
+    const found = new Set();
+    for (const player of [window.lottie, window.bodymovin]) {
+      if (player && typeof player.getRegisteredAnimations === "function") {
+        for (const animation of player.getRegisteredAnimations()) found.add(animation);
+      }
+    }
+    const registered = window.__hfLottie;
+    if (registered) for (const animation of Object.values(registered)) if (animation) found.add(animation);
+    return [...found];
+  }
+
+  function lottieContainer(animation) {
+    return animation.wrapper || (animation.renderer && animation.renderer.animationItem && animation.renderer.animationItem.wrapper) || null;
+  }
+
+  function seekLottie(localTimeOf) {
+    for (const animation of lottieAnimations()) {
+      if (typeof animation.goToAndStop !== "function" || !animation.isLoaded) continue;
+      const fps = animation.frameRate || 30;
+      const total = animation.totalFrames || 0;
+      let frame = localTimeOf(lottieContainer(animation)) * fps;
+      if (total > 0) frame = animation.loop ? frame % total : Math.min(frame, total - 1);
+      animation.goToAndStop(frame, true);
+    }
+  }
+
+  /// Lottie animations still loading their data, by container.
+  function pendingLottie() {
+    return lottieAnimations()
+      .filter((animation) => !animation.isLoaded)
+      .map((animation) => {
+        const container = lottieContainer(animation);
+        return container && container.id ? `lottie #${container.id}` : `lottie ${animation.path || animation.name || "animation"}`;
+      });
+  }
+
+  // ---- anime.js ------------------------------------------------------------------------------
+
+  const animeInstances = new Set();
+
+  // anime.js instances are found three ways: HyperFrames' `hyperframesAnime.register(id, x)` /
+  // `window.__hfAnime`, and every instance the global `anime` factory creates (wrapped as soon
+  // as the library assigns window.anime).
+  function captureAnime(value) {
+    if (!value || value.__framecastWrapped) return value;
+    const wrap = (factory) =>
+      function (...args) {
+        const instance = factory.apply(this, args);
+        if (instance && typeof instance.seek === "function") animeInstances.add(instance);
+        return instance;
+      };
+    let result = value;
+    if (typeof value === "function") {
+      result = Object.assign(wrap(value), value);
+      if (typeof value.timeline === "function") result.timeline = wrap(value.timeline);
+    } else if (typeof value === "object") {
+      for (const name of ["animate", "createTimeline", "timeline"]) {
+        if (typeof value[name] === "function") value[name] = wrap(value[name]);
+      }
+    }
+    try {
+      Object.defineProperty(result, "__framecastWrapped", { value: true });
+    } catch {
+      // A frozen namespace stays unwrapped; registered instances still work.
+    }
+    return result;
+  }
+
+  function installAnimeCapture() {
+    let current = window.anime;
+    if (current) current = captureAnime(current);
+    Object.defineProperty(window, "anime", {
+      configurable: true,
+      get: () => current,
+      set: (value) => {
+        current = captureAnime(value);
+      },
+    });
+    const registry = (window.__hfAnime = window.__hfAnime || []);
+    window.hyperframesAnime = window.hyperframesAnime || {
+      register: (id, instance) => {
+        registry[id] = instance;
+        return instance;
+      },
+    };
+  }
+
+  function animeEntries() {
+    const entries = [];
+    const seen = new Set();
+    const registry = window.__hfAnime || {};
+    for (const [key, value] of Object.entries(registry)) {
+      const instance = value && value.instance ? value.instance : value;
+      if (instance && typeof instance.seek === "function" && !seen.has(instance)) {
+        seen.add(instance);
+        entries.push({ id: value.id || key, instance });
+      }
+    }
+    for (const instance of animeInstances) {
+      if (!seen.has(instance)) entries.push({ id: null, instance });
+    }
+    return entries;
+  }
+
+  function seekAnime(globalTime, compositionTime) {
+    for (const { id, instance } of animeEntries()) {
+      if (!instance.paused && typeof instance.pause === "function") instance.pause();
+      const local = id !== null && compositionTime(id) !== null ? compositionTime(id) : globalTime;
+      instance.seek(local * 1000);
+    }
+  }
+
+  // ---- HyperShader scene transitions ---------------------------------------------------------
+
+  // Until the renderer blends transitions itself, a transition window is drawn as a crossfade
+  // with HyperShader's fallback easing (smoothstep). The opacities GSAP had set are put back
+  // before every seek, so the timeline's state stays its own.
+  let restoredOpacities = [];
+
+  function restoreSceneOpacity() {
+    for (const { element, opacity, visibility } of restoredOpacities) {
+      element.style.opacity = opacity;
+      element.style.visibility = visibility;
+    }
+    restoredOpacities = [];
+  }
+
+  function crossfadeTransitions(t) {
+    const transitions = (window.__hf && window.__hf.transitions) || [];
+    for (const transition of transitions) {
+      const duration = Number(transition.duration) || 0;
+      if (!(t >= transition.time && t < transition.time + duration)) continue;
+      const from = document.getElementById(transition.fromScene);
+      const to = document.getElementById(transition.toScene);
+      if (!from || !to) continue;
+      const progress = Math.min(1, Math.max(0, (t - transition.time) / duration));
+      const eased = progress * progress * (3 - 2 * progress);
+      // The scene painted on top fades; the one below stays opaque, so the mix is even.
+      const toOnTop = Boolean(from.compareDocumentPosition(to) & Node.DOCUMENT_POSITION_FOLLOWING);
+      for (const [element, opacity] of [
+        [from, toOnTop ? 1 : 1 - eased],
+        [to, toOnTop ? eased : 1],
+      ]) {
+        restoredOpacities.push({ element, opacity: element.style.opacity, visibility: element.style.visibility });
+        element.style.opacity = String(opacity);
+        element.style.visibility = "visible";
+      }
+    }
+  }
+
+  internals.adapters = {
+    seekTimeline,
+    timelineDuration,
+    seekDocumentAnimations,
+    seekLottie,
+    pendingLottie,
+    installAnimeCapture,
+    seekAnime,
+    restoreSceneOpacity,
+    crossfadeTransitions,
+  };
+})();
