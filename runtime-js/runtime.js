@@ -151,7 +151,7 @@
           walk(child, node.children);
           into.push(node);
         } else if (child.hasAttribute("data-start") || child.hasAttribute("data-duration") || isHidden(child)) {
-          const media = child instanceof HTMLMediaElement && Number.isFinite(child.duration) ? child.duration : NaN;
+          const media = mediaDuration(child);
           const node = {
             element: child,
             label: describeElement(child),
@@ -173,6 +173,17 @@
     const tree = scopeNode(root, true);
     walk(root, tree.children);
     return tree;
+  }
+
+  // Chrome never loads a composition's media (media.js hands it to FFmpeg), so a media clip's
+  // length comes from what the renderer probed, else from the element if it did load.
+  function mediaDuration(element) {
+    if (!(element instanceof HTMLMediaElement)) return NaN;
+    const probed = config.media && Array.isArray(config.media.videos) ? config.media.videos : [];
+    const index = [...document.querySelectorAll("video")].indexOf(element);
+    const entry = probed.find((video) => video.index === index);
+    if (entry && Number.isFinite(entry.end) && Number.isFinite(entry.start)) return entry.end - entry.start;
+    return Number.isFinite(element.duration) ? element.duration : NaN;
   }
 
   function isHidden(element) {
@@ -283,6 +294,26 @@
     return t;
   };
 
+  /// The root composition's clips with their resolved windows, for the preview's timeline.
+  function rootClips(resolvedRoot) {
+    const clips = [];
+    const visit = (entry) => {
+      if (entry.timed) {
+        const element = entry.node.element;
+        clips.push({
+          id: entry.node.id || entry.node.label,
+          start: entry.start,
+          end: Number.isFinite(entry.end) ? entry.end : null,
+          duration: Number.isFinite(entry.end) ? entry.end - entry.start : null,
+          track: Number(element.getAttribute("data-track-index")) || 0,
+        });
+      }
+      entry.children.forEach(visit);
+    };
+    resolvedRoot.children.forEach(visit);
+    return clips;
+  }
+
   // ---- readiness ---------------------------------------------------------------------------
 
   let waitingFor = "the page to start";
@@ -319,6 +350,16 @@
       waitingFor = pending.join(", ");
       await new Promise((resolve) => real.setTimeout(resolve, 10));
     }
+  }
+
+  // What readiness is stuck on, with the resources still loading.
+  function describeWaiting() {
+    const images = [...document.images].filter((image) => !image.complete).map((image) => sourceName(image.currentSrc || image.src));
+    const fonts = document.fonts ? [...document.fonts].filter((face) => face.status === "loading").map((face) => face.family) : [];
+    const details = [];
+    if (images.length > 0) details.push(`images still loading: ${images.join(", ")}`);
+    if (fonts.length > 0) details.push(`fonts still loading: ${[...new Set(fonts)].join(", ")}`);
+    return details.length > 0 ? `${waitingFor} (${details.join("; ")})` : waitingFor;
   }
 
   function throwCollectedErrors() {
@@ -365,6 +406,7 @@
     }
     prepareClips(tree);
     hf.duration = resolved.duration;
+    hf.clips = rootClips(resolved);
     hf.seek(0);
     const transitions = Array.isArray(hf.transitions) ? hf.transitions : [];
     return {
@@ -373,6 +415,7 @@
       height: Number(root.getAttribute("data-height")),
       duration: hf.duration,
       hasTimeline: timelinesByScope.has(root),
+      fps: readFrameRate(root),
       clipCount: clipState.size,
       compositions: scopes.length,
       transitions: transitions.map((entry) => ({
@@ -382,6 +425,7 @@
         ease: entry.ease === undefined ? null : String(entry.ease),
         fromScene: String(entry.fromScene || ""),
         toScene: String(entry.toScene || ""),
+        accent: entry.accent == null ? null : String(entry.accent),
       })),
     };
   }
@@ -395,7 +439,7 @@
     if (!Number.isFinite(limit) || limit <= 0) return ready;
     return new Promise((resolve, reject) => {
       const timer = real.setTimeout(() => {
-        reject(new Error(`the page was not ready after ${(limit / 1000).toFixed(1)} s; still waiting for ${waitingFor}`));
+        reject(new Error(`the page was not ready after ${(limit / 1000).toFixed(1)} s; still waiting for ${describeWaiting()}`));
       }, limit);
       ready.then(
         (info) => {

@@ -48,6 +48,10 @@ pub enum BlendError {
 ///
 /// At progress 0 `out` is a copy of `from`, at 1 a copy of `to`. In between, colour comes from
 /// the transition's shader and alpha is 255 (HyperFrames' shaders write opaque pixels).
+#[expect(
+    clippy::too_many_arguments,
+    reason = "the shader's inputs, each needed; a struct would only be unpacked again"
+)]
 pub fn blend_rgba(
     transition: Transition,
     from: &[u8],
@@ -72,6 +76,10 @@ pub fn blend_rgba(
 /// Blends two 16-bit RGB frames (`width * height * 3` values each, rows top to bottom), for
 /// HDR output, into `out`. Values are normalised to 0..=1 by 65535 before the shader math, so
 /// an HDR frame blends exactly like its SDR counterpart does.
+#[expect(
+    clippy::too_many_arguments,
+    reason = "the shader's inputs, each needed; a struct would only be unpacked again"
+)]
 pub fn blend_rgb16(
     transition: Transition,
     from: &[u16],

@@ -9,10 +9,11 @@ use std::sync::OnceLock;
 
 use crate::math::{floor, fract, mix};
 
-/// `hash(p) = fract(sin(dot(p, vec2(127.1, 311.7))) * 43758.5453)`.
+/// `hash(p) = fract(sin(dot(p, vec2(127.1, 311.7))) * 43758.5453)`; the last constant is
+/// written as the `f32` it rounds to.
 #[inline(always)]
 pub(crate) fn hash(x: f32, y: f32) -> f32 {
-    fract(libm::sinf(x * 127.1 + y * 311.7) * 43758.5453)
+    fract(libm::sinf(x * 127.1 + y * 311.7) * 43_758.547)
 }
 
 /// Lattice coordinates in `-LATTICE_RADIUS..LATTICE_RADIUS` come from the table. The largest

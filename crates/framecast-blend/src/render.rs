@@ -3,6 +3,8 @@
 
 use rayon::prelude::*;
 
+use crate::math::round_small;
+
 /// One output row as three planes of 0..=1 colour, which vectorised shader code can write
 /// whole.
 pub(crate) struct RowOut {
@@ -33,12 +35,11 @@ impl Store for u8 {
 
     fn store(row: &mut [u8], rgb: &RowOut) {
         for (((out, &r), &g), &b) in row.chunks_exact_mut(4).zip(&rgb.r).zip(&rgb.g).zip(&rgb.b) {
-            out.copy_from_slice(&[
-                quantize(r, 255.0) as u8,
-                quantize(g, 255.0) as u8,
-                quantize(b, 255.0) as u8,
-                255,
-            ]);
+            let pixel = quantize(r, 255.0)
+                | quantize(g, 255.0) << 8
+                | quantize(b, 255.0) << 16
+                | 0xFF00_0000;
+            out.copy_from_slice(&pixel.to_le_bytes());
         }
     }
 }
@@ -58,10 +59,13 @@ impl Store for u16 {
     }
 }
 
-/// Round to nearest as a GPU writes a normalised colour; NaN becomes 0.
+/// Round to nearest (ties to even) as a GPU writes a normalised colour; NaN becomes 0. Plain
+/// arithmetic rather than an `as` conversion, so that the store loops vectorise.
 #[inline(always)]
 fn quantize(v: f32, max: f32) -> u32 {
-    (v.clamp(0.0, 1.0) * max + 0.5) as u32
+    // Not `clamp`, which keeps NaN.
+    let v = if v > 0.0 { v.min(1.0) } else { 0.0 };
+    round_small(v * max).1 as u32
 }
 
 /// Scratch memory a row function may use, kept per rayon worker so that no pixel allocates.

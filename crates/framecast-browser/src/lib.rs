@@ -39,7 +39,16 @@ pub const RUNTIME_JS: &str = concat!(
     include_str!("../../../runtime-js/runtime.js"),
     "\n",
     include_str!("../../../runtime-js/media.js"),
+    "\n",
+    include_str!("../../../runtime-js/layers.js"),
 );
+
+/// The font setup a capture page runs before the runtime (`window.__framecastFontFaces` and
+/// `runtime-js/fonts.js`), for other hosts of the runtime such as the preview server, so named
+/// families resolve to the same fonts there. Blocks on the file system.
+pub fn fonts_page_script(node_modules: &std::path::Path) -> Result<String, BrowserError> {
+    fonts::FontSetup::prepare(node_modules).map(|setup| setup.page_script.clone())
+}
 
 /// Where Debian's `chromium-headless-shell` package puts the real binary (the names under
 /// `/usr/bin` are shell wrappers that add flags of their own).

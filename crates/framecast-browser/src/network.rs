@@ -243,10 +243,10 @@ fn notice_version_once(url: &str, file: &CdnFile, installed: &str) {
     let mut noticed = NOTICED
         .lock()
         .expect("version notice lock should not be poisoned");
-    if noticed
-        .get_or_insert_with(HashSet::new)
-        .insert(url.to_string())
-    {
+    // Once per package and requested version: a page loading five plugins of one gsap version
+    // gets one notice.
+    let key = format!("{}@{}", file.package, file.version.as_deref().unwrap_or(""));
+    if noticed.get_or_insert_with(HashSet::new).insert(key) {
         tracing::warn!(
             "{url} asks for {} {}; serving the installed {installed} instead (renders never reach the network)",
             file.package,

@@ -74,6 +74,9 @@ pub struct PageTransition {
     pub ease: Option<String>,
     pub from_scene: String,
     pub to_scene: String,
+    /// The accent colour (CSS hex) some shaders glow with; `None` for the shader's default.
+    #[serde(default)]
+    pub accent: Option<String>,
 }
 
 /// A page with the framecast runtime, driven frame by frame.
@@ -321,6 +324,52 @@ impl CapturePage {
         self.previous_capture.clear();
         self.previous_capture.push_str(base64);
         Ok(CapturedFrame::Image(image))
+    }
+
+    /// Captures one scene of a shader-transition frame: `show` fully visible, `hide` hidden,
+    /// everything else as the last seek left it. Always returns pixels (a layer is never
+    /// "unchanged"), and the next regular capture is not compared against it.
+    pub async fn capture_layer(
+        &mut self,
+        frame: u64,
+        format: ImageFormat,
+        show: &str,
+        hide: &str,
+    ) -> Result<Vec<u8>, BrowserError> {
+        let quote = |id: &str| serde_json::to_string(id).expect("a string should serialize");
+        let step = format!("isolating scene #{show} for frame {frame}");
+        let isolate = format!("window.__hf.isolateScene({}, {})", quote(show), quote(hide));
+        self.script(&step, &isolate).await?;
+        self.previous_capture.clear();
+        let captured = self.capture(frame, format).await;
+        self.previous_capture.clear();
+        self.script(&step, "window.__hf.restoreScenes()").await?;
+        match captured? {
+            CapturedFrame::Image(image) => Ok(image),
+            CapturedFrame::Unchanged => {
+                unreachable!("a capture with no previous one always has pixels")
+            }
+        }
+    }
+
+    /// Runs a runtime call under the step timeout; a thrown error becomes a page error.
+    async fn script(
+        &self,
+        step: &str,
+        expression: &str,
+    ) -> Result<serde_json::Value, BrowserError> {
+        let outcome = tokio::select! {
+            outcome = tokio::time::timeout(self.step_timeout, evaluate(&self.page, expression)) => outcome,
+            () = self.stderr.closed() => return Err(self.crashed(step)),
+        };
+        match outcome {
+            Ok(Ok(value)) => Ok(value),
+            Ok(Err(message)) => Err(BrowserError::Page {
+                step: step.to_string(),
+                message,
+            }),
+            Err(_) => Err(self.timed_out(step.to_string())),
+        }
     }
 
     /// Checks once that BeginFrame works on this Chrome; the caller falls back to screenshots

@@ -155,3 +155,33 @@ fn jfif_row_pair_to_bt709(c: &JfifToBt709, y_rows: &mut [u8], u_row: &mut [u8], 
 
 #[cfg(test)]
 mod tests;
+
+/// Decodes a JPEG capture to packed RGBA (alpha 255), for pixel work that needs RGB, such as
+/// blending the two scene captures of a shader transition. Checks the size like
+/// [`decode_jpeg_to_yuv420`].
+pub fn decode_jpeg_to_rgba(
+    jpeg: &[u8],
+    expected_width: u32,
+    expected_height: u32,
+) -> Result<crate::RgbaFrame, MediaError> {
+    let image = turbojpeg::decompress(jpeg, PixelFormat::RGBA)
+        .map_err(|source| MediaError::Jpeg { source })?;
+    if (image.width, image.height) != (expected_width as usize, expected_height as usize) {
+        return Err(MediaError::JpegSize {
+            width: image.width,
+            height: image.height,
+            expected_width,
+            expected_height,
+        });
+    }
+    let row = image.width * 4;
+    let mut data = Vec::with_capacity(row * image.height);
+    for y in 0..image.height {
+        data.extend_from_slice(&image.pixels[y * image.pitch..y * image.pitch + row]);
+    }
+    Ok(crate::RgbaFrame {
+        width: expected_width,
+        height: expected_height,
+        data,
+    })
+}

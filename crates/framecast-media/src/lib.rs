@@ -29,7 +29,7 @@ pub use decode::{DecodedVideo, decode_video_rgb};
 pub use encode::{EncodeSummary, EncoderSettings, VideoEncoder};
 pub use error::MediaError;
 pub use frame::Yuv420Frame;
-pub use jpeg::decode_jpeg_to_yuv420;
+pub use jpeg::{decode_jpeg_to_rgba, decode_jpeg_to_yuv420};
 pub use rgb::{rgb_to_yuv420, rgba_to_yuv420};
 
 pub use audio::{

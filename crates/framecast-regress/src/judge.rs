@@ -7,7 +7,7 @@ use framecast_media::{DecodedVideo, decode_video_rgb};
 
 use crate::audio::{best_correlation, decode_envelope};
 use crate::compare::{PsnrSignal, checkpoint_frames, difference_image, psnr};
-use crate::outcome::{AudioCheck, Checkpoint, CheckpointImages, FixtureOutcome};
+use crate::outcome::{AudioCheck, Checkpoint, CheckpointImages, FixtureOutcome, Pair};
 use crate::report::write_png;
 use crate::{FixtureMeta, Status};
 
@@ -66,8 +66,14 @@ fn psnr_signal(format: &str) -> PsnrSignal {
 fn compare_streams(golden: &DecodedVideo, rendered: &DecodedVideo, outcome: &mut FixtureOutcome) {
     let (golden_frames, rendered_frames) =
         (golden.frames.len() as u64, rendered.frames.len() as u64);
-    outcome.frames = Some((golden_frames, rendered_frames));
-    outcome.duration = Some((golden.duration_secs, rendered.duration_secs));
+    outcome.frames = Some(Pair {
+        golden: golden_frames,
+        rendered: rendered_frames,
+    });
+    outcome.duration = Some(Pair {
+        golden: golden.duration_secs,
+        rendered: rendered.duration_secs,
+    });
     if (golden.width, golden.height) != (rendered.width, rendered.height) {
         outcome.problems.push(format!(
             "the render is {}x{}, the golden {}x{}",

@@ -26,7 +26,9 @@ pub use error::RegressError;
 pub use fixture::{Fixture, SKIP_TAG, discover};
 pub use golden::{DEFAULT_MAX_GOLDEN_BYTES, GoldenError, GoldenPaths};
 pub use meta::{FixtureMeta, RenderConfig};
-pub use outcome::{AudioCheck, Checkpoint, CheckpointImages, FixtureOutcome, RunSummary, Status};
+pub use outcome::{
+    AudioCheck, Checkpoint, CheckpointImages, FixtureOutcome, Pair, RunSummary, Status,
+};
 pub use report::{summary_table, write_png, write_report};
 pub use runner::{RunOptions, run, select};
 pub use shard::{ShardSpec, Timings, pack_shards, select_shard};

@@ -75,6 +75,13 @@ pub enum AudioCheck {
     Mismatch { golden: bool, rendered: bool },
 }
 
+/// A fact about the golden and the same fact about the render.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Pair<T> {
+    pub golden: T,
+    pub rendered: T,
+}
+
 /// Everything known about one fixture's run.
 #[derive(Debug, Clone, Serialize)]
 pub struct FixtureOutcome {
@@ -87,10 +94,10 @@ pub struct FixtureOutcome {
     pub render_seconds: Option<f64>,
     /// Frames in the golden and in the render.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub frames: Option<(u64, u64)>,
-    /// Container durations in seconds, golden and render.
+    pub frames: Option<Pair<u64>>,
+    /// Container durations in seconds.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub duration: Option<(f64, f64)>,
+    pub duration: Option<Pair<f64>>,
     pub min_psnr: f64,
     pub max_frame_failures: u64,
     pub checkpoints: Vec<Checkpoint>,

@@ -51,17 +51,23 @@ pub fn summary_table(summary: &RunSummary) -> String {
     use crate::Status::*;
     let _ = writeln!(
         table,
-        "{} passed, {} failed, {} updated, {} skipped{} in {:.1} s",
-        count(&[Passed]),
-        count(&[Failed, Error]),
-        count(&[Updated]),
-        count(&[Skipped]),
+        "{} fixture(s){} in {:.1} s, {} golden(s) updated",
+        summary.fixtures.len(),
         summary
             .shard
             .as_ref()
-            .map(|shard| format!(" (shard {shard})"))
+            .map(|shard| format!(" of shard {shard}"))
             .unwrap_or_default(),
-        summary.seconds
+        summary.seconds,
+        count(&[Updated]),
+    );
+    // The closing line in the plain form CI log readers recognise.
+    let _ = writeln!(
+        table,
+        "regress: {} passed, {} failed, {} skipped",
+        count(&[Passed]),
+        count(&[Failed, Error]),
+        count(&[Skipped]),
     );
     table
 }
@@ -69,7 +75,7 @@ pub fn summary_table(summary: &RunSummary) -> String {
 fn table_row(outcome: &FixtureOutcome, width: usize) -> String {
     let frames = outcome
         .frames
-        .map(|(_, rendered)| rendered.to_string())
+        .map(|frames| frames.rendered.to_string())
         .unwrap_or_else(|| "-".into());
     let checked = outcome.checkpoints.len();
     let failed = outcome.failed_checkpoints().count();
@@ -182,7 +188,10 @@ mod tests {
     fn failing_outcome() -> FixtureOutcome {
         let mut outcome = FixtureOutcome::new("box", "Box", 30.0, 0);
         outcome.status = Status::Failed;
-        outcome.frames = Some((60, 60));
+        outcome.frames = Some(crate::outcome::Pair {
+            golden: 60,
+            rendered: 60,
+        });
         outcome.checkpoints = vec![
             Checkpoint {
                 frame: 0,
@@ -221,8 +230,9 @@ mod tests {
         assert!(table.contains("FAIL"), "{table}");
         assert!(table.contains("12.5"), "{table}");
         assert!(table.contains("- 1 of 2 checked frames"), "{table}");
+        assert!(table.contains("1 fixture(s) of shard 1/2 in 3.0 s"), "{table}");
         assert!(
-            table.contains("0 passed, 1 failed, 0 updated, 0 skipped (shard 1/2)"),
+            table.ends_with("\nregress: 0 passed, 1 failed, 0 skipped\n"),
             "{table}"
         );
     }

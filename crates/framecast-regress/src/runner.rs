@@ -11,7 +11,7 @@ use regex::Regex;
 use crate::fixture::{Fixture, discover};
 use crate::golden::{self, GoldenPaths};
 use crate::judge::{ImageSink, judge};
-use crate::outcome::{FixtureOutcome, RunSummary, Status};
+use crate::outcome::{FixtureOutcome, Pair, RunSummary, Status};
 use crate::shard::{ShardSpec, Timings, select_shard};
 use crate::{RegressError, report};
 
@@ -177,7 +177,10 @@ async fn judge_fixture(
         golden::update(&fixture.id, &paths, &rendered, options.max_golden_bytes)
             .map_err(|error| error.to_string())?;
         outcome.status = Status::Updated;
-        outcome.frames = Some((summary.plan.frame_count, summary.plan.frame_count));
+        outcome.frames = Some(Pair {
+            golden: summary.plan.frame_count,
+            rendered: summary.plan.frame_count,
+        });
         return Ok(());
     }
 

@@ -43,6 +43,9 @@ pub enum RenderError {
         source: std::io::Error,
     },
 
+    #[error("the shader transition at {at} s cannot be rendered: {reason}")]
+    Transition { at: f64, reason: String },
+
     #[error("the render was cancelled; no output was written")]
     Cancelled,
 

@@ -17,6 +17,7 @@ mod plan;
 mod progress;
 mod publish;
 mod reorder;
+mod transitions;
 mod snapshot;
 mod worker;
 

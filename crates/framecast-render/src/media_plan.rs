@@ -174,6 +174,10 @@ impl MediaPlan {
     /// Adds every video frame the page may request to the server's by-name fallback files.
     /// With the duration known only the frames the render shows are listed, else the whole
     /// clip of each source.
+    pub(crate) fn has_videos(&self) -> bool {
+        !self.videos.is_empty()
+    }
+
     pub(crate) fn serve_frames(
         &self,
         mut vendor: VendorLibraries,

@@ -64,6 +64,8 @@ pub struct RenderOptions {
     pub ready_timeout: Duration,
     /// How many times a worker may replace a Chrome that died or hung before the render fails.
     pub max_restarts: usize,
+    /// Shader-transition blends each worker may have in flight while it captures on.
+    pub blend_ring: usize,
     /// Frames a worker may run ahead of the encoder.
     pub reorder_window: usize,
     /// Capture and decode every frame but encode and write nothing: the capture floor that
@@ -111,6 +113,7 @@ impl RenderOptions {
             frame_timeout: Duration::from_secs(30),
             ready_timeout: Duration::from_secs(30),
             max_restarts: 2,
+            blend_ring: 2,
             reorder_window: 16,
             discard_output: false,
             allow_network: false,

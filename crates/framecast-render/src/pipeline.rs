@@ -11,6 +11,7 @@ use framecast_server::{FileServer, FileServerConfig, VendorLibraries};
 use futures::future::join_all;
 
 use crate::calibrate;
+use crate::transitions::TransitionPlan;
 use crate::formats::OutputPlan;
 use crate::media_plan::MediaPlan;
 use crate::publish::PendingOutput;
@@ -68,6 +69,22 @@ pub async fn render(
     options.media.transparent = output_plan.alpha;
     options.media.page_config = media.page_config();
     let options = &options;
+    if media.has_videos() {
+        // The page shows a video frame as soon as it is ready, so the frames are extracted
+        // before Chrome starts: all of them when the duration is declared, else those at 0 s.
+        let early = FramePlan::new(
+            root.width,
+            root.height,
+            fps,
+            root.duration.unwrap_or(fps.frame_time(1)),
+        );
+        let media = Arc::clone(&media);
+        tokio::task::spawn_blocking(move || media.extract_frames(&early))
+            .await
+            .map_err(|error| {
+                RenderError::Internal(format!("video frame extraction failed: {error}"))
+            })??;
+    }
     let pending = if output_plan.format == OutputFormat::PngSequence {
         PendingOutput::new_directory(&options.output)?
     } else {
@@ -154,6 +171,16 @@ async fn render_with_server(
         }
     };
     let capture_mode = workers[0].capture_mode();
+    let transitions = match TransitionPlan::from_page(&workers[0].info.transitions, fps, plan.frame_count) {
+        Ok(transitions) => transitions,
+        Err(error) => {
+            close_all(workers).await;
+            return Err(error);
+        }
+    };
+    if !transitions.is_empty() {
+        tracing::info!("{} frames are shader-transition blends", transitions.frame_count());
+    }
     let context = Arc::new(CaptureContext {
         plan,
         format: output_plan.capture,
@@ -161,6 +188,7 @@ async fn render_with_server(
         failure: Arc::new(FirstFailure::default()),
         cancel,
         on_progress: on_progress.clone(),
+        transitions,
     });
     // Auto mode measures a few frames on worker 0 before deciding how many workers to keep;
     // those frames wait in the reorder window and are not captured again.
@@ -237,6 +265,7 @@ pub(crate) async fn start_workers(
             transparent: options.media.transparent,
             ready_timeout: options.ready_timeout,
             max_restarts: options.max_restarts,
+            blend_ring: options.blend_ring,
         });
         let starts = (0..count).map(|id| CaptureWorker::start(id, Arc::clone(&recipe)));
         let mut started = Vec::new();

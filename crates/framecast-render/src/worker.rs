@@ -11,6 +11,9 @@ use framecast_browser::{
 };
 use framecast_media::Yuv420Frame;
 
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
+
+use crate::transitions::{TransitionFrame, TransitionPlan};
 use crate::{CancelFlag, FramePlan, ProgressEvent, RenderError, ReorderWindow};
 
 /// What the encoder receives for one frame.
@@ -57,6 +60,8 @@ pub(crate) struct CaptureContext {
     pub failure: Arc<FirstFailure>,
     pub cancel: CancelFlag,
     pub on_progress: Arc<dyn Fn(ProgressEvent) + Send + Sync>,
+    /// Frames that are shader-transition blends of two scene captures.
+    pub transitions: TransitionPlan,
 }
 
 /// How to start (and restart) a worker's Chrome and page.
@@ -70,6 +75,9 @@ pub(crate) struct WorkerRecipe {
     pub ready_timeout: Duration,
     /// How many times one worker may replace a dead or hung Chrome before the render fails.
     pub max_restarts: usize,
+    /// Transition blends one worker may have in flight on the pool (its ring of capture pairs):
+    /// capture of the next frames overlaps these blends, and memory stays bounded.
+    pub blend_ring: usize,
 }
 
 pub(crate) struct CaptureWorker {
@@ -78,6 +86,7 @@ pub(crate) struct CaptureWorker {
     session: BrowserSession,
     page: CapturePage,
     pub info: PageInfo,
+    blend_slots: Arc<Semaphore>,
 }
 
 /// Why a worker could not start; `BeginFrameUnsupported` makes the pipeline retry with
@@ -117,6 +126,7 @@ impl CaptureWorker {
         match started {
             Ok((page, info)) => Ok(CaptureWorker {
                 id,
+                blend_slots: Arc::new(Semaphore::new(recipe.blend_ring.max(1))),
                 recipe,
                 session,
                 page,
@@ -244,6 +254,24 @@ impl CaptureWorker {
                 .seek(index, time)
                 .await
                 .map_err(|error| self.crash_aware(error))?;
+            if let Some(transition) = context.transitions.at(index) {
+                let Ok(slot) = Arc::clone(&self.blend_slots).acquire_owned().await else {
+                    return Ok(());
+                };
+                let from = self
+                    .page
+                    .capture_layer(index, context.format, &transition.from_scene, &transition.to_scene)
+                    .await
+                    .map_err(|error| self.crash_aware(error))?;
+                let to = self
+                    .page
+                    .capture_layer(index, context.format, &transition.to_scene, &transition.from_scene)
+                    .await
+                    .map_err(|error| self.crash_aware(error))?;
+                blend_on_pool(index, [from, to], transition, slot, context);
+                *next += 1;
+                continue;
+            }
             let captured = self
                 .page
                 .capture(index, context.format)
@@ -290,6 +318,57 @@ fn restartable(error: &BrowserError) -> bool {
 
 /// Decodes a captured JPEG (or PNG, for alpha outputs) on the rayon pool, off the capture path,
 /// into the reorder window.
+/// Decodes the two scene captures of a transition frame and blends them on the rayon pool; the
+/// slot returns to the worker's ring when the blend is done.
+fn blend_on_pool(
+    index: u64,
+    [from, to]: [Vec<u8>; 2],
+    transition: TransitionFrame,
+    slot: OwnedSemaphorePermit,
+    context: &CaptureContext,
+) {
+    let window = Arc::clone(&context.window);
+    let failure = Arc::clone(&context.failure);
+    let (width, height) = (context.plan.width, context.plan.height);
+    let png = context.format == ImageFormat::Png;
+    rayon::spawn(move || {
+        let decode = |encoded: &[u8]| {
+            if png {
+                framecast_media::decode_png_to_rgba(encoded, width, height)
+            } else {
+                framecast_media::decode_jpeg_to_rgba(encoded, width, height)
+            }
+        };
+        let blended = decode(&from).and_then(|from| Ok((from, decode(&to)?))).map(|(from, to)| {
+            let mut out = framecast_media::RgbaFrame::new(width, height);
+            framecast_blend::blend_rgba(
+                transition.transition,
+                &from.data,
+                &to.data,
+                width as usize,
+                height as usize,
+                transition.progress,
+                &transition.accent,
+                &mut out.data,
+            )
+            .expect("buffers sized from the frame plan should fit the blend");
+            out
+        });
+        drop(slot);
+        match blended {
+            Ok(rgba) if png => {
+                let _ = window.insert(index, FramePixels::Rgba(rgba));
+            }
+            Ok(rgba) => {
+                let mut frame = Yuv420Frame::new(width, height);
+                framecast_media::rgba_to_yuv420(&rgba.data, width, height, &mut frame);
+                let _ = window.insert(index, FramePixels::Decoded(frame));
+            }
+            Err(error) => failure.record(RenderError::Media(error), &window),
+        }
+    });
+}
+
 fn decode_on_pool(index: u64, encoded: Vec<u8>, context: &CaptureContext) {
     let window = Arc::clone(&context.window);
     let failure = Arc::clone(&context.failure);

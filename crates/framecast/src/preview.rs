@@ -43,14 +43,7 @@ pub async fn run(args: PreviewArgs) -> anyhow::Result<()> {
     config.host = args.host;
     config.port = args.port;
     config.check = Arc::new(move || check(&input));
-    config.prelude = match Composition::load(&args.input) {
-        Ok(composition) => framecast_render::runtime_prelude(&composition),
-        // The overlay reports what is wrong; the runtime still gets file names right.
-        Err(_) => format!(
-            "window.__framecastConfig = {};",
-            serde_json::json!({ "sourceRoot": format!("{}/", dir.display()) })
-        ),
-    };
+    config.prelude = prelude(&args.input, &dir).await;
     let server = PreviewServer::start(config)
         .await
         .with_context(|| format!("cannot preview {}", args.input.display()))?;
@@ -72,6 +65,34 @@ pub async fn run(args: PreviewArgs) -> anyhow::Result<()> {
         .context("cannot wait for Ctrl-C")?;
     server.shutdown().await;
     Ok(())
+}
+
+/// What the page runs before the runtime, as in a render: the runtime's settings, then the
+/// font setup (named families such as Arial drawn with the framecast fonts).
+async fn prelude(input: &Path, dir: &Path) -> String {
+    let settings = match Composition::load(input) {
+        Ok(composition) => framecast_render::runtime_prelude(&composition),
+        // The overlay reports what is wrong; the runtime still gets file names right.
+        Err(_) => format!(
+            "window.__framecastConfig = {};",
+            serde_json::json!({ "sourceRoot": format!("{}/", dir.display()) })
+        ),
+    };
+    let node_modules = framecast_browser::discover_node_modules();
+    let fonts =
+        tokio::task::spawn_blocking(move || framecast_browser::fonts_page_script(&node_modules))
+            .await;
+    match fonts {
+        Ok(Ok(fonts)) => format!("{settings}\n{fonts}"),
+        Ok(Err(error)) => {
+            eprintln!("warning: {error}; the preview uses the browser's own fonts");
+            settings
+        }
+        Err(error) => {
+            eprintln!("warning: cannot prepare the fonts: {error}");
+            settings
+        }
+    }
 }
 
 /// The served directory and the entry file in it, found the way `Composition::load` finds them

@@ -53,6 +53,11 @@ pub struct RenderArgs {
     #[arg(long, default_value_t = 30.0, help_heading = "Browser")]
     frame_timeout: f64,
 
+    /// Seconds the page may take to load (fonts, images, sub-compositions, libraries) before
+    /// the render fails, naming what it was still waiting for.
+    #[arg(long, default_value_t = 30.0, help_heading = "Browser")]
+    ready_timeout: f64,
+
     /// Let the page reach the network. By default it reaches only the composition's own files
     /// (known CDN scripts are served from local copies) and any other request fails the render.
     #[arg(long, help_heading = "Browser")]
@@ -126,6 +131,13 @@ fn options_from(args: &RenderArgs) -> anyhow::Result<RenderOptions> {
         );
     }
     options.frame_timeout = Duration::from_secs_f64(args.frame_timeout);
+    if !(args.ready_timeout.is_finite() && args.ready_timeout > 0.0) {
+        anyhow::bail!(
+            "invalid --ready-timeout {}: use a positive number of seconds",
+            args.ready_timeout
+        );
+    }
+    options.ready_timeout = Duration::from_secs_f64(args.ready_timeout);
     options.chrome_path = args.chrome.clone();
     options.discard_output = args.discard_output;
     options.allow_network = args.allow_network;

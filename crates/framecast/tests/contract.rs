@@ -193,7 +193,7 @@ fn css_keyframes_and_web_animations_are_seeked() {
     );
     assert_colour(&video, 30, 90, 120, BLACK);
     assert_colour(&video, 30, 150, 120, BLACK);
-    assert_colour(&video, 59, 260, 120, WHITE);
+    assert_colour(&video, 59, 215, 120, WHITE);
 }
 
 #[test]
@@ -409,4 +409,21 @@ fn a_missing_sub_composition_file_is_named() {
         stderr.contains(r#"data-composition-src="compositions/intro.html" of #host"#),
         "{stderr}"
     );
+}
+
+#[test]
+fn a_page_that_never_gets_ready_names_what_it_waits_for() {
+    let test = TestDir::new();
+    let input = test.composition(
+        "stuck",
+        r#"<!doctype html><html><head><script src="lottie.min.js"></script></head><body>
+        <div id="root" data-composition-id="main" data-width="64" data-height="64" data-duration="1">
+        <div id="anim"></div></div>
+        <script>
+          lottie.loadAnimation({ container: document.getElementById("anim"), path: "missing.json", autoplay: false });
+        </script></body></html>"#,
+    );
+    let stderr = failure(&test, &input, &["--workers", "1", "--ready-timeout", "3"]);
+    assert!(stderr.contains("not ready after"), "{stderr}");
+    assert!(stderr.contains("lottie #anim"), "{stderr}");
 }

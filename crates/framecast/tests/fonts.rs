@@ -21,10 +21,11 @@ const ROWS: &[&str] = &[
     "monospace",
     "Menlo",
     "DejaVu Sans Mono",
+    "Noto Sans, shown at frame 1",
 ];
 
-/// The RGB pixels of each 30 px row of the fixture's only frame.
-fn render_rows(test: &TestDir) -> Vec<Vec<u8>> {
+/// The RGB pixels of each 30 px row of the fixture's two frames.
+fn render_rows(test: &TestDir) -> [Vec<Vec<u8>>; 2] {
     let output = test.path("frames");
     let run = test.render(
         &fixture("fonts"),
@@ -32,13 +33,15 @@ fn render_rows(test: &TestDir) -> Vec<Vec<u8>> {
         &["--workers", "1", "--format", "png-sequence"],
     );
     assert_success(&run);
-    let video = decode(&output.join("frame_000000.png"));
-    assert_eq!((video.width, video.height), (320, 360));
-    let row_bytes = (video.width * ROW_HEIGHT * 3) as usize;
-    video.frames[0]
-        .chunks(row_bytes)
-        .map(<[u8]>::to_vec)
-        .collect()
+    [0, 1].map(|frame| {
+        let video = decode(&output.join(format!("frame_{frame:06}.png")));
+        assert_eq!((video.width, video.height), (320, 390));
+        let row_bytes = (video.width * ROW_HEIGHT * 3) as usize;
+        video.frames[0]
+            .chunks(row_bytes)
+            .map(<[u8]>::to_vec)
+            .collect()
+    })
 }
 
 fn row(rows: &[Vec<u8>], name: &str) -> Vec<u8> {
@@ -54,12 +57,15 @@ fn inked(pixels: &[u8]) -> usize {
 #[test]
 fn mapped_and_generic_families_render_with_the_installed_fonts() {
     let test = TestDir::new();
-    let rows = render_rows(&test);
+    let [rows, second] = render_rows(&test);
     assert_eq!(rows.len(), ROWS.len());
     let inter = row(&rows, "Probe Inter");
     let mono = row(&rows, "Probe Mono");
     assert!(inked(&inter) > 500, "the Inter row should have text");
-    assert!(inked(&mono) > 500, "the JetBrains Mono row should have text");
+    assert!(
+        inked(&mono) > 500,
+        "the JetBrains Mono row should have text"
+    );
     assert_ne!(inter, mono, "Inter and JetBrains Mono must differ");
     assert_ne!(
         row(&rows, "Liberation Serif"),
@@ -85,4 +91,11 @@ fn mapped_and_generic_families_render_with_the_installed_fonts() {
             "{family} should render pixel-identically to JetBrains Mono's installed file"
         );
     }
+    // A face nothing on the first frame lays out is loaded before the first frame all the same.
+    let late = "Noto Sans, shown at frame 1";
+    assert_eq!(inked(&row(&rows, late)), 0, "hidden on the first frame");
+    assert!(
+        row(&second, late) == inter,
+        "a family first shown later should render as Inter at once"
+    );
 }

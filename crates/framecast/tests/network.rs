@@ -65,7 +65,11 @@ fn expect_blocked(test: &TestDir, html: &str, urls: &[&str]) {
     for url in urls {
         assert!(stderr.contains(url), "expected {url} in:\n{stderr}");
     }
-    assert!(!output.exists(), "a refused render left {}", output.display());
+    assert!(
+        !output.exists(),
+        "a refused render left {}",
+        output.display()
+    );
     assert_eq!(test.settle_and_list_leftovers(), Vec::<String>::new());
 }
 

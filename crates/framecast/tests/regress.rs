@@ -94,7 +94,7 @@ fn a_golden_passes_an_altered_golden_fails_at_that_frame_and_update_fixes_it() {
     let created = regress(&test, &["--update", "--update-timings"]);
     assert_success(&created);
     assert!(
-        stdout(&created).contains("1 updated"),
+        stdout(&created).contains("1 golden(s) updated"),
         "{}",
         stdout(&created)
     );
@@ -107,7 +107,7 @@ fn a_golden_passes_an_altered_golden_fails_at_that_frame_and_update_fixes_it() {
     assert_success(&passed);
     let table = stdout(&passed);
     assert!(table.contains("moving-box  pass"), "{table}");
-    assert!(table.contains("1 passed, 0 failed"), "{table}");
+    assert!(table.contains("regress: 1 passed, 0 failed"), "{table}");
     assert!(
         table.contains("none (skip)"),
         "no audio on either side: {table}"
@@ -145,7 +145,7 @@ fn a_golden_passes_an_altered_golden_fails_at_that_frame_and_update_fixes_it() {
     let fixed = regress(&test, &[]);
     assert_success(&fixed);
     assert!(
-        stdout(&fixed).contains("1 passed, 0 failed"),
+        stdout(&fixed).contains("regress: 1 passed, 0 failed"),
         "{}",
         stdout(&fixed)
     );

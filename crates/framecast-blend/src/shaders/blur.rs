@@ -29,6 +29,24 @@ impl Offset {
 
 /// Adds to `acc[x]` the sample of `row` at `x + offset`, clamped to the row's ends.
 fn add_shifted(row: &[f32], offset: Offset, acc: &mut [f32]) {
+    #[cfg(target_arch = "x86_64")]
+    if std::arch::is_x86_feature_detected!("avx2") {
+        // SAFETY: the CPU has AVX2, checked just above.
+        return unsafe { add_shifted_avx2(row, offset, acc) };
+    }
+    add_shifted_generic(row, offset, acc);
+}
+
+/// [`add_shifted_generic`] compiled for AVX2: the same operations, eight lanes at a time.
+/// Element-wise IEEE arithmetic gives the same bytes at any vector width.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+unsafe fn add_shifted_avx2(row: &[f32], offset: Offset, acc: &mut [f32]) {
+    add_shifted_generic(row, offset, acc);
+}
+
+#[inline(always)]
+fn add_shifted_generic(row: &[f32], offset: Offset, acc: &mut [f32]) {
     let width = row.len() as i64;
     // x < lo reads before the first texel, x >= hi at or past the last one.
     let lo = (-offset.whole).clamp(0, width) as usize;
@@ -183,6 +201,23 @@ pub(super) fn cinematic_zoom<S: Source, T: Store>(c: &Ctx<S>, out: &mut [T]) {
 }
 
 fn add_zoom_tap(tap: &ZoomTap, r0: &[f32], r1: &[f32], fy: f32, acc: &mut [f32]) {
+    #[cfg(target_arch = "x86_64")]
+    if std::arch::is_x86_feature_detected!("avx2") {
+        // SAFETY: the CPU has AVX2, checked just above.
+        return unsafe { add_zoom_tap_avx2(tap, r0, r1, fy, acc) };
+    }
+    add_zoom_tap_generic(tap, r0, r1, fy, acc);
+}
+
+/// [`add_zoom_tap_generic`] compiled for AVX2, like [`add_shifted_avx2`].
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+unsafe fn add_zoom_tap_avx2(tap: &ZoomTap, r0: &[f32], r1: &[f32], fy: f32, acc: &mut [f32]) {
+    add_zoom_tap_generic(tap, r0, r1, fy, acc);
+}
+
+#[inline(always)]
+fn add_zoom_tap_generic(tap: &ZoomTap, r0: &[f32], r1: &[f32], fy: f32, acc: &mut [f32]) {
     for run in &tap.runs {
         let len = run.end - run.start;
         let s = (run.start as i64 + run.delta) as usize;

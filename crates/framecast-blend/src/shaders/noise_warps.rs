@@ -6,7 +6,7 @@ use crate::field_cache::field;
 use crate::math::{clamp01, mix, smoothstep, step};
 use crate::noise::{fbm, ridged, vnoise};
 use crate::render::{Store, render_rows};
-use crate::sample::Source;
+use crate::sample::{Source, gather_rgb, pack_texels};
 
 /// Scene B is revealed where warped noise falls below progress, with a glowing accent edge;
 /// both scenes are pushed along the warp.
@@ -27,17 +27,23 @@ pub(super) fn domain_warp<S: Source, T: Store>(c: &Ctx<S>, out: &mut [T]) {
     let (dark, bright) = (c.accent.dark, c.accent.bright);
     let edge_on = 1.0 - step(1.0, p);
     render_rows(out, c.width, |y, o, s| {
-        let [ar, ag, ab, br, bg, bb, e, em, ecm] = s.arrays(c.width);
+        let [ar, ag, ab, br, bg, bb, e, em, ecm, fu, fv, tu, tv] = s.arrays(c.width);
         let v = c.v(y);
         let row = noise.row(y, c.width);
+        let (wf, hf) = (c.width as f32, c.height as f32);
         for (x, (&u, f)) in c.us.iter().zip(row.chunks_exact(3)).enumerate() {
             let (wx, wy) = (f[0], f[1]);
-            let a = c.from.sample(clamp01(u + wx * p), clamp01(v + wy * p));
-            let b =
-                c.to.sample(clamp01(u - wx * (1.0 - p)), clamp01(v - wy * (1.0 - p)));
-            [ar[x], ag[x], ab[x]] = a;
-            [br[x], bg[x], bb[x]] = b;
+            fu[x] = clamp01(u + wx * p) * wf - 0.5;
+            fv[x] = clamp01(v + wy * p) * hf - 0.5;
+            tu[x] = clamp01(u - wx * (1.0 - p)) * wf - 0.5;
+            tv[x] = clamp01(v - wy * (1.0 - p)) * hf - 0.5;
         }
+        pack_texels(fu, c.width);
+        pack_texels(fv, c.height);
+        pack_texels(tu, c.width);
+        pack_texels(tv, c.height);
+        gather_rgb(c.from, fu, fv, [&mut *ar, &mut *ag, &mut *ab]);
+        gather_rgb(c.to, tu, tv, [&mut *br, &mut *bg, &mut *bb]);
         for (x, f) in row.chunks_exact(3).enumerate() {
             let n = f[2];
             e[x] = smoothstep(p - 0.08, p + 0.08, n);
@@ -103,21 +109,23 @@ pub(super) fn cross_warp_morph<S: Source, T: Store>(c: &Ctx<S>, out: &mut [T]) {
     });
     let p = c.p;
     render_rows(out, c.width, |y, o, s| {
-        let [ar, ag, ab, br, bg, bb, blend] = s.arrays(c.width);
+        let [ar, ag, ab, br, bg, bb, blend, fu, fv, tu, tv] = s.arrays(c.width);
         let v = c.v(y);
         let row = noise.row(y, c.width);
+        let (wf, hf) = (c.width as f32, c.height as f32);
         for (x, (&u, f)) in c.us.iter().zip(row.chunks_exact(3)).enumerate() {
             let (dx, dy) = (f[0], f[1]);
-            let a = c
-                .from
-                .sample(clamp01(u + dx * p * 0.5), clamp01(v + dy * p * 0.5));
-            let b = c.to.sample(
-                clamp01(u - dx * (1.0 - p) * 0.5),
-                clamp01(v - dy * (1.0 - p) * 0.5),
-            );
-            [ar[x], ag[x], ab[x]] = a;
-            [br[x], bg[x], bb[x]] = b;
+            fu[x] = clamp01(u + dx * p * 0.5) * wf - 0.5;
+            fv[x] = clamp01(v + dy * p * 0.5) * hf - 0.5;
+            tu[x] = clamp01(u - dx * (1.0 - p) * 0.5) * wf - 0.5;
+            tv[x] = clamp01(v - dy * (1.0 - p) * 0.5) * hf - 0.5;
         }
+        pack_texels(fu, c.width);
+        pack_texels(fv, c.height);
+        pack_texels(tu, c.width);
+        pack_texels(tv, c.height);
+        gather_rgb(c.from, fu, fv, [&mut *ar, &mut *ag, &mut *ab]);
+        gather_rgb(c.to, tu, tv, [&mut *br, &mut *bg, &mut *bb]);
         for (x, f) in row.chunks_exact(3).enumerate() {
             blend[x] = smoothstep(0.4, 0.6, f[2] + p * 1.2 - 0.6);
         }

@@ -4,7 +4,7 @@
 use super::Ctx;
 use crate::math::{clamp01, exp, length, mix, smoothstep};
 use crate::render::{Store, render_rows};
-use crate::sample::{Coord, Source};
+use crate::sample::{Coord, Source, gather_channel, pack_texels};
 
 /// `out = mix(a, b, t)` over a row.
 fn mix_rows(out: &mut [f32], a: &[f32], b: &[f32], t: f32) {
@@ -115,32 +115,39 @@ pub(super) fn gravitational_lens<S: Source, T: Store>(c: &Ctx<S>, out: &mut [T])
     let to_b = smoothstep(0.3, 0.9, c.p);
     let (w, h) = (c.width, c.height);
     render_rows(out, w, |y, o, s| {
-        let [ar, ag, ab, br, bg, bb, dim, warp, shift] = s.arrays(w);
+        let [ar, ag, ab, br, bg, bb, dim, rx, ry, gx, gy, bx, by] = s.arrays(w);
         c.to.row_rgb(y, br, bg, bb);
         let v = c.v(y);
         let uy = v - 0.5;
-        for (x, &u) in c.us.iter().enumerate() {
-            let dist = length(u - 0.5, uy);
-            warp[x] = pull * 0.3 / (dist + 0.1);
-            shift[x] = pull * 0.02 / (dist + 0.2);
-            let horizon = smoothstep(0.0, 0.3, dist / horizon_radius);
-            dim[x] = mix(1.0, horizon, horizon_strength);
-        }
+        let (wf, hf) = (w as f32, h as f32);
         for (x, &u) in c.us.iter().enumerate() {
             let ux = u - 0.5;
-            let at = |k: f32| {
-                (
-                    Coord::from_uv(clamp01(u - ux * k), w),
-                    Coord::from_uv(clamp01(v - uy * k), h),
-                )
-            };
-            let (gx, gy) = at(warp[x]);
-            let (rx, ry) = at(warp[x] + shift[x]);
-            let (bx, by) = at(warp[x] - shift[x]);
-            ar[x] = c.from.channel_at(rx, ry, 0);
-            ag[x] = c.from.channel_at(gx, gy, 1);
-            ab[x] = c.from.channel_at(bx, by, 2);
+            let dist = length(ux, uy);
+            let warp = pull * 0.3 / (dist + 0.1);
+            let shift = pull * 0.02 / (dist + 0.2);
+            let horizon = smoothstep(0.0, 0.3, dist / horizon_radius);
+            dim[x] = mix(1.0, horizon, horizon_strength);
+            // Red and blue are pulled by warpStr -+ shift, green by warpStr.
+            for (k, sx, sy) in [
+                (warp + shift, &mut rx[x], &mut ry[x]),
+                (warp, &mut gx[x], &mut gy[x]),
+                (warp - shift, &mut bx[x], &mut by[x]),
+            ] {
+                *sx = clamp01(u - ux * k) * wf - 0.5;
+                *sy = clamp01(v - uy * k) * hf - 0.5;
+            }
         }
+        for (xs, ys) in [
+            (&mut *rx, &mut *ry),
+            (&mut *gx, &mut *gy),
+            (&mut *bx, &mut *by),
+        ] {
+            pack_texels(xs, w);
+            pack_texels(ys, h);
+        }
+        gather_channel(c.from, rx, ry, 0, ar);
+        gather_channel(c.from, gx, gy, 1, ag);
+        gather_channel(c.from, bx, by, 2, ab);
         for (out, a, b) in [(&mut o.r, ar, br), (&mut o.g, ag, bg), (&mut o.b, ab, bb)] {
             for (((o, &a), &b), &d) in out.iter_mut().zip(a.iter()).zip(b.iter()).zip(dim.iter()) {
                 *o = mix(a * d, b, to_b);

@@ -6,7 +6,7 @@ use crate::field_cache::{centre, field, field_rows};
 use crate::math::{clamp01, exp, floor, length, mix, sincos, smoothstep};
 use crate::noise::fbm;
 use crate::render::{Store, render_rows};
-use crate::sample::{Coord, Source};
+use crate::sample::{Source, gather_rgb, pack_texels};
 
 /// Concentric waves push scene A outwards and pull scene B in, crossfading.
 pub(super) fn ripple_waves<S: Source, T: Store>(c: &Ctx<S>, out: &mut [T]) {
@@ -58,15 +58,12 @@ pub(super) fn ripple_waves<S: Source, T: Store>(c: &Ctx<S>, out: &mut [T]) {
             tv[x] = clamp01(v - dir_y * ta) * h as f32 - 0.5;
             peak[x] = fw1 * p * 0.1;
         }
-        for x in 0..w {
-            let a = c
-                .from
-                .sample_at(Coord::from_texel(fu[x], w), Coord::from_texel(fv[x], h));
-            let b =
-                c.to.sample_at(Coord::from_texel(tu[x], w), Coord::from_texel(tv[x], h));
-            [ar[x], ag[x], ab[x]] = a;
-            [br[x], bg[x], bb[x]] = b;
-        }
+        pack_texels(fu, w);
+        pack_texels(fv, h);
+        pack_texels(tu, w);
+        pack_texels(tv, h);
+        gather_rgb(c.from, fu, fv, [&mut *ar, &mut *ag, &mut *ab]);
+        gather_rgb(c.to, tu, tv, [&mut *br, &mut *bg, &mut *bb]);
         let planes = [(&mut o.r, ar, br), (&mut o.g, ag, bg), (&mut o.b, ab, bb)];
         for (i, (out, a, b)) in planes.into_iter().enumerate() {
             for x in 0..w {
@@ -100,15 +97,12 @@ pub(super) fn swirl_vortex<S: Source, T: Store>(c: &Ctx<S>, out: &mut [T]) {
             tu[x] = clamp01(ux * tc - uy * ts + 0.5) * w as f32 - 0.5;
             tv[x] = clamp01(ux * ts + uy * tc + 0.5) * h as f32 - 0.5;
         }
-        for x in 0..w {
-            let a = c
-                .from
-                .sample_at(Coord::from_texel(fu[x], w), Coord::from_texel(fv[x], h));
-            let b =
-                c.to.sample_at(Coord::from_texel(tu[x], w), Coord::from_texel(tv[x], h));
-            [ar[x], ag[x], ab[x]] = a;
-            [br[x], bg[x], bb[x]] = b;
-        }
+        pack_texels(fu, w);
+        pack_texels(fv, h);
+        pack_texels(tu, w);
+        pack_texels(tv, h);
+        gather_rgb(c.from, fu, fv, [&mut *ar, &mut *ag, &mut *ab]);
+        gather_rgb(c.to, tu, tv, [&mut *br, &mut *bg, &mut *bb]);
         for (out, a, b) in [(&mut o.r, ar, br), (&mut o.g, ag, bg), (&mut o.b, ab, bb)] {
             for x in 0..w {
                 out[x] = mix(a[x], b[x], p);
@@ -152,7 +146,7 @@ pub(super) fn thermal_distortion<S: Source, T: Store>(c: &Ctx<S>, out: &mut [T])
     let heat = p * 1.5;
     let bright = c.accent.bright;
     render_rows(out, w, |y, o, s| {
-        let [ar, ag, ab, br, bg, bb, fu, tu] = s.arrays(w);
+        let [ar, ag, ab, br, bg, bb, fu, tu, rows] = s.arrays(w);
         let v = c.v(y);
         let y_fade = smoothstep(1.0, 0.0, v);
         let haze = heat * y_fade * 0.15 * (1.0 - p);
@@ -166,11 +160,13 @@ pub(super) fn thermal_distortion<S: Source, T: Store>(c: &Ctx<S>, out: &mut [T])
             fu[x] = clamp01(u + disp_x) * w as f32 - 0.5;
             tu[x] = clamp01(u + disp_x2) * w as f32 - 0.5;
         }
-        let row = Coord::texel(y);
-        for x in 0..w {
-            [ar[x], ag[x], ab[x]] = c.from.sample_at(Coord::from_texel(fu[x], w), row);
-            [br[x], bg[x], bb[x]] = c.to.sample_at(Coord::from_texel(tu[x], w), row);
-        }
+        // Every sample is on this row.
+        rows.fill(y as f32);
+        pack_texels(fu, w);
+        pack_texels(tu, w);
+        pack_texels(rows, h);
+        gather_rgb(c.from, fu, rows, [&mut *ar, &mut *ag, &mut *ab]);
+        gather_rgb(c.to, tu, rows, [&mut *br, &mut *bg, &mut *bb]);
         let planes = [(&mut o.r, ar, br), (&mut o.g, ag, bg), (&mut o.b, ab, bb)];
         for (i, (out, a, b)) in planes.into_iter().enumerate() {
             for x in 0..w {

@@ -54,5 +54,5 @@ fn the_limiter_leaves_anything_at_or_below_full_scale_untouched() {
 #[test]
 fn audio_length_follows_the_video_exactly() {
     assert_eq!(audio_frames_for_video(90, 30, 1), 144_000);
-    assert_eq!(audio_frames_for_video(1001, 30000, 1001), 48_048);
+    assert_eq!(audio_frames_for_video(30_000, 30_000, 1001), 48_048_000);
 }

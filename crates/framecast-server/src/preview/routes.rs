@@ -155,13 +155,13 @@ async fn project_file(State(state): State<Arc<PreviewState>>, request: Request) 
         }
     };
     if is_entry {
-        return entry_html(&state, &path).await;
+        return entry_html(&path).await;
     }
     serve_file(&path, request).await
 }
 
 /// The composition's entry HTML with the runtime as the first script of `<head>`.
-async fn entry_html(state: &PreviewState, path: &Path) -> Response {
+async fn entry_html(path: &Path) -> Response {
     match tokio::fs::read(path).await {
         Ok(bytes) => {
             let html = String::from_utf8_lossy(&bytes);

@@ -1,0 +1,527 @@
+//! Media and formats end to end: `<video>` frames injected exactly, the audio mix placed and
+//! levelled, and every output format checked with ffprobe and by decoding its pixels. All media
+//! is generated in the test with FFmpeg's own sources (`geq` colour-coded frame ids, `sine`).
+
+mod support;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use support::{TestDir, assert_success, decode, near, pixel};
+
+/// Runs the ffmpeg CLI (installed by scripts/setup) and checks it succeeded.
+fn ffmpeg(args: &[&str]) {
+    let output = Command::new("ffmpeg")
+        .args(["-v", "error", "-y"])
+        .args(args)
+        .output()
+        .expect("ffmpeg should run");
+    assert!(
+        output.status.success(),
+        "ffmpeg {args:?} failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+/// `ffprobe -show_entries <entries>` as JSON.
+fn ffprobe(path: &Path, entries: &str) -> serde_json::Value {
+    let output = Command::new("ffprobe")
+        .args([
+            "-v",
+            "error",
+            "-count_frames",
+            "-show_entries",
+            entries,
+            "-of",
+            "json",
+        ])
+        .arg(path)
+        .output()
+        .expect("ffprobe should run");
+    assert!(
+        output.status.success(),
+        "ffprobe failed on {}",
+        path.display()
+    );
+    serde_json::from_slice(&output.stdout).unwrap()
+}
+
+struct StreamFacts {
+    codec: String,
+    pixel_format: String,
+    frames: u64,
+    duration: f64,
+    alpha_mode: Option<String>,
+}
+
+fn video_facts(path: &Path) -> StreamFacts {
+    let json = ffprobe(
+        path,
+        "stream=codec_name,pix_fmt,nb_read_frames:stream_tags=alpha_mode:format=duration",
+    );
+    let stream = &json["streams"][0];
+    StreamFacts {
+        codec: stream["codec_name"].as_str().unwrap().to_string(),
+        pixel_format: stream["pix_fmt"].as_str().unwrap_or("").to_string(),
+        frames: stream["nb_read_frames"].as_str().unwrap().parse().unwrap(),
+        duration: json["format"]["duration"]
+            .as_str()
+            .unwrap()
+            .parse()
+            .unwrap(),
+        alpha_mode: stream["tags"]["alpha_mode"]
+            .as_str()
+            .or(stream["tags"]["ALPHA_MODE"].as_str())
+            .map(str::to_string),
+    }
+}
+
+/// Codec names of the audio streams.
+fn audio_codecs(path: &Path) -> Vec<String> {
+    let json = ffprobe(path, "stream=codec_type,codec_name");
+    json["streams"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|stream| stream["codec_type"] == "audio")
+        .map(|stream| stream["codec_name"].as_str().unwrap().to_string())
+        .collect()
+}
+
+/// A 320x180, 1 s composition at 30 fps: a red square on a transparent page (no background).
+const SQUARE: &str = r#"<!doctype html>
+<html><head><style>
+  * { margin: 0; padding: 0; }
+  html, body { width: 320px; height: 180px; overflow: hidden; background: transparent; }
+  #square { position: absolute; left: 40px; top: 40px; width: 80px; height: 80px; background: #ff0000; }
+</style></head><body>
+  <div id="root" data-composition-id="square" data-width="WIDTH" data-height="HEIGHT" data-duration="1" data-fps="30">
+    <div id="square"></div>
+  </div>
+</body></html>"#;
+
+fn square(test: &TestDir, width: u32, height: u32) -> PathBuf {
+    let html = SQUARE
+        .replace("WIDTH", &width.to_string())
+        .replace("HEIGHT", &height.to_string());
+    test.composition("square", &html)
+}
+
+#[test]
+fn mp4_h264_and_h265_have_their_codec_frames_and_duration() {
+    let test = TestDir::new();
+    let input = square(&test, 320, 180);
+    for (codec, expected) in [("h264", "h264"), ("h265", "hevc")] {
+        let output = test.path(&format!("{codec}.mp4"));
+        assert_success(&test.render(&input, &output, &["--codec", codec, "--workers", "1"]));
+        let facts = video_facts(&output);
+        assert_eq!(facts.codec, expected);
+        assert_eq!(facts.pixel_format, "yuv420p");
+        assert_eq!(facts.frames, 30);
+        assert!((facts.duration - 1.0).abs() < 0.01, "{}", facts.duration);
+        assert!(audio_codecs(&output).is_empty(), "nothing is audible");
+        let video = decode(&output);
+        assert!(near(pixel(&video, 10, 80, 80), [255, 0, 0], 16));
+    }
+}
+
+#[test]
+fn webm_keeps_alpha_as_vp9_yuva420p_when_asked() {
+    let test = TestDir::new();
+    let input = square(&test, 320, 180);
+    let output = test.path("alpha.webm");
+    assert_success(&test.render(&input, &output, &["--alpha", "true", "--workers", "1"]));
+    let facts = video_facts(&output);
+    assert_eq!(facts.codec, "vp9");
+    assert_eq!(
+        facts.alpha_mode.as_deref(),
+        Some("1"),
+        "VP9 alpha is signalled"
+    );
+    assert_eq!(facts.frames, 30);
+    assert!((facts.duration - 1.0).abs() < 0.01, "{}", facts.duration);
+    // libvpx decodes the alpha side channel: the square is opaque, the page around it is not.
+    let frame = test.path("frame.png");
+    ffmpeg(&[
+        "-c:v",
+        "libvpx-vp9",
+        "-i",
+        output.to_str().unwrap(),
+        "-frames:v",
+        "1",
+        "-pix_fmt",
+        "rgba",
+        frame.to_str().unwrap(),
+    ]);
+    let rgba = framecast_media::decode_png(&std::fs::read(&frame).unwrap()).unwrap();
+    let square = rgba.pixel(80, 80);
+    assert!(
+        square[3] > 240 && square[0] > 230 && square[1] < 30,
+        "{square:?}"
+    );
+    assert!(rgba.pixel(250, 150)[3] < 15, "{:?}", rgba.pixel(250, 150));
+}
+
+#[test]
+fn mov_is_prores_4444_with_alpha() {
+    let test = TestDir::new();
+    let input = square(&test, 320, 180);
+    let output = test.path("alpha.mov");
+    assert_success(&test.render(&input, &output, &["--workers", "1"]));
+    let facts = video_facts(&output);
+    assert_eq!(facts.codec, "prores");
+    assert!(
+        facts.pixel_format.starts_with("yuva444p"),
+        "{}",
+        facts.pixel_format
+    );
+    assert_eq!(facts.frames, 30);
+    assert!((facts.duration - 1.0).abs() < 0.01, "{}", facts.duration);
+    let frames = framecast_media::decode_frames_rgba(&output).unwrap();
+    assert_eq!(frames.len(), 30);
+    let square = frames[5].pixel(80, 80);
+    assert!(
+        square[3] > 250 && square[0] > 240 && square[1] < 20,
+        "{square:?}"
+    );
+    assert_eq!(frames[5].pixel(250, 150)[3], 0);
+}
+
+#[test]
+fn gif_uses_one_palette_dithers_and_loops_as_asked() {
+    let test = TestDir::new();
+    // GIF takes odd sizes.
+    let input = square(&test, 321, 181);
+    let output = test.path("square.gif");
+    assert_success(&test.render(&input, &output, &["--gif-loop", "2", "--workers", "1"]));
+    let facts = video_facts(&output);
+    assert_eq!(facts.codec, "gif");
+    assert_eq!(facts.frames, 30);
+    assert!((facts.duration - 1.0).abs() < 0.05, "{}", facts.duration);
+    let frames = framecast_media::decode_frames_rgba(&output).unwrap();
+    assert_eq!((frames[0].width, frames[0].height), (321, 181));
+    let square = frames[12].pixel(80, 80);
+    assert!(
+        square[0] > 240 && square[1] < 16 && square[2] < 16,
+        "{square:?}"
+    );
+    // The Netscape loop extension stores the repeat count (2) after "NETSCAPE2.0", 0x03, 0x01.
+    let bytes = std::fs::read(&output).unwrap();
+    let at = bytes
+        .windows(11)
+        .position(|window| window == b"NETSCAPE2.0")
+        .expect("a looping GIF has the Netscape extension");
+    assert_eq!(&bytes[at + 11..at + 15], &[3, 1, 2, 0]);
+}
+
+#[test]
+fn png_sequence_is_rgba_files_with_the_audio_beside_them() {
+    let test = TestDir::new();
+    let input = square(&test, 320, 180);
+    std::fs::write(
+        input.join("index.html"),
+        std::fs::read_to_string(input.join("index.html"))
+            .unwrap()
+            .replace(
+                "<div id=\"square\">",
+                "<audio src=\"tone.wav\" data-start=\"0\"></audio><div id=\"square\">",
+            ),
+    )
+    .unwrap();
+    let tone = input.join("tone.wav");
+    ffmpeg(&[
+        "-f",
+        "lavfi",
+        "-i",
+        "sine=frequency=440:sample_rate=48000:duration=2",
+        tone.to_str().unwrap(),
+    ]);
+    let output = test.path("frames");
+    assert_success(&test.render(
+        &input,
+        &output,
+        &["--format", "png-sequence", "--workers", "1"],
+    ));
+    let mut names: Vec<String> = std::fs::read_dir(&output)
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(names.len(), 31, "{names:?}");
+    assert_eq!(names[0], "audio.wav");
+    assert_eq!(names[1], "frame_000000.png");
+    assert_eq!(names[30], "frame_000029.png");
+    let frame =
+        framecast_media::decode_png(&std::fs::read(output.join("frame_000015.png")).unwrap())
+            .unwrap();
+    assert_eq!(frame.pixel(80, 80), [255, 0, 0, 255]);
+    assert_eq!(
+        frame.pixel(250, 150)[3],
+        0,
+        "the page background stays transparent"
+    );
+    let samples = decode_audio(&output.join("audio.wav"));
+    assert_eq!(
+        samples.len(),
+        48_000 * 2,
+        "exactly as long as the 1 s video"
+    );
+    // Nothing is left beside the directory.
+    assert_eq!(
+        std::fs::read_dir(test.dir.path()).unwrap().count(),
+        3,
+        "square, frames, tmp"
+    );
+}
+
+#[test]
+fn odd_sizes_are_rejected_for_420_formats_with_a_clear_message() {
+    let test = TestDir::new();
+    let input = square(&test, 321, 180);
+    let output = test.path("odd.mp4");
+    let result = test.render(&input, &output, &[]);
+    assert!(!result.status.success());
+    let stderr = String::from_utf8_lossy(&result.stderr);
+    assert!(
+        stderr.contains("321x180") && stderr.contains("even"),
+        "{stderr}"
+    );
+    assert!(!output.exists());
+}
+
+/// Decodes a file's audio to interleaved stereo f32 at 48 kHz.
+fn decode_audio(path: &Path) -> Vec<f32> {
+    let output = Command::new("ffmpeg")
+        .args(["-v", "error", "-i"])
+        .arg(path)
+        .args(["-f", "f32le", "-ac", "2", "-ar", "48000", "-"])
+        .output()
+        .expect("ffmpeg should run");
+    assert!(output.status.success());
+    output
+        .stdout
+        .chunks_exact(4)
+        .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+        .collect()
+}
+
+fn left(samples: &[f32], from: f64, to: f64) -> Vec<f32> {
+    let (a, b) = ((from * 48_000.0) as usize, (to * 48_000.0) as usize);
+    samples
+        .iter()
+        .step_by(2)
+        .skip(a)
+        .take(b - a)
+        .copied()
+        .collect()
+}
+
+fn rms(samples: &[f32]) -> f64 {
+    (samples.iter().map(|s| f64::from(*s).powi(2)).sum::<f64>() / samples.len() as f64).sqrt()
+}
+
+/// Frequency from upward zero crossings.
+fn frequency(samples: &[f32]) -> f64 {
+    let crossings = samples
+        .windows(2)
+        .filter(|w| w[0] < 0.0 && w[1] >= 0.0)
+        .count();
+    crossings as f64 / (samples.len() as f64 / 48_000.0)
+}
+
+#[test]
+fn tones_are_placed_levelled_and_as_long_as_the_video() {
+    let test = TestDir::new();
+    let html = r#"<!doctype html>
+<html><head><style>html, body { margin: 0; width: 320px; height: 180px; background: #203040; }</style></head>
+<body><div id="root" data-composition-id="tones" data-width="320" data-height="180" data-duration="3" data-fps="30">
+  <audio id="low" src="a440.wav" data-start="1.5"></audio>
+  <audio id="high" src="a880.wav" data-start="0" data-duration="1" data-volume="0.25"></audio>
+  <audio id="silent" src="a440.wav" data-start="0" muted></audio>
+</div></body></html>"#;
+    let input = test.composition("tones", html);
+    for (name, frequency) in [("a440.wav", 440), ("a880.wav", 880)] {
+        ffmpeg(&[
+            "-f",
+            "lavfi",
+            "-i",
+            &format!("sine=frequency={frequency}:sample_rate=44100:duration=4"),
+            input.join(name).to_str().unwrap(),
+        ]);
+    }
+    let source_level = rms(&left(&decode_audio(&input.join("a440.wav")), 0.5, 1.0));
+
+    for (extension, codec) in [("mp4", "aac"), ("webm", "opus"), ("mov", "aac")] {
+        let output = test.path(&format!("tones.{extension}"));
+        assert_success(&test.render(&input, &output, &["--workers", "1", "--quality", "draft"]));
+        assert_eq!(audio_codecs(&output), [codec], "{extension}");
+        let samples = decode_audio(&output);
+        // Exactly as long as the video, within one audio codec frame (and Opus's pre-skip).
+        let seconds = samples.len() as f64 / 2.0 / 48_000.0;
+        assert!(
+            (seconds - 3.0).abs() < 0.025,
+            "{extension}: {seconds} s of audio"
+        );
+
+        let high = left(&samples, 0.2, 0.8);
+        assert!(
+            (frequency(&high) - 880.0).abs() < 3.0,
+            "{extension}: {}",
+            frequency(&high)
+        );
+        let ratio = rms(&high) / source_level;
+        assert!(
+            (ratio - 0.25).abs() < 0.02,
+            "{extension}: 880 Hz at {ratio} of the source level"
+        );
+        assert!(
+            rms(&left(&samples, 1.05, 1.45)) < 0.002,
+            "{extension}: silence between the tones"
+        );
+
+        let low = left(&samples, 2.0, 2.8);
+        assert!(
+            (frequency(&low) - 440.0).abs() < 3.0,
+            "{extension}: {}",
+            frequency(&low)
+        );
+        assert!(
+            ((rms(&low) / source_level) - 1.0).abs() < 0.05,
+            "{extension}: unity gain"
+        );
+        // Onset: the first sample above a tenth of the tone's peak after 1.2 s.
+        let peak = source_level * std::f64::consts::SQRT_2;
+        let first = samples
+            .iter()
+            .step_by(2)
+            .enumerate()
+            .skip(57_600)
+            .find(|(_, s)| f64::from(s.abs()) > peak * 0.1)
+            .map(|(index, _)| index)
+            .unwrap();
+        let onset = first as f64 / 48_000.0;
+        assert!(
+            (onset - 1.5).abs() <= 1024.0 / 48_000.0,
+            "{extension}: onset at {onset} s"
+        );
+    }
+}
+
+#[test]
+fn nothing_audible_means_no_audio_stream_unless_silence_is_asked_for() {
+    let test = TestDir::new();
+    let input = square(&test, 320, 180);
+    let output = test.path("silence.mp4");
+    assert_success(&test.render(&input, &output, &["--audio", "silence", "--workers", "1"]));
+    assert_eq!(audio_codecs(&output), ["aac"]);
+    let samples = decode_audio(&output);
+    assert!(samples.iter().all(|s| *s == 0.0));
+}
+
+/// A 4 s, 30 fps source whose frame n is coloured by its index: r, g, b = 16 + 32 * (the three
+/// octal digits of n).
+fn colour_coded_clip(path: &Path) {
+    ffmpeg(&[
+        "-f",
+        "lavfi",
+        "-i",
+        "color=black:s=64x36:r=30:d=4,format=rgb24,geq=r='mod(N\\,8)*32+16':g='mod(floor(N/8)\\,8)*32+16':b='mod(floor(N/64)\\,8)*32+16'",
+        "-pix_fmt",
+        "yuv420p",
+        "-c:v",
+        "libx264",
+        "-crf",
+        "8",
+        path.to_str().unwrap(),
+    ]);
+}
+
+fn frame_id(rgb: [u8; 3]) -> i64 {
+    let digit = |c: u8| ((f64::from(c) - 16.0) / 32.0).round() as i64;
+    digit(rgb[0]) + 8 * digit(rgb[1]) + 64 * digit(rgb[2])
+}
+
+const VIDEO: &str = r#"<!doctype html>
+<html><head><style>
+  * { margin: 0; padding: 0; }
+  html, body { width: 320px; height: 180px; overflow: hidden; background: #000; }
+  #clip { position: absolute; left: 0; top: 0; width: 320px; height: 180px; object-fit: fill; }
+</style></head><body>
+  <div id="root" data-composition-id="video" data-width="320" data-height="180" data-duration="4" data-fps="30">
+    <video id="clip" class="clip" src="clip.mp4" data-start="1.0" data-media-start="2.0" data-playback-rate="2" loop muted></video>
+  </div>
+</body></html>"#;
+
+#[test]
+fn video_frames_are_injected_exactly_with_start_offset_rate_and_loop() {
+    let test = TestDir::new();
+    let input = test.composition("video", VIDEO);
+    colour_coded_clip(&input.join("clip.mp4"));
+    let output = test.path("video.mp4");
+    let cache = test.path("cache");
+    let result = Command::new(env!("CARGO_BIN_EXE_framecast"))
+        .args([
+            "render",
+            input.to_str().unwrap(),
+            "-o",
+            output.to_str().unwrap(),
+        ])
+        .args(["--quality", "high", "--workers", "2"])
+        .arg("--media-cache-dir")
+        .arg(&cache)
+        .env("TMPDIR", test.path(""))
+        .output()
+        .unwrap();
+    assert_success(&result);
+    let video = decode(&output);
+    assert_eq!(video.frames.len(), 120);
+    // Output frame i is at t = i / 30. From t = 1 s the clip shows source frame
+    // 60 + (floor((t - 1) * 2 * 30) mod 60): media start 2 s = frame 60, 2x speed, looping over
+    // the 60 frames from there to the source's end.
+    for index in [30usize, 31, 44, 59, 60, 61, 75, 89, 90, 119] {
+        let t = index as f64 / 30.0;
+        let k = ((t - 1.0) * 2.0 * 30.0 + 1e-9).floor() as i64;
+        let expected = 60 + k % 60;
+        let seen = frame_id(pixel(&video, index, 160, 90));
+        assert_eq!(seen, expected, "output frame {index} (t = {t:.3} s)");
+    }
+    // Before its start the clip is hidden.
+    assert!(near(pixel(&video, 10, 160, 90), [0, 0, 0], 8));
+    // The second render reuses the cached frames.
+    assert!(std::fs::read_dir(&cache).unwrap().count() > 0);
+}
+
+#[test]
+fn unreadable_media_fails_before_capture_naming_element_and_file() {
+    let test = TestDir::new();
+    let input = test.composition(
+        "broken",
+        &VIDEO.replace("src=\"clip.mp4\"", "src=\"broken.mp4\""),
+    );
+    std::fs::write(input.join("broken.mp4"), b"this is not a video").unwrap();
+    let output = test.path("broken.mp4");
+    let started = std::time::Instant::now();
+    let result = test.render(&input, &output, &[]);
+    assert!(!result.status.success());
+    let stderr = String::from_utf8_lossy(&result.stderr);
+    assert!(
+        stderr.contains(r#"<video id="clip" src="broken.mp4">"#) && stderr.contains("broken.mp4"),
+        "{stderr}"
+    );
+    assert!(!output.exists());
+    assert!(
+        started.elapsed().as_secs_f64() < 5.0,
+        "failed before starting Chrome"
+    );
+
+    let missing = test.composition(
+        "missing",
+        &VIDEO.replace("src=\"clip.mp4\"", "src=\"nowhere.mp4\""),
+    );
+    let result = test.render(&missing, &test.path("missing.mp4"), &[]);
+    let stderr = String::from_utf8_lossy(&result.stderr);
+    assert!(
+        stderr.contains("nowhere.mp4") && stderr.contains("does not exist"),
+        "{stderr}"
+    );
+}
