@@ -40,7 +40,7 @@
     const text = document.documentElement ? document.documentElement.textContent : "";
     const characters = [...new Set(text)].join("") || "a";
     // A font string the engine cannot parse names no face of ours: skip it.
-    await Promise.all([].slice(0, 0).map((font) => document.fonts.load(font, characters).catch(() => [])));
+    await Promise.all([...usedFonts()].map((font) => document.fonts.load(font, characters).catch(() => [])));
     await document.fonts.ready;
     const failed = faces.filter((face) => face.status === "error");
     if (failed.length > 0) {

@@ -344,8 +344,10 @@
     layout();
   });
   scrubber.addEventListener("input", () => {
+    // Read the value first: pausing redraws the controls, scrubber included.
+    const t = Math.min(Number(scrubber.value), lastFrameTime());
     pause();
-    seek(Math.min(Number(scrubber.value), lastFrameTime()));
+    seek(t);
   });
   lanes.addEventListener("pointerdown", (event) => {
     pause();

@@ -337,6 +337,19 @@ pub(crate) fn bt709_scaler(
     width: usize,
     height: usize,
 ) -> Result<scaling::Context, ffmpeg::Error> {
+    yuv_scaler(from, to, width, height, ffi::SWS_CS_ITU709, false)
+}
+
+/// A same-size swscale context whose YUV side uses `matrix` (an `SWS_CS_*` constant) and is
+/// limited range unless `yuv_full_range`.
+pub(crate) fn yuv_scaler(
+    from: format::Pixel,
+    to: format::Pixel,
+    width: usize,
+    height: usize,
+    matrix: i32,
+    yuv_full_range: bool,
+) -> Result<scaling::Context, ffmpeg::Error> {
     let flags = Flags::POINT | Flags::ACCURATE_RND | Flags::FULL_CHR_H_INT | Flags::BITEXACT;
     let mut scaler = scaling::Context::get(
         from,
@@ -355,13 +368,13 @@ pub(crate) fn bt709_scaler(
     };
     // SAFETY: the scaler is live; sws_getCoefficients returns a pointer to a static table.
     let status = unsafe {
-        let coefficients = ffi::sws_getCoefficients(ffi::SWS_CS_ITU709);
+        let coefficients = ffi::sws_getCoefficients(matrix);
         ffi::sws_setColorspaceDetails(
             scaler.as_mut_ptr(),
             coefficients,
-            i32::from(is_rgb(from)),
+            i32::from(is_rgb(from) || yuv_full_range),
             coefficients,
-            i32::from(is_rgb(to)),
+            i32::from(is_rgb(to) || yuv_full_range),
             0,
             1 << 16,
             1 << 16,

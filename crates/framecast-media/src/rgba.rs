@@ -2,10 +2,7 @@
 //! (VP9 with alpha, ProRes 4444, PNG sequences, GIF) are encoded from. PNG decoding and encoding
 //! use FFmpeg's own PNG codec, so no second image library is needed.
 
-use ffmpeg_next::{
-    self as ffmpeg, Packet, codec, format, frame,
-    software::scaling::{self, Flags},
-};
+use ffmpeg_next::{self as ffmpeg, Packet, codec, color, ffi, format, frame};
 
 use crate::error::MediaError;
 use crate::ffmpeg_setup::init_ffmpeg;
@@ -120,14 +117,27 @@ pub(crate) fn video_frame_to_rgba(input: &frame::Video) -> Result<RgbaFrame, ffm
         copy_rows_out(input, 0, row, &mut rgba.data);
         return Ok(rgba);
     }
-    let mut scaler = scaling::Context::get(
+    // The matrix and range follow the frame's tags; untagged frames are BT.709 from 720 lines
+    // up and BT.601 below, as players assume.
+    let matrix = match input.color_space() {
+        color::Space::BT709 => ffi::SWS_CS_ITU709,
+        color::Space::BT2020NCL | color::Space::BT2020CL => ffi::SWS_CS_BT2020,
+        color::Space::BT470BG | color::Space::SMPTE170M => ffi::SWS_CS_ITU601,
+        _ if height >= 720 => ffi::SWS_CS_ITU709,
+        _ => ffi::SWS_CS_ITU601,
+    };
+    let full_range = input.color_range() == color::Range::JPEG
+        || matches!(
+            input.format(),
+            format::Pixel::YUVJ420P | format::Pixel::YUVJ422P | format::Pixel::YUVJ444P
+        );
+    let mut scaler = crate::container::yuv_scaler(
         input.format(),
-        width,
-        height,
         format::Pixel::RGBA,
-        width,
-        height,
-        Flags::POINT | Flags::ACCURATE_RND | Flags::FULL_CHR_H_INT | Flags::BITEXACT,
+        width as usize,
+        height as usize,
+        matrix,
+        full_range,
     )?;
     let mut converted = frame::Video::empty();
     scaler.run(input, &mut converted)?;

@@ -4,7 +4,6 @@
 //! reshape the waveform without changing what a listener hears.
 
 use std::path::Path;
-use std::sync::Once;
 
 use ffmpeg_next::{
     self as ffmpeg, ChannelLayout, Packet, format, frame, media,
@@ -24,12 +23,7 @@ pub struct AudioEnvelope {
 
 /// The RMS envelope of the best audio stream in `path`, or `None` if it has no audio stream.
 pub fn decode_envelope(path: &Path) -> Result<Option<AudioEnvelope>, ffmpeg::Error> {
-    static INIT: Once = Once::new();
-    INIT.call_once(|| {
-        // Registering devices may fail on FFmpeg 5+; decoding files does not need it.
-        let _ = ffmpeg::init();
-        ffmpeg::log::set_level(ffmpeg::log::Level::Error);
-    });
+    crate::probe::init_ffmpeg();
     let mut input = format::input(path)?;
     let Some(stream) = input.streams().best(media::Type::Audio) else {
         return Ok(None);

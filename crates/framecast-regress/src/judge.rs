@@ -8,6 +8,7 @@ use framecast_media::{DecodedVideo, decode_video_rgb};
 use crate::audio::{best_correlation, decode_envelope};
 use crate::compare::{PsnrSignal, checkpoint_frames, difference_image, psnr};
 use crate::outcome::{AudioCheck, Checkpoint, CheckpointImages, FixtureOutcome, Pair};
+use crate::probe::check_decodable;
 use crate::report::write_png;
 use crate::{FixtureMeta, Status};
 
@@ -27,8 +28,11 @@ pub fn judge(
     images: Option<ImageSink<'_>>,
     outcome: &mut FixtureOutcome,
 ) {
-    let decoded = decode_video_rgb(golden)
-        .map_err(|error| format!("cannot decode the golden: {error}"))
+    let decoded = check_decodable(golden, "golden")
+        .and_then(|()| check_decodable(rendered, "render"))
+        .and_then(|()| {
+            decode_video_rgb(golden).map_err(|error| format!("cannot decode the golden: {error}"))
+        })
         .and_then(|golden| {
             decode_video_rgb(rendered)
                 .map(|rendered| (golden, rendered))

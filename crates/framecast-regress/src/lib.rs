@@ -16,6 +16,7 @@ mod golden;
 mod judge;
 mod meta;
 mod outcome;
+mod probe;
 mod report;
 mod runner;
 mod shard;
@@ -29,6 +30,7 @@ pub use meta::{FixtureMeta, RenderConfig};
 pub use outcome::{
     AudioCheck, Checkpoint, CheckpointImages, FixtureOutcome, Pair, RunSummary, Status,
 };
+pub use probe::{MAX_DECODED_BYTES, decoded_size};
 pub use report::{summary_table, write_png, write_report};
 pub use runner::{RunOptions, run, select};
 pub use shard::{ShardSpec, Timings, pack_shards, select_shard};

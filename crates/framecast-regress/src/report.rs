@@ -230,7 +230,10 @@ mod tests {
         assert!(table.contains("FAIL"), "{table}");
         assert!(table.contains("12.5"), "{table}");
         assert!(table.contains("- 1 of 2 checked frames"), "{table}");
-        assert!(table.contains("1 fixture(s) of shard 1/2 in 3.0 s"), "{table}");
+        assert!(
+            table.contains("1 fixture(s) of shard 1/2 in 3.0 s"),
+            "{table}"
+        );
         assert!(
             table.ends_with("\nregress: 0 passed, 1 failed, 0 skipped\n"),
             "{table}"
