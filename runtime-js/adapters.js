@@ -36,23 +36,33 @@
 
   // ---- CSS animations, transitions, WAAPI ----------------------------------------------------
 
-  // A transition starts when a style changes, so its clock starts at the seek that first saw it.
-  const transitionStarts = new WeakMap();
+  // As in HyperFrames: a CSS animation runs from its element's own data-start (the composition's
+  // start for an untimed element); a Web Animation that exists when the page is ready runs from
+  // the composition's start; a transition, or a Web Animation created later (by a timeline
+  // callback, say), runs from the seek that first saw it.
+  const firstSeen = new WeakMap();
+  let discovered = false;
 
-  function seekDocumentAnimations(globalTime, localTimeOf) {
+  function seekDocumentAnimations(globalTime, localTimeOf, clipStartOf) {
     if (typeof document.getAnimations !== "function") return;
     for (const animation of document.getAnimations()) {
       const target = animation.effect && animation.effect.target;
-      let milliseconds;
-      if (typeof CSSTransition !== "undefined" && animation instanceof CSSTransition) {
-        if (!transitionStarts.has(animation)) transitionStarts.set(animation, globalTime);
-        milliseconds = (globalTime - transitionStarts.get(animation)) * 1000;
+      let seconds;
+      if (typeof CSSAnimation !== "undefined" && animation instanceof CSSAnimation) {
+        seconds = Math.max(0, localTimeOf(target) - clipStartOf(target));
       } else {
-        milliseconds = localTimeOf(target) * 1000;
+        if (!firstSeen.has(animation)) firstSeen.set(animation, discovered ? globalTime : null);
+        const since = firstSeen.get(animation);
+        seconds = since === null ? localTimeOf(target) : Math.max(0, globalTime - since);
       }
       if (animation.playState !== "paused") animation.pause();
-      animation.currentTime = milliseconds;
+      animation.currentTime = seconds * 1000;
     }
+  }
+
+  /// Called once the page is ready and seeked to its first frame.
+  function markAnimationsDiscovered() {
+    discovered = true;
   }
 
   // ---- lottie-web ----------------------------------------------------------------------------
@@ -212,6 +222,7 @@
     seekTimeline,
     timelineDuration,
     seekDocumentAnimations,
+    markAnimationsDiscovered,
     seekLottie,
     pendingLottie,
     installAnimeCapture,

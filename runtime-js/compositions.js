@@ -121,6 +121,8 @@
     }
   }
 
+  const mountedIds = new Set();
+
   async function loadSource(host) {
     const src = host.getAttribute("data-composition-src");
     if (src === null) {
@@ -156,7 +158,14 @@
     const innerRoot = source.content.querySelector("[data-composition-id]");
     const id = host.getAttribute("data-composition-id") || (innerRoot && innerRoot.getAttribute("data-composition-id"));
     if (!id) throw new CompositionError(`${describe(host)} mounts ${source.src}, but neither names a data-composition-id`);
-    host.setAttribute("data-composition-id", id);
+    // A composition mounted more than once gets a distinct id per instance, as in HyperFrames
+    // (`<id>__hf2`, ...): its CSS scope, variables and timeline stay the instance's own, and its
+    // scripts still read and write window.__timelines under the authored id.
+    let runtimeId = id;
+    for (let instance = 2; mountedIds.has(runtimeId); instance += 1) runtimeId = `${id}__hf${instance}`;
+    mountedIds.add(runtimeId);
+    if (runtimeId !== id) host.setAttribute("data-hf-original-composition-id", id);
+    host.setAttribute("data-composition-id", runtimeId);
     host.setAttribute("data-framecast-mounted", source.src);
 
     const mounted = document.importNode(innerRoot || source.content, true);
@@ -174,11 +183,15 @@
     }
     host.replaceChildren(mounted);
 
-    const scope = `[data-composition-id="${CSS.escape(id)}"]`;
+    const scope = `[data-composition-id="${CSS.escape(runtimeId)}"]`;
     for (const style of styles) {
       const scoped = document.createElement("style");
-      scoped.setAttribute("data-framecast-scope", id);
-      scoped.textContent = scopeCss(style.textContent || "", scope);
+      scoped.setAttribute("data-framecast-scope", runtimeId);
+      // The file's own root selector, `[data-composition-id="<its id>"]`, means the instance.
+      const fileId = innerRoot && innerRoot.getAttribute("data-composition-id");
+      let css = style.textContent || "";
+      if (fileId) css = css.split(`[data-composition-id="${fileId}"]`).join(scope);
+      scoped.textContent = scopeCss(css, scope);
       document.head.appendChild(scoped);
     }
 
@@ -196,8 +209,10 @@
     Object.assign(values, overrides[id] || {});
     variables.applyCustomProperties(host, values);
     variables.applyBindings(host, values, `in ${source.src}`);
-    internals.instanceVariables[id] = values;
-    return { host, id, scripts, url: source.url };
+    internals.instanceVariables[runtimeId] = values;
+    // Scripts write window.__timelines under the id the file declares.
+    const scriptId = (innerRoot && innerRoot.getAttribute("data-composition-id")) || id;
+    return { host, id, scriptId, runtimeId, scripts, url: source.url };
   }
 
   function loadScript(script, src) {
@@ -209,9 +224,90 @@
     });
   }
 
-  /// Runs a mounted composition's scripts in order. Inline scripts run in their own function
-  /// scope with `__hyperframes.getVariables()` returning the instance's variables.
+  // ---- scoped scripts ------------------------------------------------------------------------
+
+  /// What a sub-composition's inline script sees instead of the page's globals, as in
+  /// HyperFrames: `document` queries and GSAP string targets match only inside the instance,
+  /// and `__hyperframes.getVariables()` returns the instance's variables.
+  // Each instance's view of window.__timelines, and the registry it stands for.
+  const registries = new WeakMap();
+
+  function scriptScope(host, id, runtimeId) {
+    const queryAll = (selector) =>
+      [...document.querySelectorAll(selector)].filter((node) => node === host || host.contains(node));
+    const scopedDocument = new Proxy(document, {
+      get(target, property) {
+        if (property === "querySelectorAll") return queryAll;
+        if (property === "querySelector") return (selector) => queryAll(selector)[0] || null;
+        if (property === "getElementById") {
+          return (elementId) => {
+            const found = document.getElementById(elementId);
+            if (found && host.contains(found)) return found;
+            return host.querySelector(`[id="${CSS.escape(String(elementId))}"]`);
+          };
+        }
+        const value = Reflect.get(target, property, target);
+        return typeof value === "function" ? value.bind(target) : value;
+      },
+    });
+    const targets = (target) => (typeof target === "string" ? queryAll(target) : target);
+    const scopeMethods = (object) => {
+      for (const method of ["to", "from", "fromTo", "set"]) {
+        const original = object[method];
+        if (typeof original !== "function") continue;
+        object[method] = function (target, ...rest) {
+          return original.call(this, targets(target), ...rest);
+        };
+      }
+      return object;
+    };
+    const gsap = window.gsap;
+    let scopedGsap = gsap;
+    if (gsap) {
+      scopedGsap = scopeMethods(Object.create(gsap));
+      const timeline = gsap.timeline;
+      scopedGsap.timeline = (...args) => scopeMethods(timeline.apply(gsap, args));
+    }
+    const api = Object.assign({}, window.__hyperframes, {
+      compositionId: runtimeId,
+      getVariables: () => Object.assign({}, internals.instanceVariables[runtimeId]),
+    });
+    const registry = () => {
+      window.__timelines = window.__timelines || {};
+      if (runtimeId === id) return window.__timelines;
+      const key = (property) => (property === id ? runtimeId : property);
+      const proxy = new Proxy(window.__timelines, {
+        get: (target, property) => Reflect.get(target, key(property)),
+        set: (target, property, value) => Reflect.set(target, key(property), value),
+      });
+      registries.set(proxy, window.__timelines);
+      return proxy;
+    };
+    // Methods of window are bound to it (a native method called on the proxy would throw);
+    // constructors and other values pass through unchanged.
+    const scopedWindow = new Proxy(window, {
+      get(target, property) {
+        if (property === "document") return scopedDocument;
+        if (property === "gsap") return scopedGsap;
+        if (property === "__hyperframes") return api;
+        if (property === "__timelines") return registry();
+        const value = Reflect.get(target, property, target);
+        const method = typeof value === "function" && typeof property === "string" && /^[a-z]/.test(property);
+        return method && !value.prototype ? value.bind(target) : value;
+      },
+      set(target, property, value) {
+        // `window.__timelines = window.__timelines || {}` must not store the instance's view.
+        const stored = property === "__timelines" && registries.has(value) ? registries.get(value) : value;
+        return Reflect.set(target, property, stored, target);
+      },
+    });
+    return { window: scopedWindow, document: scopedDocument, gsap: scopedGsap, api };
+  }
+
+  /// Runs a mounted composition's scripts in order; inline scripts run in their own function
+  /// scope (see scriptScope), modules and external scripts as they are.
   async function runScripts(mount) {
+    internals.scriptScopes = internals.scriptScopes || [];
     for (const original of mount.scripts) {
       const script = document.createElement("script");
       const type = original.getAttribute("type");
@@ -225,10 +321,10 @@
       if (type === "module") {
         script.textContent = code;
       } else {
-        const id = JSON.stringify(mount.id);
+        const index = internals.scriptScopes.push(scriptScope(mount.host, mount.scriptId, mount.runtimeId)) - 1;
         script.textContent =
-          `(function (__hyperframes) {\n${code}\n})(Object.assign({}, window.__hyperframes, ` +
-          `{ compositionId: ${id}, getVariables: () => Object.assign({}, window.__framecastInternals.instanceVariables[${id}]) }));`;
+          `(function (window, document, gsap, __hyperframes) {\n${code}\n}).apply(window, (function (scope) {` +
+          ` return [scope.window, scope.document, scope.gsap, scope.api]; })(window.__framecastInternals.scriptScopes[${index}]));`;
       }
       document.body.appendChild(script);
     }

@@ -199,6 +199,8 @@
   const clipState = new Map();
   const scopeTimes = new Map();
   const timelinesByScope = new Map();
+  // Each timed element's resolved start in its composition's time.
+  const clipStarts = new Map();
 
   function prepareClips(tree) {
     clipState.clear();
@@ -283,7 +285,7 @@
       );
     }
     for (const [element, timeline] of timelinesByScope) adapters.seekTimeline(timeline, scopeTimes.get(element));
-    adapters.seekDocumentAnimations(t, localTimeOf);
+    adapters.seekDocumentAnimations(t, localTimeOf, (element) => clipStarts.get(element) || 0);
     adapters.seekLottie(localTimeOf);
     adapters.seekAnime(t, compositionTime);
     if (!config.layeredTransitions) adapters.crossfadeTransitions(t);
@@ -407,7 +409,18 @@
     prepareClips(tree);
     hf.duration = resolved.duration;
     hf.clips = rootClips(resolved);
+    clipStarts.clear();
+    const collectStarts = (scope) => {
+      const visit = (entry) => {
+        if (entry.timed) clipStarts.set(entry.node.element, entry.start);
+        if (entry.composition) collectStarts(entry.composition);
+        entry.children.forEach(visit);
+      };
+      scope.children.forEach(visit);
+    };
+    collectStarts(resolved);
     hf.seek(0);
+    adapters.markAnimationsDiscovered();
     const transitions = Array.isArray(hf.transitions) ? hf.transitions : [];
     return {
       id: tree.compositionId,

@@ -99,14 +99,21 @@
   }
 
   // Loads (or reloads) the composition and seeks it to `keepTime`.
+  // A newer load supersedes one still in progress (saves in quick succession).
+  let generation = 0;
+  let resumeAfterLoad = false;
   async function load(keepTime) {
-    const wasPlaying = state.playing;
+    const mine = ++generation;
+    const wasPlaying = state.playing || resumeAfterLoad;
+    resumeAfterLoad = wasPlaying;
     pause();
     state.ready = false;
     hf = null;
     await fetchStatus();
+    if (mine !== generation) return;
     state.loads += 1;
     await waitForFrameLoad(state.entry);
+    if (mine !== generation) return;
     const win = iframe.contentWindow;
     if (!win || !win.__hf || typeof win.__hf.whenReady !== "function") {
       showOverlay("The page runtime did not start", `${state.entry} loaded without window.__hf`);
@@ -117,9 +124,10 @@
     try {
       info = await win.__hf.whenReady();
     } catch (error) {
-      showPageError(error);
+      if (mine === generation) showPageError(error);
       return;
     }
+    if (mine !== generation) return;
     hf = win.__hf;
     describeComposition(win, info);
     hideOverlay();
@@ -129,6 +137,7 @@
     state.ready = true;
     layout();
     seek(Math.min(Math.max(0, keepTime), lastFrameTime()));
+    resumeAfterLoad = false;
     if (wasPlaying && !state.overlay) play();
   }
 
@@ -140,7 +149,7 @@
     state.duration = number(info.duration) || 0;
     state.fps = number(info.fps) || number(root && root.getAttribute("data-fps")) || 30;
     state.clips = collectClips(win, root);
-    state.media = root ? [...root.querySelectorAll("audio, video")] : [];
+    state.media = root ? collectMedia(doc, root) : [];
     iframe.style.width = `${state.width}px`;
     iframe.style.height = `${state.height}px`;
     scrubber.max = String(state.duration);
@@ -176,6 +185,27 @@
     return clips;
   }
 
+  // The sound of the composition's <audio> and <video> elements, played by Audio objects of the
+  // player's own: the page runtime keeps Chrome from loading the page's media (a render mixes the
+  // audio itself), and the player's window is the one the user's key press activated.
+  function collectMedia(doc, root) {
+    const media = [];
+    for (const element of root.querySelectorAll("audio, video")) {
+      if (element.tagName === "VIDEO" && (element.hasAttribute("muted") || element.getAttribute("data-has-audio") === "false")) continue;
+      const source = element.querySelector("source");
+      const src =
+        element.getAttribute("data-framecast-src") ||
+        element.getAttribute("src") ||
+        (source && (source.getAttribute("data-framecast-src") || source.getAttribute("src")));
+      if (!src) continue;
+      const audio = new Audio(new URL(src, doc.baseURI).href);
+      audio.preload = "auto";
+      audio.loop = element.loop;
+      media.push({ element, audio });
+    }
+    return media;
+  }
+
   // ---- seeking and playback ----------------------------------------------------------------
 
   function seek(t) {
@@ -202,8 +232,8 @@
 
   function pause() {
     state.playing = false;
-    for (const element of state.media) {
-      if (!element.paused) element.pause();
+    for (const { audio } of state.media) {
+      if (!audio.paused) audio.pause();
     }
     render();
   }
@@ -229,27 +259,27 @@
     requestAnimationFrame(tick);
   }
 
-  // Audio during playback: each <audio>/<video> plays while its clip is active, at the offset
+  // Audio during playback: each element's sound plays while its clip is active, at the offset
   // its data-* attributes give, corrected when it drifts.
   function syncMedia(t, force) {
-    for (const element of state.media) {
+    for (const { element, audio } of state.media) {
       const start = number(element.getAttribute("data-start")) || 0;
       const duration = number(element.getAttribute("data-duration"));
       const mediaStart = number(element.getAttribute("data-media-start")) || 0;
       const rate = number(element.getAttribute("data-playback-rate")) || 1;
       const volume = number(element.getAttribute("data-volume"));
       let local = (t - start) * rate + mediaStart;
-      const length = Number.isFinite(element.duration) ? element.duration : null;
-      if (element.loop && length) local %= length;
+      const length = Number.isFinite(audio.duration) ? audio.duration : null;
+      if (audio.loop && length) local %= length;
       const active = t >= start && (duration === null || t < start + duration) && (length === null || local < length);
       if (!active) {
-        if (!element.paused) element.pause();
+        if (!audio.paused) audio.pause();
         continue;
       }
-      element.playbackRate = rate;
-      if (volume !== null) element.volume = Math.min(1, Math.max(0, volume));
-      if (force || element.paused || Math.abs(element.currentTime - local) > 0.25) element.currentTime = local;
-      if (element.paused) element.play().catch(() => {});
+      audio.playbackRate = rate;
+      if (volume !== null) audio.volume = Math.min(1, Math.max(0, volume));
+      if (force || audio.paused || Math.abs(audio.currentTime - local) > 0.25) audio.currentTime = local;
+      if (audio.paused) audio.play().catch(() => {});
     }
   }
 

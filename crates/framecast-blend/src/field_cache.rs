@@ -13,17 +13,19 @@ use rayon::prelude::*;
 /// The cache keeps fields up to this many bytes in total, dropping the oldest first.
 const CACHE_BYTES: usize = 160 << 20;
 
-/// `values_per_pixel` floats per pixel, rows top to bottom.
+/// `per_pixel` floats per pixel, rows top to bottom; each row holds its values plane by plane
+/// (value `k` of pixel `x` at `row[k * width + x]`), so that loops over a row read them
+/// contiguously and vectorise.
 pub(crate) struct Field {
     pub values: Vec<f32>,
     pub per_pixel: usize,
 }
 
 impl Field {
-    /// The values of row `y` of a field `width` pixels wide.
-    pub fn row(&self, y: usize, width: usize) -> &[f32] {
-        let n = width * self.per_pixel;
-        &self.values[y * n..(y + 1) * n]
+    /// Value `k` of every pixel of row `y`, in a field `width` pixels wide.
+    pub fn plane(&self, y: usize, k: usize, width: usize) -> &[f32] {
+        let start = (y * self.per_pixel + k) * width;
+        &self.values[start..start + width]
     }
 }
 
@@ -60,6 +62,27 @@ pub(crate) fn field_rows(
     per_pixel: usize,
     pixel: impl Fn(usize, usize, &mut [f32]) + Sync,
 ) -> Arc<Field> {
+    field_by_row(name, width, height, rows, per_pixel, |y, row| {
+        let mut values = vec![0.0; per_pixel];
+        for x in 0..width {
+            pixel(x, y, &mut values);
+            for (k, &value) in values.iter().enumerate() {
+                row[k * width + x] = value;
+            }
+        }
+    })
+}
+
+/// A field of `rows` rows for frames of `width` x `height`, built a row at a time with
+/// `row(y, values)` (`per_pixel` planes of `width` values).
+pub(crate) fn field_by_row(
+    name: &'static str,
+    width: usize,
+    height: usize,
+    rows: usize,
+    per_pixel: usize,
+    row: impl Fn(usize, &mut [f32]) + Sync,
+) -> Arc<Field> {
     let key = (name, width, height);
     if let Some(field) = lookup(key) {
         return field;
@@ -68,11 +91,7 @@ pub(crate) fn field_rows(
     values
         .par_chunks_mut(width * per_pixel)
         .enumerate()
-        .for_each(|(y, row)| {
-            for (x, out) in row.chunks_exact_mut(per_pixel).enumerate() {
-                pixel(x, y, out);
-            }
-        });
+        .for_each(|(y, values)| row(y, values));
     let field = Arc::new(Field { values, per_pixel });
     insert(key, field.clone());
     field
@@ -103,5 +122,12 @@ fn insert(key: Key, field: Arc<Field>) {
     };
     while cache.len() > 1 && bytes(&cache) > CACHE_BYTES {
         cache.remove(0);
+    }
+}
+
+/// Writes the planes of one row one after the other.
+pub(crate) fn fill_planes(row: &mut [f32], planes: &[&[f32]]) {
+    for (out, plane) in row.chunks_exact_mut(row.len() / planes.len()).zip(planes) {
+        out.copy_from_slice(plane);
     }
 }

@@ -1,16 +1,26 @@
 //! Pixel math for framecast: the shader transitions that join two scenes, ported from
-//! HyperFrames' WebGL fragment shaders (`@hyperframes/shader-transitions`) to the CPU.
+//! HyperFrames' WebGL fragment shaders (`@hyperframes/shader-transitions`) to the CPU, so that
+//! a composition authored for HyperFrames blends the same way.
 //!
 //! Everything here is a pure function over pixel slices: no I/O, no async, no global state that
-//! changes a result. The work is split by rows over the current rayon pool, and every pixel is
-//! computed on its own, so the bytes are the same whatever the thread count. Transcendental
-//! functions come from `libm` (enforced by this crate's `clippy.toml`), never from the
-//! platform, so they are also the same on every machine.
+//! changes a result. The work is split by rows over the current rayon pool (call inside
+//! `ThreadPool::install` to choose the pool), and every pixel is computed on its own, so the
+//! bytes are the same whatever the thread count.
+//!
+//! The bytes are also the same on every machine: only IEEE basic operations (`+ - * /`,
+//! `sqrt`, conversions), integer arithmetic and `libm` are used, never the platform's maths
+//! library (this crate's `clippy.toml` forbids `f32::sin` and friends) and never a fused
+//! multiply-add. Per-pixel `exp`, `sin` and `cos` use small polynomials (module `math`) built from
+//! basic operations (as deterministic as `libm`, within a few ulp of it, and vectorisable);
+//! setup-time ones call `libm`. Bilinear sampling uses 8-bit weights in exact integer
+//! arithmetic, like a GPU's texture unit; the SSE2 and AVX2 paths compute the same numbers as
+//! the portable ones (tested).
 //!
 //! Fields that depend only on the frame size and not on progress (the fractal noise of
 //! `domain-warp`, `cross-warp-morph`, `ridged-burn`, `swirl-vortex`, `thermal-distortion`, the
-//! wave phases of `ripple-waves`, the light falloff of `light-leak`) are computed once per size
-//! and kept in a small bounded cache, so a transition that spans many frames pays for them once.
+//! wave phases of `ripple-waves`) are computed once per size and kept in a small cache bounded
+//! by bytes, so a transition that spans many frames pays for them once; [`prepare`] computes
+//! them ahead of the first frame.
 
 mod accent;
 mod field_cache;
@@ -99,6 +109,16 @@ pub fn blend_rgb16(
     let to = Rgb16::new(to, width, height);
     shaders::run(transition, &from, &to, progress, accent, out);
     Ok(())
+}
+
+/// Computes the noise and distance fields `transition` caches for frames of `width` x
+/// `height` (up to about a second for `domain-warp` at 1080p on two cores), so that the first
+/// blended frame of a render is not slower than the others. Optional: a blend computes what is
+/// missing. Blocks until done; call it off the async runtime, e.g. while browsers start.
+pub fn prepare(transition: Transition, width: usize, height: usize) {
+    if width > 0 && height > 0 {
+        shaders::prepare(transition, width, height);
+    }
 }
 
 /// Progress 0 is exactly `from` and 1 exactly `to`: the shaders are not evaluated there (some

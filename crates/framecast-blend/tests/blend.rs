@@ -4,7 +4,7 @@
 
 mod scenes;
 
-use framecast_blend::{Accent, BlendError, Transition, blend_rgb16, blend_rgba};
+use framecast_blend::{Accent, BlendError, Transition, blend_rgb16, blend_rgba, prepare};
 
 const WIDTH: usize = 320;
 const HEIGHT: usize = 180;
@@ -250,4 +250,19 @@ fn wrong_sizes_are_errors() {
             ..
         })
     ));
+}
+
+#[test]
+fn preparing_changes_no_result() {
+    // A size no other test uses, so the fields are computed here.
+    let (width, height) = (131, 77);
+    for transition in Transition::ALL {
+        let cold = blend(transition, width, height, 0.6);
+        prepare(transition, width, height);
+        assert!(
+            blend(transition, width, height, 0.6) == cold,
+            "{transition}"
+        );
+    }
+    prepare(Transition::DomainWarp, 0, 0);
 }

@@ -2,6 +2,9 @@
 //! kills and reaps the whole process group), the DevTools session, injecting the page runtime
 //! from `runtime-js/`, readiness, seeking, and capturing frames with
 //! `HeadlessExperimental.beginFrame` (or `Page.captureScreenshot` where BeginFrame is missing).
+//! It also closes the page's world: the network reaches only the loopback server (known CDN
+//! scripts are answered from `node_modules`, see `network.rs`), and fonts are the installed
+//! Inter and JetBrains Mono, never the machine's (see `fonts/`).
 //!
 //! All async code of the capture path lives here. This crate must not decode or convert
 //! pixels: a captured frame leaves it as the encoded bytes Chrome produced.

@@ -47,6 +47,9 @@ pub(crate) struct NetworkPolicy {
 enum Verdict {
     Continue,
     Serve(CdnFile),
+    /// A Google Fonts stylesheet for families framecast already provides (Inter, JetBrains
+    /// Mono): answered with an empty stylesheet, the page's faces are already there.
+    ProvidedFonts,
     Block,
 }
 
@@ -57,6 +60,13 @@ fn verdict(url: &str, policy: &NetworkPolicy) -> Verdict {
     if let Some(file) = cdn::cdn_file(url) {
         return Verdict::Serve(file);
     }
+    if google_fonts_families(url).is_some_and(|families| {
+        families
+            .iter()
+            .all(|family| crate::fonts::is_provided_family(family))
+    }) {
+        return Verdict::ProvidedFonts;
+    }
     if policy.allow_network {
         Verdict::Continue
     } else {
@@ -64,8 +74,34 @@ fn verdict(url: &str, policy: &NetworkPolicy) -> Verdict {
     }
 }
 
+/// The families a Google Fonts stylesheet URL asks for (`css2?family=Inter:wght@400;700` or
+/// `css?family=Inter:400,700|Roboto`), if it is one.
+fn google_fonts_families(url: &str) -> Option<Vec<String>> {
+    let rest = url
+        .strip_prefix("https://fonts.googleapis.com/")
+        .or_else(|| url.strip_prefix("http://fonts.googleapis.com/"))?;
+    let (path, query) = rest.split_once('?')?;
+    if path != "css" && path != "css2" {
+        return None;
+    }
+    let families: Vec<String> = query
+        .split('&')
+        .filter_map(|pair| pair.strip_prefix("family="))
+        .flat_map(|value| {
+            let value = value.replace("%7C", "|").replace("%7c", "|");
+            value.split('|').map(str::to_string).collect::<Vec<_>>()
+        })
+        .map(|family| {
+            let name = family.split([':', '%']).next().unwrap_or_default();
+            name.replace('+', " ").trim().to_string()
+        })
+        .filter(|family| !family.is_empty())
+        .collect();
+    (!families.is_empty()).then_some(families)
+}
+
 /// `scheme://host[:port]` of a URL, lower-cased scheme and host as Chrome reports them.
-fn origin(url: &str) -> Option<&str> {
+pub(crate) fn origin(url: &str) -> Option<&str> {
     let scheme_end = url.find("://")?;
     let authority_start = scheme_end + 3;
     let authority_end = url[authority_start..]
@@ -108,13 +144,15 @@ impl NetworkGuard {
                 }
             })
         };
+        // Built before enabling, so that a failure below drops it and stops the task.
+        let guard = NetworkGuard { blocked, task };
         page.execute(EnableParams {
             patterns: Some(patterns(policy.allow_network)),
             handle_auth_requests: None,
         })
         .await
         .map_err(protocol)?;
-        Ok(NetworkGuard { blocked, task })
+        Ok(guard)
     }
 
     /// Fails with the list of URLs the page was refused so far, if any.
@@ -175,6 +213,16 @@ async fn answer(
                 fail(page, id).await
             }
         },
+        Verdict::ProvidedFonts => {
+            let mut params = FulfillRequestParams::new(id, 200);
+            params.response_headers = Some(vec![
+                HeaderEntry::new("Content-Type", "text/css; charset=utf-8"),
+                HeaderEntry::new("Access-Control-Allow-Origin", "*"),
+            ]);
+            let css = "/* framecast provides these families itself */\n";
+            params.body = Some(base64::engine::general_purpose::STANDARD.encode(css).into());
+            page.execute(params).await.map(drop)
+        }
         Verdict::Block => {
             tracing::debug!(url, "blocked a request that leaves the loopback server");
             record(blocked, url.clone());
@@ -333,6 +381,39 @@ mod tests {
                 ..
             })
         ));
+    }
+
+    #[test]
+    fn google_fonts_stylesheets_for_provided_families_are_answered() {
+        assert_eq!(
+            google_fonts_families(
+                "https://fonts.googleapis.com/css2?family=Inter:wght@400;700&family=JetBrains+Mono&display=swap"
+            ),
+            Some(vec!["Inter".to_string(), "JetBrains Mono".to_string()])
+        );
+        assert_eq!(
+            google_fonts_families("https://fonts.googleapis.com/css?family=Inter:400,700|Roboto"),
+            Some(vec!["Inter".to_string(), "Roboto".to_string()])
+        );
+        assert_eq!(
+            google_fonts_families("https://fonts.googleapis.com/icon?family=Material+Icons"),
+            None
+        );
+        let closed = policy(false);
+        assert_eq!(
+            verdict(
+                "https://fonts.googleapis.com/css2?family=Inter:wght@400;900&display=swap",
+                &closed
+            ),
+            Verdict::ProvidedFonts
+        );
+        assert_eq!(
+            verdict(
+                "https://fonts.googleapis.com/css2?family=Inter&family=Roboto&display=swap",
+                &closed
+            ),
+            Verdict::Block
+        );
     }
 
     #[test]

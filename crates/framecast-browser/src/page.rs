@@ -273,8 +273,21 @@ impl CapturePage {
         format: ImageFormat,
     ) -> Result<CapturedFrame, BrowserError> {
         let step = format!("capturing frame {frame}");
-        // A request the page made since the last frame and was refused fails the render here.
+        // A request the page made since the last frame and was refused fails the render here;
+        // one made while this frame was seeked or drawn is caught right after the capture, so
+        // even the last frame of a render is covered.
         self.network.check()?;
+        let captured = self.capture_unchecked(&step, format).await?;
+        self.network.check()?;
+        Ok(captured)
+    }
+
+    async fn capture_unchecked(
+        &mut self,
+        step: &str,
+        format: ImageFormat,
+    ) -> Result<CapturedFrame, BrowserError> {
+        let step = step.to_string();
         match self.mode {
             CaptureMode::BeginFrame => {
                 self.frame_ticks += FRAME_INTERVAL_MS;

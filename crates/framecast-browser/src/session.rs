@@ -147,7 +147,8 @@ impl BrowserSession {
             CaptureMode::Screenshot
         };
         let policy = NetworkPolicy {
-            allowed_origin: loopback_origin(url),
+            // The server's origin (`http://127.0.0.1:PORT`): the one place the page may reach.
+            allowed_origin: crate::network::origin(url).unwrap_or(url).to_string(),
             allow_network: self.options.allow_network,
             node_modules: self.options.node_modules.clone(),
         };
@@ -190,15 +191,6 @@ impl BrowserSession {
             message: error.to_string(),
         }
     }
-}
-
-/// The origin (`http://127.0.0.1:PORT`) of the page's URL: the one place the page may reach.
-fn loopback_origin(url: &str) -> String {
-    let after_scheme = url.find("://").map_or(0, |index| index + 3);
-    let end = url[after_scheme..]
-        .find('/')
-        .map_or(url.len(), |index| after_scheme + index);
-    url[..end].to_string()
 }
 
 impl Drop for BrowserSession {

@@ -123,6 +123,14 @@ impl ContainerWriter {
             audio
         });
         let pixel = video.encoder.format();
+        let mut frame = frame::Video::new(pixel, settings.width, settings.height);
+        if pixel != format::Pixel::RGBA {
+            // ProRes copies the colour description from each frame into its frame header.
+            frame.set_color_space(color::Space::BT709);
+            frame.set_color_range(color::Range::MPEG);
+            frame.set_color_primaries(color::Primaries::BT709);
+            frame.set_color_transfer_characteristic(color::TransferCharacteristic::BT709);
+        }
         Ok(ContainerWriter {
             path: path.to_path_buf(),
             format: settings.format,
@@ -133,7 +141,7 @@ impl ContainerWriter {
             audio,
             wav_audio,
             fps,
-            frame: frame::Video::new(pixel, settings.width, settings.height),
+            frame,
             scratch_yuv: Yuv420Frame {
                 width: 0,
                 height: 0,

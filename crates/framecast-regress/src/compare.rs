@@ -18,24 +18,27 @@ pub fn checkpoint_frames(frames: u64) -> Vec<u64> {
 }
 
 /// Which signal PSNR is measured on: luma for opaque video (what the eye and the encoder care
-/// about; chroma noise is ignored, as HyperFrames does), all of RGB for formats that keep alpha.
+/// about; chroma noise is ignored, as HyperFrames does), every channel sample for formats that
+/// keep alpha.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PsnrSignal {
+    /// Luma of packed RGB24.
     Luma,
+    /// Every byte: packed RGB24 or RGBA.
     Rgb,
 }
 
-/// Peak signal-to-noise ratio in dB of two packed RGB24 images of the same size; infinite when
+/// Peak signal-to-noise ratio in dB of two images of the same size and layout; infinite when
 /// they are identical.
 ///
 /// # Panics
 ///
-/// If the two buffers differ in length or are not whole RGB pixels.
+/// If the two buffers differ in length, or for [`PsnrSignal::Luma`] are not whole RGB pixels.
 pub fn psnr(golden: &[u8], rendered: &[u8], signal: PsnrSignal) -> f64 {
     assert_eq!(golden.len(), rendered.len(), "images must be the same size");
-    assert_eq!(golden.len() % 3, 0, "images must be packed RGB24");
     let (squared_error, samples) = match signal {
         PsnrSignal::Luma => {
+            assert_eq!(golden.len() % 3, 0, "luma PSNR takes packed RGB24");
             let error: u64 = golden
                 .chunks_exact(3)
                 .zip(rendered.chunks_exact(3))

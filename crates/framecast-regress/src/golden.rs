@@ -1,4 +1,6 @@
-//! Goldens: the committed reference render of each fixture, `<goldens>/<id>/output.mp4`.
+//! Goldens: the committed reference render of each fixture, `<goldens>/<id>/output.<ext>` in the
+//! fixture's format (`output.mp4`, as HyperFrames names its baselines), or `<goldens>/<id>/frames/`
+//! for a PNG sequence, compared byte for byte.
 //!
 //! The golden is the encoded video itself, not checkpoint PNGs. It is the smaller of the two by
 //! far (the 1280x720 demo is about 430 KB as H.264; a hundred lossless PNGs of its gradient
@@ -15,16 +17,52 @@ pub const DEFAULT_MAX_GOLDEN_BYTES: u64 = 1024 * 1024;
 #[derive(Debug, Clone)]
 pub struct GoldenPaths {
     pub dir: PathBuf,
+    /// The video file, or the PNG sequence directory.
     pub video: PathBuf,
 }
 
 impl GoldenPaths {
-    pub fn new(goldens: &Path, id: &str) -> Self {
+    /// `output_name` is what the render is called: `output.mp4`, `frames`, ...
+    pub fn new(goldens: &Path, id: &str, output_name: &str) -> Self {
         let dir = goldens.join(id);
         GoldenPaths {
-            video: dir.join("output.mp4"),
+            video: dir.join(output_name),
             dir,
         }
+    }
+}
+
+/// The size of a file, or of every file in a directory (a PNG sequence).
+fn size_of(path: &Path) -> std::io::Result<u64> {
+    let metadata = std::fs::metadata(path)?;
+    if !metadata.is_dir() {
+        return Ok(metadata.len());
+    }
+    let mut total = 0;
+    for entry in std::fs::read_dir(path)? {
+        total += size_of(&entry?.path())?;
+    }
+    Ok(total)
+}
+
+fn copy_tree(from: &Path, to: &Path) -> std::io::Result<()> {
+    if !from.is_dir() {
+        return std::fs::copy(from, to).map(drop);
+    }
+    std::fs::create_dir_all(to)?;
+    for entry in std::fs::read_dir(from)? {
+        let entry = entry?;
+        copy_tree(&entry.path(), &to.join(entry.file_name()))?;
+    }
+    Ok(())
+}
+
+fn remove_tree(path: &Path) -> std::io::Result<()> {
+    match std::fs::symlink_metadata(path) {
+        Ok(metadata) if metadata.is_dir() => std::fs::remove_dir_all(path),
+        Ok(_) => std::fs::remove_file(path),
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        Err(error) => Err(error),
     }
 }
 
@@ -59,8 +97,8 @@ pub enum GoldenError {
 
 /// Checks that `video` exists and is within `limit` bytes.
 pub fn check_size(id: &str, video: &Path, limit: u64) -> Result<u64, GoldenError> {
-    let bytes = match std::fs::metadata(video) {
-        Ok(metadata) => metadata.len(),
+    let bytes = match size_of(video) {
+        Ok(bytes) => bytes,
         Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
             return Err(GoldenError::Missing {
                 id: id.to_string(),
@@ -110,9 +148,12 @@ pub fn update(
         }
     };
     std::fs::create_dir_all(&paths.dir).map_err(io(&paths.dir, "creating"))?;
-    // Copy beside the golden, then rename: an interrupted update never leaves half a golden.
-    let staging = paths.dir.join(".output.mp4.partial");
-    std::fs::copy(rendered, &staging).map_err(io(&staging, "writing"))?;
+    // Copy beside the golden, then swap it in: an interrupted update never leaves a half-written
+    // golden under the real name.
+    let staging = paths.dir.join(".update.partial");
+    remove_tree(&staging).map_err(io(&staging, "removing"))?;
+    copy_tree(rendered, &staging).map_err(io(&staging, "writing"))?;
+    remove_tree(&paths.video).map_err(io(&paths.video, "replacing"))?;
     std::fs::rename(&staging, &paths.video).map_err(io(&paths.video, "replacing"))?;
     Ok(bytes)
 }
@@ -124,7 +165,7 @@ mod tests {
     #[test]
     fn an_oversized_render_is_refused_and_the_old_golden_kept() {
         let dir = tempfile::tempdir().unwrap();
-        let paths = GoldenPaths::new(dir.path(), "fx");
+        let paths = GoldenPaths::new(dir.path(), "fx", "output.mp4");
         let small = dir.path().join("small.mp4");
         let large = dir.path().join("large.mp4");
         std::fs::write(&small, vec![1u8; 100]).unwrap();
@@ -138,9 +179,31 @@ mod tests {
     }
 
     #[test]
+    fn a_png_sequence_golden_is_replaced_whole_and_measured_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        let paths = GoldenPaths::new(dir.path(), "fx", "frames");
+        let first = dir.path().join("first");
+        std::fs::create_dir_all(&first).unwrap();
+        for name in ["frame_000000.png", "frame_000001.png", "frame_000002.png"] {
+            std::fs::write(first.join(name), vec![0u8; 400]).unwrap();
+        }
+        assert_eq!(update("fx", &paths, &first, 2048).unwrap(), 1200);
+        let second = dir.path().join("second");
+        std::fs::create_dir_all(&second).unwrap();
+        std::fs::write(second.join("frame_000000.png"), vec![1u8; 10]).unwrap();
+        assert_eq!(update("fx", &paths, &second, 2048).unwrap(), 10);
+        let names: Vec<_> = std::fs::read_dir(&paths.video).unwrap().collect();
+        assert_eq!(names.len(), 1, "the old frames are gone");
+        assert!(matches!(
+            check_size("fx", &paths.video, 5),
+            Err(GoldenError::TooLarge { bytes: 10, .. })
+        ));
+    }
+
+    #[test]
     fn a_missing_golden_says_how_to_make_one() {
         let dir = tempfile::tempdir().unwrap();
-        let paths = GoldenPaths::new(dir.path(), "fx");
+        let paths = GoldenPaths::new(dir.path(), "fx", "output.mp4");
         let error = check_size("fx", &paths.video, 1024).unwrap_err();
         assert!(
             error.to_string().contains("--update --filter '^fx$'"),

@@ -5,7 +5,7 @@ use std::path::Path;
 
 use framecast_media::{DecodedVideo, decode_video_rgb};
 
-use crate::audio::{best_correlation, decode_envelope};
+use crate::audio::{AudioEnvelope, best_correlation, decode_envelope};
 use crate::compare::{PsnrSignal, checkpoint_frames, difference_image, psnr};
 use crate::outcome::{AudioCheck, Checkpoint, CheckpointImages, FixtureOutcome, Pair};
 use crate::probe::check_decodable;
@@ -121,13 +121,26 @@ fn compare_frames(
             images: None,
         };
         if !passed && let Some(sink) = images {
-            match write_checkpoint_images(sink, frame, golden, expected, actual) {
+            let pair = ImagePair {
+                width: golden.width,
+                height: golden.height,
+                channels: 3,
+                expected,
+                actual,
+            };
+            match write_checkpoint_images(sink, frame, &pair) {
                 Ok(written) => checkpoint.images = Some(written),
                 Err(error) => tracing::warn!(%error, frame, "cannot write the report images"),
             }
         }
         outcome.checkpoints.push(checkpoint);
     }
+    let criterion = format!("below {} dB", outcome.min_psnr);
+    note_failed_checkpoints(outcome, &criterion);
+}
+
+/// Adds the problem line when more checkpoints failed `criterion` than the fixture allows.
+fn note_failed_checkpoints(outcome: &mut FixtureOutcome, criterion: &str) {
     let failed: Vec<&Checkpoint> = outcome.failed_checkpoints().collect();
     if failed.len() as u64 > outcome.max_frame_failures {
         let listed: Vec<String> = failed
@@ -136,23 +149,30 @@ fn compare_frames(
             .map(|c| format!("{} ({:.1} dB)", c.frame, c.psnr.unwrap_or(f64::INFINITY)))
             .collect();
         let more = if failed.len() > 10 { ", ..." } else { "" };
-        outcome.problems.push(format!(
-            "{} of {} checked frames are below {} dB (at most {} may be): frames {}{more}",
+        let problem = format!(
+            "{} of {} checked frames are {criterion} (at most {} may be): frames {}{more}",
             failed.len(),
             outcome.checkpoints.len(),
-            outcome.min_psnr,
             outcome.max_frame_failures,
             listed.join(", ")
-        ));
+        );
+        outcome.problems.push(problem);
     }
+}
+
+/// An image pair for the report: packed RGB24 (or RGBA, whose alpha is dropped for display).
+struct ImagePair<'a> {
+    width: u32,
+    height: u32,
+    channels: usize,
+    expected: &'a [u8],
+    actual: &'a [u8],
 }
 
 fn write_checkpoint_images(
     sink: ImageSink<'_>,
     frame: u64,
-    video: &DecodedVideo,
-    expected: &[u8],
-    actual: &[u8],
+    pair: &ImagePair<'_>,
 ) -> std::io::Result<CheckpointImages> {
     let folder = sink.report_dir.join(sink.id);
     std::fs::create_dir_all(&folder)?;
@@ -162,20 +182,30 @@ fn write_checkpoint_images(
         rendered: name("new"),
         difference: name("diff"),
     };
-    let (width, height) = (video.width, video.height);
+    let rgb = |pixels: &[u8]| -> Vec<u8> {
+        if pair.channels == 3 {
+            return pixels.to_vec();
+        }
+        pixels
+            .chunks_exact(pair.channels)
+            .flat_map(|pixel| [pixel[0], pixel[1], pixel[2]])
+            .collect()
+    };
+    let (expected, actual) = (rgb(pair.expected), rgb(pair.actual));
+    let (width, height) = (pair.width, pair.height);
     write_png(
         &sink.report_dir.join(&images.golden),
         width,
         height,
-        expected,
+        &expected,
     )?;
     write_png(
         &sink.report_dir.join(&images.rendered),
         width,
         height,
-        actual,
+        &actual,
     )?;
-    let difference = difference_image(expected, actual);
+    let difference = difference_image(&expected, &actual);
     write_png(
         &sink.report_dir.join(&images.difference),
         width,
@@ -187,6 +217,14 @@ fn write_checkpoint_images(
 
 fn compare_audio(golden: &Path, rendered: &Path, meta: &FixtureMeta, outcome: &mut FixtureOutcome) {
     let envelopes = decode_envelope(golden).and_then(|g| decode_envelope(rendered).map(|r| (g, r)));
+    audio_verdict(envelopes, meta, outcome);
+}
+
+fn audio_verdict(
+    envelopes: Result<(Option<AudioEnvelope>, Option<AudioEnvelope>), ffmpeg_next::Error>,
+    meta: &FixtureMeta,
+    outcome: &mut FixtureOutcome,
+) {
     let check = match envelopes {
         Err(error) => {
             outcome.status = Status::Error;
@@ -227,4 +265,133 @@ fn compare_audio(golden: &Path, rendered: &Path, meta: &FixtureMeta, outcome: &m
         }
     };
     outcome.audio = Some(check);
+}
+
+/// Judges a PNG sequence: the same frame files, byte for byte. A frame whose bytes differ is a
+/// failed checkpoint, with its PSNR over RGBA and, in a report, its images.
+pub fn judge_png_sequence(
+    golden: &Path,
+    rendered: &Path,
+    meta: &FixtureMeta,
+    images: Option<ImageSink<'_>>,
+    outcome: &mut FixtureOutcome,
+) {
+    let (golden_frames, rendered_frames) = match (png_frames(golden), png_frames(rendered)) {
+        (Ok(g), Ok(r)) => (g, r),
+        (Err(error), _) | (_, Err(error)) => {
+            outcome.status = Status::Error;
+            outcome
+                .problems
+                .push(format!("cannot list the frames: {error}"));
+            return;
+        }
+    };
+    outcome.frames = Some(Pair {
+        golden: golden_frames.len() as u64,
+        rendered: rendered_frames.len() as u64,
+    });
+    let names = |frames: &[std::path::PathBuf]| -> Vec<std::ffi::OsString> {
+        frames
+            .iter()
+            .filter_map(|f| f.file_name().map(Into::into))
+            .collect()
+    };
+    if names(&golden_frames) != names(&rendered_frames) {
+        outcome.problems.push(format!(
+            "the render has {} frame files, the golden {} (or their names differ)",
+            rendered_frames.len(),
+            golden_frames.len()
+        ));
+    } else {
+        for (index, (expected, actual)) in golden_frames.iter().zip(&rendered_frames).enumerate() {
+            let checkpoint = match png_checkpoint(index as u64, expected, actual, meta, images) {
+                Ok(checkpoint) => checkpoint,
+                Err(problem) => {
+                    outcome.status = Status::Error;
+                    outcome.problems.push(problem);
+                    return;
+                }
+            };
+            outcome.checkpoints.push(checkpoint);
+        }
+        // Byte-exact: any differing frame is a failure, however high its PSNR.
+        note_failed_checkpoints(outcome, "not byte-identical to the golden's");
+    }
+    let audio = |dir: &Path| {
+        let wav = dir.join(framecast_media::PNG_SEQUENCE_AUDIO);
+        if wav.is_file() {
+            decode_envelope(&wav)
+        } else {
+            Ok(None)
+        }
+    };
+    audio_verdict(
+        audio(golden).and_then(|g| audio(rendered).map(|r| (g, r))),
+        meta,
+        outcome,
+    );
+    if !outcome.problems.is_empty() && outcome.status == Status::Passed {
+        outcome.status = Status::Failed;
+    }
+}
+
+/// The `.png` files of a sequence directory, sorted by name.
+fn png_frames(dir: &Path) -> std::io::Result<Vec<std::path::PathBuf>> {
+    let mut frames: Vec<_> = std::fs::read_dir(dir)?
+        .filter_map(|entry| entry.ok().map(|entry| entry.path()))
+        .filter(|path| path.extension().is_some_and(|extension| extension == "png"))
+        .collect();
+    frames.sort();
+    Ok(frames)
+}
+
+fn png_checkpoint(
+    frame: u64,
+    expected: &Path,
+    actual: &Path,
+    meta: &FixtureMeta,
+    images: Option<ImageSink<'_>>,
+) -> Result<Checkpoint, String> {
+    let read = |path: &Path| {
+        std::fs::read(path).map_err(|error| format!("cannot read {}: {error}", path.display()))
+    };
+    let (expected_bytes, actual_bytes) = (read(expected)?, read(actual)?);
+    let time = meta.render.fps.map_or(0.0, |fps| fps.frame_time(frame));
+    let mut checkpoint = Checkpoint {
+        frame,
+        time,
+        psnr: None,
+        passed: expected_bytes == actual_bytes,
+        images: None,
+    };
+    if checkpoint.passed {
+        return Ok(checkpoint);
+    }
+    let decode = |bytes: &[u8], path: &Path| {
+        framecast_media::decode_png(bytes)
+            .map_err(|error| format!("cannot decode {}: {error}", path.display()))
+    };
+    let (golden, rendered) = (
+        decode(&expected_bytes, expected)?,
+        decode(&actual_bytes, actual)?,
+    );
+    if (golden.width, golden.height) != (rendered.width, rendered.height) {
+        return Ok(checkpoint);
+    }
+    let value = psnr(&golden.data, &rendered.data, PsnrSignal::Rgb);
+    checkpoint.psnr = value.is_finite().then_some(value);
+    if let Some(sink) = images {
+        let pair = ImagePair {
+            width: golden.width,
+            height: golden.height,
+            channels: 4,
+            expected: &golden.data,
+            actual: &rendered.data,
+        };
+        match write_checkpoint_images(sink, frame, &pair) {
+            Ok(written) => checkpoint.images = Some(written),
+            Err(error) => tracing::warn!(%error, frame, "cannot write the report images"),
+        }
+    }
+    Ok(checkpoint)
 }

@@ -150,7 +150,7 @@ fn html_page(summary: &RunSummary) -> String {
                 .psnr
                 .map_or_else(|| "identical".to_string(), |db| format!("{db:.2} dB"));
             page.push_str(&format!(
-                "<h3>frame {} (t = {:.3} s): {psnr}, below {} dB</h3>\n",
+                "<h3>frame {} (t = {:.3} s): PSNR {psnr} (floor {} dB)</h3>\n",
                 checkpoint.frame, checkpoint.time, outcome.min_psnr
             ));
             if let Some(images) = &checkpoint.images {
@@ -256,7 +256,10 @@ mod tests {
                 "{html}"
             );
         }
-        assert!(html.contains("frame 30 (t = 1.000 s): 12.50 dB"), "{html}");
+        assert!(
+            html.contains("frame 30 (t = 1.000 s): PSNR 12.50 dB (floor 30 dB)"),
+            "{html}"
+        );
         let json: serde_json::Value =
             serde_json::from_slice(&std::fs::read(dir.path().join("report.json")).unwrap())
                 .unwrap();

@@ -5,12 +5,13 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Instant;
 
+use framecast_media::OutputFormat;
 use framecast_render::{CancelFlag, Quality, RenderOptions, WorkerCount};
 use regex::Regex;
 
 use crate::fixture::{Fixture, discover};
 use crate::golden::{self, GoldenPaths};
-use crate::judge::{ImageSink, judge};
+use crate::judge::{ImageSink, judge, judge_png_sequence};
 use crate::outcome::{FixtureOutcome, Pair, RunSummary, Status};
 use crate::shard::{ShardSpec, Timings, select_shard};
 use crate::{RegressError, report};
@@ -90,6 +91,17 @@ pub async fn run(
         if options.cancel.is_cancelled() {
             break;
         }
+        if let Some(dir) = &options.report_dir {
+            // Images of an earlier run would otherwise sit beside this run's.
+            let stale = dir.join(&fixture.id);
+            if stale.is_dir() {
+                std::fs::remove_dir_all(&stale).map_err(|source| RegressError::Io {
+                    path: stale.clone(),
+                    action: "clearing",
+                    source,
+                })?;
+            }
+        }
         let outcome = run_fixture(fixture, options).await;
         on_outcome(&outcome);
         outcomes.push(outcome);
@@ -156,7 +168,8 @@ async fn judge_fixture(
     options: &RunOptions,
     outcome: &mut FixtureOutcome,
 ) -> Result<(), String> {
-    let paths = GoldenPaths::new(&options.goldens_dir, &fixture.id);
+    let format = output_format(fixture)?;
+    let paths = GoldenPaths::new(&options.goldens_dir, &fixture.id, &output_name(format));
     if !options.update {
         // A missing or oversized golden is known before paying for the render.
         golden::check_size(&fixture.id, &paths.video, options.max_golden_bytes)
@@ -166,8 +179,8 @@ async fn judge_fixture(
         .prefix("framecast-regress-")
         .tempdir()
         .map_err(|error| format!("cannot create a scratch directory: {error}"))?;
-    let rendered = scratch.path().join("output.mp4");
-    let render = render_options(fixture, &rendered, &options.chrome_path)?;
+    let rendered = scratch.path().join(output_name(format));
+    let render = render_options(fixture, format, &rendered, &options.chrome_path)?;
     let summary = framecast_render::render(&render, Arc::new(|_| {}), options.cancel.clone())
         .await
         .map_err(|error| format!("the render failed: {error}"))?;
@@ -194,7 +207,11 @@ async fn judge_fixture(
             report_dir,
             id: &id,
         });
-        judge(&paths.video, &rendered, &meta, images, &mut judged);
+        if format == OutputFormat::PngSequence {
+            judge_png_sequence(&paths.video, &rendered, &meta, images, &mut judged);
+        } else {
+            judge(&paths.video, &rendered, &meta, images, &mut judged);
+        }
         drop(scratch);
         judged
     })
@@ -204,24 +221,38 @@ async fn judge_fixture(
     Ok(())
 }
 
+/// What a render in `format` is called, in the scratch directory and in the goldens.
+fn output_name(format: OutputFormat) -> String {
+    match format.extension() {
+        Some(extension) => format!("output.{extension}"),
+        None => "frames".to_string(),
+    }
+}
+
+/// The output format `renderConfig.format` names.
+fn output_format(fixture: &Fixture) -> Result<OutputFormat, String> {
+    match fixture.meta.render.format.as_str() {
+        "mp4" => Ok(OutputFormat::Mp4),
+        "webm" => Ok(OutputFormat::Webm),
+        "mov" => Ok(OutputFormat::Mov),
+        "gif" => Ok(OutputFormat::Gif),
+        "png-sequence" => Ok(OutputFormat::PngSequence),
+        other => Err(format!(
+            "renderConfig.format {other:?} is not one of mp4, webm, mov, gif, png-sequence"
+        )),
+    }
+}
+
 /// The render a fixture's `renderConfig` asks for, or why the renderer cannot do it yet.
 fn render_options(
     fixture: &Fixture,
+    format: OutputFormat,
     output: &Path,
     chrome_path: &Path,
 ) -> Result<RenderOptions, String> {
     let config = &fixture.meta.render;
-    if config.format != "mp4" {
-        return Err(format!(
-            "renderConfig.format {:?} is not supported by the renderer yet (only \"mp4\")",
-            config.format
-        ));
-    }
     if config.hdr {
         return Err("renderConfig.hdr true is not supported by the renderer yet".into());
-    }
-    if config.variables.as_ref().is_some_and(|v| !v.is_empty()) {
-        return Err("renderConfig.variables is not supported by the renderer yet".into());
     }
     let mut options = RenderOptions::new(&fixture.src, output);
     options.fps = config.fps;
@@ -236,6 +267,8 @@ fn render_options(
         }
     };
     options.workers = config.workers.map_or(WorkerCount::Auto, WorkerCount::Fixed);
+    options.variables = config.variables.clone().map(serde_json::Value::Object);
+    options.media.format = Some(format);
     options.chrome_path = chrome_path.to_path_buf();
     Ok(options)
 }

@@ -98,6 +98,11 @@ pub struct MediaOptions {
     pub(crate) page_config: Option<serde_json::Value>,
     /// Set by the pipeline: capture over a transparent page background.
     pub(crate) transparent: bool,
+    /// Set by the pipeline: the resolved output format and the planned media.
+    pub(crate) planned: Option<(
+        crate::formats::OutputPlan,
+        std::sync::Arc<crate::media_plan::MediaPlan>,
+    )>,
 }
 
 impl RenderOptions {

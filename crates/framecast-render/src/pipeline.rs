@@ -68,6 +68,7 @@ pub async fn render(
     let mut options = options.clone();
     options.media.transparent = output_plan.alpha;
     options.media.page_config = media.page_config();
+    options.media.planned = Some((output_plan, Arc::clone(&media)));
     let options = &options;
     if media.has_videos() {
         // The page shows a video frame as soon as it is ready, so the frames are extracted
@@ -105,7 +106,6 @@ pub async fn render(
         pending,
         on_progress,
         cancel,
-        (&output_plan, &media),
     )
     .await;
     server.shutdown().await;
@@ -126,8 +126,12 @@ async fn render_with_server(
     pending: PendingOutput,
     on_progress: Arc<dyn Fn(ProgressEvent) + Send + Sync>,
     cancel: CancelFlag,
-    (output_plan, media): (&OutputPlan, &Arc<MediaPlan>),
 ) -> Result<(PathBuf, FramePlan, usize, CaptureMode), RenderError> {
+    let (output_plan, media) = options
+        .media
+        .planned
+        .as_ref()
+        .expect("render() plans the output and media first");
     let root = &composition.root;
     let estimated_frames = root
         .duration

@@ -148,21 +148,33 @@ fn variables_take_defaults_instance_values_and_overrides() {
     let test = TestDir::new();
     let defaults = render(&test, "variables", &[]);
     assert_colour(&defaults, 0, 50, 50, RED);
-    assert_colour(&defaults, 0, 250, 50, GREEN);
+    assert_colour(&defaults, 0, 130, 70, RED);
     assert_eq!(
-        lit_span(&defaults, 0, 130, [true, true, true]).map(|span| span.1),
+        lit_span(&defaults, 0, 160, [true, true, true]).map(|span| span.1),
         Some(59)
     );
+    // Two instances of one sub-composition: each has its own tint and its own timeline, which
+    // moves its dot from x 200 to 280 over the second.
+    for (y, tint) in [(0, GREEN), (90, BLUE)] {
+        assert_colour(&defaults, 0, 290, y + 10, tint);
+        assert_left_edge(&defaults, 0, y + 40, [true, true, true], 200.0);
+        assert_left_edge(&defaults, 15, y + 40, [true, true, true], 240.0);
+        assert_colour(&defaults, 15, 210, y + 40, tint);
+    }
 
     let overridden = render(
         &test,
         "variables",
-        &["--variables", r##"{"accent": "#0000ff", "width": 200}"##],
+        &[
+            "--variables",
+            r##"{"accent": "#0000ff", "width": 200, "logo": "assets/green.png"}"##,
+        ],
     );
     assert_colour(&overridden, 0, 50, 50, BLUE);
-    assert_colour(&overridden, 0, 250, 50, GREEN);
+    assert_colour(&overridden, 0, 130, 70, GREEN);
+    assert_colour(&overridden, 0, 290, 10, GREEN);
     assert_eq!(
-        lit_span(&overridden, 0, 130, [true, true, true]).map(|span| span.1),
+        lit_span(&overridden, 0, 160, [true, true, true]).map(|span| span.1),
         Some(199)
     );
 
@@ -194,6 +206,13 @@ fn css_keyframes_and_web_animations_are_seeked() {
     assert_colour(&video, 30, 90, 120, BLACK);
     assert_colour(&video, 30, 150, 120, BLACK);
     assert_colour(&video, 59, 215, 120, WHITE);
+    // A CSS animation on a clip runs from the clip's start.
+    assert!(
+        lit_span(&video, 29, 160, [true, false, false]).is_none(),
+        "the late clip before 1 s"
+    );
+    assert_left_edge(&video, 30, 160, [true, false, false], 0.0);
+    assert_left_edge(&video, 45, 160, [true, false, false], 100.0);
 }
 
 #[test]
@@ -283,9 +302,18 @@ fn hypershader_transitions_schedule_scenes_and_crossfade() {
     assert_colour(&video, 23, 160, 90, RED);
     // Halfway through the transition both scenes show: a crossfade, or the shader's blend once
     // the renderer composites transitions itself.
-    let row: Vec<[u8; 3]> = (0..320).step_by(4).map(|x| pixel(&video, 30, x, 90)).collect();
-    assert!(row.iter().any(|rgb| rgb[0] > 64), "scene 1 in the mix: {row:?}");
-    assert!(row.iter().any(|rgb| rgb[2] > 64), "scene 2 in the mix: {row:?}");
+    let row: Vec<[u8; 3]> = (0..320)
+        .step_by(4)
+        .map(|x| pixel(&video, 30, x, 90))
+        .collect();
+    assert!(
+        row.iter().any(|rgb| rgb[0] > 64),
+        "scene 1 in the mix: {row:?}"
+    );
+    assert!(
+        row.iter().any(|rgb| rgb[2] > 64),
+        "scene 2 in the mix: {row:?}"
+    );
     assert_colour(&video, 36, 160, 90, BLUE);
     assert_colour(&video, 59, 160, 90, BLUE);
 }

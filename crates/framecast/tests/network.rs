@@ -114,3 +114,41 @@ fn allow_network_lets_the_request_go_out() {
     assert_eq!(video.frames.len(), 5);
     assert!(pixel(&video, 0, 32, 32)[1] > 200, "the page should render");
 }
+
+#[test]
+fn a_google_fonts_stylesheet_for_inter_is_answered_locally() {
+    let test = TestDir::new();
+    let html = FETCHES_DATA
+        .replace(
+            r#"fetch("https://example.com/data.json").then((r) => r.json()).catch(() => null);"#,
+            "",
+        )
+        .replace(
+            "<html>",
+            r#"<html><head><link rel="stylesheet" href="https://fonts.googleapis.com/css2?family=Inter:wght@400;700&display=swap"></head>"#,
+        );
+    let input = test.composition("google-fonts", &html);
+    let output = test.path("out.mp4");
+    let run = test.render(&input, &output, &["--workers", "1"]);
+    assert_success(&run);
+    let video = decode(&output);
+    assert!(pixel(&video, 0, 32, 32)[1] > 200, "the page should render");
+}
+
+#[test]
+fn a_request_made_by_a_later_frame_fails_the_render_too() {
+    let test = TestDir::new();
+    // Nothing is requested until the timeline passes 0.3 s, long after the page was ready.
+    let html = FETCHES_DATA
+        .replace(
+            r#"fetch("https://example.com/data.json").then((r) => r.json()).catch(() => null);"#,
+            r#"window.__timelines = { main: gsap.timeline({ paused: true })
+                 .call(() => fetch("https://example.com/late.json").catch(() => null), [], 0.3)
+                 .set({}, {}, 0.5) };"#,
+        )
+        .replace(
+            "<html>",
+            r#"<html><head><script src="gsap.min.js"></script></head>"#,
+        );
+    expect_blocked(&test, &html, &["https://example.com/late.json"]);
+}

@@ -390,7 +390,24 @@ async fn scrubbed_frame_matches_the_snapshot() {
         other_time < 30.0,
         "the comparison should tell 1 s from 2 s: PSNR {other_time:.2} dB"
     );
-    eprintln!("PSNR preview vs render at 2 s: {same_time:.2} dB (vs 1 s: {other_time:.2} dB)");
+    eprintln!("PSNR preview vs snapshot at 2 s: {same_time:.2} dB (vs 1 s: {other_time:.2} dB)");
+
+    // And the video itself: frame 60 of the render is t = 2 s.
+    let video = test.path("motion.mp4");
+    assert_success(&test.render(&dir, &video, &["--quality", "high", "--workers", "1"]));
+    let decoded = support::decode(&video);
+    assert_eq!(decoded.frames.len(), 90);
+    // The video is lossy (JPEG capture, 4:2:0 chroma, x264), so the preview is held to the
+    // render path's own lossless still: it must be as close to the video as that still is.
+    let encoded = psnr(&shown, &decoded.frames[60]);
+    let still_encoded = psnr(&rendered_2, &decoded.frames[60]);
+    assert!(
+        encoded >= still_encoded - 0.5,
+        "against the render's frame 60 the preview has {encoded:.2} dB, the render path's own still {still_encoded:.2} dB"
+    );
+    eprintln!(
+        "PSNR vs the rendered video's frame 60: preview {encoded:.2} dB, snapshot {still_encoded:.2} dB"
+    );
     assert_no_leftovers(&test);
 }
 
@@ -456,6 +473,17 @@ async fn errors_show_as_an_overlay_naming_the_file_and_line() {
         .eval("document.getElementById('overlay').hidden ? '' : document.getElementById('overlay-text').textContent")
         .await;
     assert!(overlay.contains("notDefinedAnywhere"), "{overlay}");
+    let screenshot = player
+        .page
+        .screenshot(
+            ScreenshotParams::builder()
+                .format(CaptureScreenshotFormat::Png)
+                .build(),
+        )
+        .await
+        .expect("should screenshot the player");
+    let keep = Path::new(env!("CARGO_TARGET_TMPDIR")).join("preview-overlay.png");
+    std::fs::write(&keep, screenshot).expect("should keep the screenshot");
     assert!(
         overlay.contains(&format!("index.html:{line}")),
         "the overlay should name index.html:{line}: {overlay}"
@@ -478,6 +506,73 @@ async fn errors_show_as_an_overlay_naming_the_file_and_line() {
     let overlay: String = player.eval("__player.state.overlay").await;
     assert!(overlay.contains("data-width"), "{overlay}");
     assert!(overlay.contains("index.html"), "{overlay}");
+
+    player.close().await;
+    drop(preview);
+    assert_no_leftovers(&test);
+}
+
+/// A mono 16-bit WAV of a 440 Hz tone.
+fn tone_wav(seconds: f64) -> Vec<u8> {
+    let rate = 8000u32;
+    let samples = (seconds * f64::from(rate)) as u32;
+    let mut wav = Vec::new();
+    wav.extend_from_slice(b"RIFF");
+    wav.extend_from_slice(&(36 + samples * 2).to_le_bytes());
+    wav.extend_from_slice(b"WAVEfmt ");
+    wav.extend_from_slice(&16u32.to_le_bytes());
+    wav.extend_from_slice(&1u16.to_le_bytes());
+    wav.extend_from_slice(&1u16.to_le_bytes());
+    wav.extend_from_slice(&rate.to_le_bytes());
+    wav.extend_from_slice(&(rate * 2).to_le_bytes());
+    wav.extend_from_slice(&2u16.to_le_bytes());
+    wav.extend_from_slice(&16u16.to_le_bytes());
+    wav.extend_from_slice(b"data");
+    wav.extend_from_slice(&(samples * 2).to_le_bytes());
+    for index in 0..samples {
+        let phase = f64::from(index) / f64::from(rate) * 440.0 * std::f64::consts::TAU;
+        let sample = (phase.sin() * 8000.0) as i16;
+        wav.extend_from_slice(&sample.to_le_bytes());
+    }
+    wav
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn playback_plays_the_audio_in_sync() {
+    let test = TestDir::new();
+    let html = MOTION.replace(
+        "</div>\n<script>",
+        "  <audio id=\"music\" src=\"tone.wav\" data-start=\"0.5\" data-duration=\"2\" data-track-index=\"2\"></audio>\n</div>\n<script>",
+    );
+    assert!(html.contains("tone.wav"));
+    let dir = test.composition("audio", &html);
+    std::fs::write(dir.join("tone.wav"), tone_wav(3.0)).expect("should write the tone");
+    let preview = PreviewProcess::spawn(&test, &dir);
+    let player = Player::open(&test, &preview.url, 800, 500).await;
+    assert_eq!(player.eval::<u32>("__player.state.media.length").await, 1);
+
+    player.press(" ").await;
+    player.wait_for("__player.state.t > 1.2", 10).await;
+    let sound: serde_json::Value = player
+        .eval("({ t: __player.state.t, paused: __player.state.media[0].audio.paused, at: __player.state.media[0].audio.currentTime })")
+        .await;
+    assert_eq!(
+        sound["paused"], false,
+        "the tone plays during its clip: {sound}"
+    );
+    let expected = sound["t"].as_f64().expect("t") - 0.5;
+    let at = sound["at"].as_f64().expect("currentTime");
+    assert!(
+        (at - expected).abs() < 0.35,
+        "the tone is at {at:.3} s, the clip at {expected:.3} s"
+    );
+    player.press(" ").await;
+    assert!(
+        player
+            .eval::<bool>("__player.state.media[0].audio.paused")
+            .await,
+        "pausing the player pauses the sound"
+    );
 
     player.close().await;
     drop(preview);

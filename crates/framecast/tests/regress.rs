@@ -210,3 +210,39 @@ fn a_broken_meta_json_names_the_file_and_the_field() {
     assert!(stderr.contains("moving-box/meta.json"), "{stderr}");
     assert!(stderr.contains("`minPsnr` must be a number"), "{stderr}");
 }
+
+#[test]
+fn a_png_sequence_must_match_byte_for_byte() {
+    let test = TestDir::new();
+    let fixture = copy_fixture(&test, "moving-box");
+    let meta = std::fs::read_to_string(fixture.join("meta.json")).unwrap();
+    let meta = meta.replace("\"format\": \"mp4\"", "\"format\": \"png-sequence\"");
+    assert!(meta.contains("png-sequence"), "{meta}");
+    std::fs::write(fixture.join("meta.json"), meta).unwrap();
+    let frames = test.path("goldens/moving-box/frames");
+
+    assert_success(&regress(&test, &["--update"]));
+    assert_eq!(std::fs::read_dir(&frames).unwrap().count(), 60);
+    let passed = regress(&test, &[]);
+    assert_success(&passed);
+    assert!(
+        stdout(&passed).contains("regress: 1 passed"),
+        "{}",
+        stdout(&passed)
+    );
+
+    // Frame 7 with one pixel changed by one level: invisible, but not byte-exact.
+    let frame = frames.join("frame_000007.png");
+    let mut image = framecast_media::decode_png(&std::fs::read(&frame).unwrap()).unwrap();
+    image.data[0] ^= 1;
+    std::fs::write(&frame, framecast_media::encode_png(&image).unwrap()).unwrap();
+    let failed = regress(&test, &[]);
+    assert!(!failed.status.success());
+    let table = stdout(&failed);
+    assert!(table.contains("moving-box  FAIL"), "{table}");
+    assert!(
+        table.contains("1 of 60 checked frames are not byte-identical"),
+        "{table}"
+    );
+    assert!(table.contains("frames 7 ("), "{table}");
+}

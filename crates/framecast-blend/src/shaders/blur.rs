@@ -151,10 +151,7 @@ impl ZoomTap {
             channel,
             scale,
             f,
-            weights: coords
-                .iter()
-                .map(|c| c.fixed as u8)
-                .collect(),
+            weights: coords.iter().map(|c| c.fixed as u8).collect(),
             runs,
             edges,
         }

@@ -38,6 +38,23 @@ impl<S: Source> Ctx<'_, S> {
     }
 }
 
+/// Computes and caches the fields `transition` needs at this size, so that its first frame
+/// costs no more than the others.
+pub(crate) fn prepare(transition: Transition, width: usize, height: usize) {
+    match transition {
+        Transition::DomainWarp => drop(noise_warps::domain_warp_field(width, height)),
+        Transition::RidgedBurn => drop(noise_warps::ridged_burn_field(width, height)),
+        Transition::CrossWarpMorph => drop(noise_warps::cross_warp_morph_field(width, height)),
+        Transition::RippleWaves => drop(waves::ripple_waves_field(width, height)),
+        Transition::SwirlVortex => drop(waves::swirl_vortex_field(width, height)),
+        Transition::ThermalDistortion => {
+            drop(waves::thermal_waves_field(width, height));
+            drop(waves::thermal_flow_field(width, height));
+        }
+        _ => {}
+    }
+}
+
 pub(crate) fn run<S: Source, T: Store>(
     transition: Transition,
     from: &S,

@@ -2,9 +2,11 @@
 //! `thermal-distortion`.
 
 use super::Ctx;
-use crate::field_cache::{centre, field, field_rows};
+use std::sync::Arc;
+
+use crate::field_cache::{Field, centre, field, field_by_row, fill_planes};
 use crate::math::{clamp01, exp, floor, length, mix, sincos, smoothstep};
-use crate::noise::fbm;
+use crate::noise::fbm_map;
 use crate::render::{Store, render_rows};
 use crate::sample::{Source, gather_rgb, pack_texels};
 
@@ -12,10 +14,7 @@ use crate::sample::{Source, gather_rgb, pack_texels};
 pub(super) fn ripple_waves<S: Source, T: Store>(c: &Ctx<S>, out: &mut [T]) {
     // sin and cos of dist*25: with the double-angle and angle-sum identities, each frame's
     // `sin(dist*25 -+ p*12)` and `sin(dist*50 -+ p*18)` follow with a few multiplications.
-    let phases = field("ripple-waves", c.width, c.height, 2, |u, v, out| {
-        let (s, c) = libm::sincosf(length(u - 0.5, v - 0.5) * 25.0);
-        out.copy_from_slice(&[s, c]);
-    });
+    let phases = ripple_waves_field(c.width, c.height);
     let p = c.p;
     let (s12, c12) = libm::sincosf(p * 12.0);
     let (s18, c18) = libm::sincosf(p * 18.0);
@@ -27,7 +26,7 @@ pub(super) fn ripple_waves<S: Source, T: Store>(c: &Ctx<S>, out: &mut [T]) {
         let [ar, ag, ab, br, bg, bb, fu, fv, tu, tv, peak] = s.arrays(w);
         let v = c.v(y);
         let uy = v - 0.5;
-        let row = &phases.row(y, w)[..2 * w];
+        let (sin25, cos25) = (phases.plane(y, 0, w), phases.plane(y, 1, w));
         let (us, fu, fv, tu, tv, peak) = (
             &c.us[..w],
             &mut fu[..w],
@@ -38,7 +37,7 @@ pub(super) fn ripple_waves<S: Source, T: Store>(c: &Ctx<S>, out: &mut [T]) {
         );
         for x in 0..w {
             let u = us[x];
-            let f = [row[2 * x], row[2 * x + 1]];
+            let f = [sin25[x], cos25[x]];
             let ux = u - 0.5;
             let (dx, dy) = (ux + 0.001, uy + 0.001);
             let inv = 1.0 / length(dx, dy);
@@ -77,15 +76,13 @@ pub(super) fn ripple_waves<S: Source, T: Store>(c: &Ctx<S>, out: &mut [T]) {
 /// centre and roughened by noise.
 pub(super) fn swirl_vortex<S: Source, T: Store>(c: &Ctx<S>, out: &mut [T]) {
     // warp = fbm(v_uv * 4) * .5.
-    let warps = field("swirl-vortex", c.width, c.height, 1, |u, v, out| {
-        out[0] = fbm(u * 4.0, v * 4.0) * 0.5;
-    });
+    let warps = swirl_vortex_field(c.width, c.height);
     let p = c.p;
     let (w, h) = (c.width, c.height);
     render_rows(out, w, |y, o, s| {
         let [ar, ag, ab, br, bg, bb, fu, fv, tu, tv] = s.arrays(w);
         let uy = c.v(y) - 0.5;
-        for (x, (&u, &warp)) in c.us.iter().zip(warps.row(y, w)).enumerate() {
+        for (x, (&u, &warp)) in c.us.iter().zip(warps.plane(y, 0, w)).enumerate() {
             let ux = u - 0.5;
             let dist = length(ux, uy);
             let from_ang = p * (1.0 - dist) * 10.0 + warp * p * 3.0;
@@ -122,24 +119,8 @@ pub(super) fn swirl_vortex<S: Source, T: Store>(c: &Ctx<S>, out: &mut [T]) {
 pub(super) fn thermal_distortion<S: Source, T: Store>(c: &Ctx<S>, out: &mut [T]) {
     let (w, h) = (c.width, c.height);
     // The two shimmer waves' sines, which do not depend on progress.
-    let waves = field("thermal-distortion", w, h, 2, |u, v, out| {
-        out[0] = libm::sinf(v * 40.0 + fbm(u * 6.0, v * 6.0) * 8.0);
-        out[1] = libm::sinf(v * 40.0 + fbm(u * 6.0 + 3.0, v * 6.0 + 3.0) * 8.0);
-    });
-    // Grid row j is at noise y = 3 (j + .5) / h, spanning 3v + 2p for every v and p.
-    let grid_rows = h + (2 * h).div_ceil(3) + 2;
-    let flow = field_rows(
-        "thermal-distortion flow",
-        w,
-        h,
-        grid_rows,
-        2,
-        |x, j, out| {
-            let (nx, ny) = (centre(x, w) * 3.0, centre(j, h) * 3.0);
-            out[0] = fbm(nx, ny);
-            out[1] = fbm(nx + 3.0, ny);
-        },
-    );
+    let waves = thermal_waves_field(w, h);
+    let flow = thermal_flow_field(w, h);
     let p = c.p;
     let scroll = p * 2.0 * h as f32 / 3.0;
     let (skip, frac) = (floor(scroll) as usize, scroll - floor(scroll));
@@ -150,13 +131,14 @@ pub(super) fn thermal_distortion<S: Source, T: Store>(c: &Ctx<S>, out: &mut [T])
         let v = c.v(y);
         let y_fade = smoothstep(1.0, 0.0, v);
         let haze = heat * y_fade * 0.15 * (1.0 - p);
-        let (flow0, flow1) = (flow.row(y + skip, w), flow.row(y + skip + 1, w));
-        let sines = waves.row(y, w);
+        let (amp0, amp1) = (flow.plane(y + skip, 0, w), flow.plane(y + skip + 1, 0, w));
+        let (inv0, inv1) = (flow.plane(y + skip, 1, w), flow.plane(y + skip + 1, 1, w));
+        let (sines, inv_sines) = (waves.plane(y, 0, w), waves.plane(y, 1, w));
         for (x, &u) in c.us.iter().enumerate() {
-            let amp = mix(flow0[2 * x], flow1[2 * x], frac);
-            let inv_amp = mix(flow0[2 * x + 1], flow1[2 * x + 1], frac);
-            let disp_x = sines[2 * x] * amp * heat * 0.03 * y_fade;
-            let disp_x2 = sines[2 * x + 1] * inv_amp * (1.0 - p) * 0.03 * y_fade;
+            let amp = mix(amp0[x], amp1[x], frac);
+            let inv_amp = mix(inv0[x], inv1[x], frac);
+            let disp_x = sines[x] * amp * heat * 0.03 * y_fade;
+            let disp_x2 = inv_sines[x] * inv_amp * (1.0 - p) * 0.03 * y_fade;
             fu[x] = clamp01(u + disp_x) * w as f32 - 0.5;
             tu[x] = clamp01(u + disp_x2) * w as f32 - 0.5;
         }
@@ -174,4 +156,48 @@ pub(super) fn thermal_distortion<S: Source, T: Store>(c: &Ctx<S>, out: &mut [T])
             }
         }
     });
+}
+
+/// The cached field of `ripple-waves` for frames of `width` x `height`.
+pub(super) fn ripple_waves_field(width: usize, height: usize) -> Arc<Field> {
+    field("ripple-waves", width, height, 2, |u, v, out| {
+        let (s, c) = libm::sincosf(length(u - 0.5, v - 0.5) * 25.0);
+        out.copy_from_slice(&[s, c]);
+    })
+}
+
+/// The cached field of `swirl-vortex` for frames of `width` x `height`.
+pub(super) fn swirl_vortex_field(width: usize, height: usize) -> Arc<Field> {
+    field_by_row("swirl-vortex", width, height, height, 1, |y, row| {
+        let v = centre(y, height);
+        let warp = fbm_map(width, |x| (centre(x, width) * 4.0, v * 4.0));
+        for (out, w) in row.iter_mut().zip(warp) {
+            *out = w * 0.5;
+        }
+    })
+}
+
+/// The cached field of `thermal-distortion` for frames of `width` x `height`.
+pub(super) fn thermal_waves_field(width: usize, height: usize) -> Arc<Field> {
+    field_by_row("thermal-distortion", width, height, height, 2, |y, row| {
+        let v = centre(y, height);
+        let wave = |f: f32| libm::sinf(v * 40.0 + f * 8.0);
+        let a = fbm_map(width, |x| (centre(x, width) * 6.0, v * 6.0));
+        let b = fbm_map(width, |x| (centre(x, width) * 6.0 + 3.0, v * 6.0 + 3.0));
+        let a: Vec<f32> = a.into_iter().map(wave).collect();
+        let b: Vec<f32> = b.into_iter().map(wave).collect();
+        fill_planes(row, &[&a, &b]);
+    })
+}
+
+/// The cached progress-scrolled shimmer amplitudes of `thermal-distortion`.
+pub(super) fn thermal_flow_field(w: usize, h: usize) -> Arc<Field> {
+    // Grid row j is at noise y = 3 (j + .5) / h, spanning 3v + 2p for every v and p.
+    let grid_rows = h + (2 * h).div_ceil(3) + 2;
+    field_by_row("thermal-distortion flow", w, h, grid_rows, 2, |j, row| {
+        let ny = centre(j, h) * 3.0;
+        let a = fbm_map(w, |x| (centre(x, w) * 3.0, ny));
+        let b = fbm_map(w, |x| (centre(x, w) * 3.0 + 3.0, ny));
+        fill_planes(row, &[&a, &b]);
+    })
 }

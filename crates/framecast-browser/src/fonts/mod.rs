@@ -64,6 +64,13 @@ pub(crate) const SANS_SERIF: &str = "Inter";
 /// The family Chrome's generic monospace font resolves to.
 pub(crate) const MONOSPACE: &str = "JetBrains Mono";
 
+/// Whether framecast provides `family` itself (`Inter`, `JetBrains Mono`, case-insensitively).
+pub(crate) fn is_provided_family(family: &str) -> bool {
+    PACKAGES
+        .iter()
+        .any(|package| package.family.eq_ignore_ascii_case(family))
+}
+
 /// One face of a `@fontsource` package: a weight, a style and a Unicode subset.
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct Face {
