@@ -8,6 +8,11 @@ const COMMON: &[&str] = &[
     "--no-first-run",
     "--no-default-browser-check",
     "--disable-gpu",
+    // Fewer processes, less memory (measured: 443 MB to 327 MB for a 1080p page summed over the
+    // process tree): no zygote processes, and the display compositor runs in the browser
+    // process instead of a GPU process of its own.
+    "--no-zygote",
+    "--in-process-gpu",
     "--disable-dev-shm-usage",
     "--disable-background-networking",
     "--disable-component-update",

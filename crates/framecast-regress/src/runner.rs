@@ -169,7 +169,13 @@ async fn judge_fixture(
     outcome: &mut FixtureOutcome,
 ) -> Result<(), String> {
     let format = output_format(fixture)?;
-    let paths = GoldenPaths::new(&options.goldens_dir, &fixture.id, &output_name(format));
+    let mut paths = GoldenPaths::new(&options.goldens_dir, &fixture.id, &output_name(format));
+    // A HyperFrames fixture folder carries its baseline in `output/`; compare with it when the
+    // goldens directory has none (`--update` still writes to the goldens directory).
+    let baseline = fixture.dir.join("output").join(output_name(format));
+    if !options.update && !paths.video.exists() && baseline.exists() {
+        paths.video = baseline;
+    }
     if !options.update {
         // A missing or oversized golden is known before paying for the render.
         golden::check_size(&fixture.id, &paths.video, options.max_golden_bytes)

@@ -201,12 +201,21 @@ fn path_str(path: &Path) -> &str {
 /// Copies a fixture's composition into the test's directory, so edits stay there.
 fn copy_fixture(test: &TestDir, name: &str) -> PathBuf {
     let target = test.path(name);
-    std::fs::create_dir_all(&target).expect("should mkdir");
-    for entry in std::fs::read_dir(fixture(name)).expect("the fixture should exist") {
-        let entry = entry.expect("should list the fixture");
-        std::fs::copy(entry.path(), target.join(entry.file_name())).expect("should copy");
-    }
+    copy_tree(&fixture(name), &target);
     target
+}
+
+fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("should mkdir");
+    for entry in std::fs::read_dir(from).expect("the directory should exist") {
+        let entry = entry.expect("should list the directory");
+        let target = to.join(entry.file_name());
+        if entry.path().is_dir() {
+            copy_tree(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).expect("should copy");
+        }
+    }
 }
 
 /// Decodes a PNG to RGB with FFmpeg (its image2 demuxer reads a lone PNG as a 1-frame video).
@@ -408,6 +417,49 @@ async fn scrubbed_frame_matches_the_snapshot() {
     eprintln!(
         "PSNR vs the rendered video's frame 60: preview {encoded:.2} dB, snapshot {still_encoded:.2} dB"
     );
+    assert_no_leftovers(&test);
+}
+
+/// What each fixture shows at `time` in the player, against the render path's still.
+async fn preview_against_snapshot(test: &TestDir, name: &str, time: f64) -> f64 {
+    let dir = copy_fixture(test, name);
+    let preview = PreviewProcess::spawn(test, &dir);
+    let player = Player::open(test, &format!("{}?zoom=1", preview.url), 800, 500).await;
+    player.run(&format!("__player.seek({time})")).await;
+    let shown = player.composition_png().await;
+    player.close().await;
+    drop(preview);
+    let stills = test.path(&format!("{name}-stills"));
+    let output = test.framecast(&[
+        "snapshot",
+        path_str(&dir),
+        "--at",
+        &time.to_string(),
+        "-o",
+        path_str(&stills),
+    ]);
+    assert_success(&output);
+    let still = std::fs::read(stills.join(format!("frame_{time:.3}.png"))).expect("the still");
+    let (_, _, shown) = decode_png(test, &format!("{name}-shown.png"), &shown);
+    let (_, _, still) = decode_png(test, &format!("{name}-still.png"), &still);
+    let _ = std::fs::copy(test.path(&format!("{name}-shown.png")), format!("/tmp/{name}-shown.png"));
+    let _ = std::fs::copy(test.path(&format!("{name}-still.png")), format!("/tmp/{name}-still.png"));
+    psnr(&shown, &still)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn fixtures_preview_as_they_render() {
+    let test = TestDir::new();
+    let mut results = Vec::new();
+    for name in [
+        "variables",
+    ] {
+        let value = preview_against_snapshot(&test, name, 0.6).await;
+        eprintln!("{name}: PSNR preview vs snapshot at 0.6 s: {value:.2} dB");
+        results.push((name, value));
+    }
+    let failed: Vec<_> = results.iter().filter(|(_, value)| *value < 40.0).collect();
+    assert!(failed.is_empty(), "below 40 dB: {failed:?}");
     assert_no_leftovers(&test);
 }
 

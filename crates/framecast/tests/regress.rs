@@ -246,3 +246,104 @@ fn a_png_sequence_must_match_byte_for_byte() {
     );
     assert!(table.contains("frames 7 ("), "{table}");
 }
+
+/// Writes a 2 s mono 16-bit 48 kHz WAV of a 440 Hz tone, loud in `bursts` (seconds) and quiet
+/// elsewhere.
+fn write_tone(path: &Path, bursts: &[(f64, f64)]) {
+    const RATE: u32 = 48_000;
+    let samples: Vec<i16> = (0..2 * RATE)
+        .map(|i| {
+            let t = f64::from(i) / f64::from(RATE);
+            let loud = bursts
+                .iter()
+                .any(|(start, end)| (*start..*end).contains(&t));
+            let amplitude = if loud { 0.8 } else { 0.05 };
+            (amplitude * (2.0 * std::f64::consts::PI * 440.0 * t).sin() * 32767.0) as i16
+        })
+        .collect();
+    let data_len = (samples.len() * 2) as u32;
+    let mut bytes = Vec::new();
+    bytes.extend_from_slice(b"RIFF");
+    bytes.extend_from_slice(&(36 + data_len).to_le_bytes());
+    bytes.extend_from_slice(b"WAVEfmt ");
+    for field in [
+        16u32.to_le_bytes().as_slice(),
+        &1u16.to_le_bytes(),
+        &1u16.to_le_bytes(),
+    ] {
+        bytes.extend_from_slice(field);
+    }
+    bytes.extend_from_slice(&RATE.to_le_bytes());
+    bytes.extend_from_slice(&(RATE * 2).to_le_bytes());
+    bytes.extend_from_slice(&2u16.to_le_bytes());
+    bytes.extend_from_slice(&16u16.to_le_bytes());
+    bytes.extend_from_slice(b"data");
+    bytes.extend_from_slice(&data_len.to_le_bytes());
+    for sample in samples {
+        bytes.extend_from_slice(&sample.to_le_bytes());
+    }
+    std::fs::write(path, bytes).unwrap();
+}
+
+#[test]
+fn audio_is_judged_by_its_envelope() {
+    let test = TestDir::new();
+    let folder = test.path("fixtures/tone");
+    std::fs::create_dir_all(folder.join("src")).unwrap();
+    std::fs::write(
+        folder.join("meta.json"),
+        r#"{"name": "tone", "minPsnr": 30, "maxFrameFailures": 0, "minAudioCorrelation": 0.9,
+            "maxAudioLagWindows": 2, "renderConfig": {"fps": 30, "workers": 1}}"#,
+    )
+    .unwrap();
+    std::fs::write(
+        folder.join("src/index.html"),
+        r#"<!doctype html><html><head><style>html, body { margin: 0; width: 320px;
+        height: 180px; background: #000 }</style></head><body>
+        <div id="root" data-composition-id="tone" data-width="320" data-height="180"
+             data-duration="2" data-fps="30">
+          <audio src="tone.wav" data-start="0" data-duration="2"></audio>
+        </div></body></html>"#,
+    )
+    .unwrap();
+    let wav = folder.join("src/tone.wav");
+    write_tone(&wav, &[(0.2, 0.5), (1.2, 1.4)]);
+
+    assert_success(&regress(&test, &["--update"]));
+    let passed = regress(&test, &[]);
+    assert_success(&passed);
+    let table = stdout(&passed);
+    assert!(
+        table.contains("r=1.000") || table.contains("r=0.99"),
+        "{table}"
+    );
+
+    // The same frames with the loud parts elsewhere: pixels pass, the audio does not.
+    write_tone(&wav, &[(0.7, 0.9), (1.5, 1.9)]);
+    let failed = regress(&test, &[]);
+    assert!(!failed.status.success());
+    let table = stdout(&failed);
+    assert!(table.contains("tone     FAIL"), "{table}");
+    assert!(table.contains("the audio envelope correlates"), "{table}");
+    assert!(table.contains("below minAudioCorrelation 0.9"), "{table}");
+}
+
+#[test]
+fn a_hyperframes_baseline_in_the_fixture_folder_is_used_when_there_is_no_golden() {
+    let test = TestDir::new();
+    let fixture = copy_fixture(&test, "moving-box");
+    assert_success(&regress(&test, &["--update"]));
+    std::fs::create_dir_all(fixture.join("output")).unwrap();
+    std::fs::rename(
+        test.path("goldens/moving-box/output.mp4"),
+        fixture.join("output/output.mp4"),
+    )
+    .unwrap();
+    let passed = regress(&test, &[]);
+    assert_success(&passed);
+    assert!(
+        stdout(&passed).contains("moving-box  pass"),
+        "{}",
+        stdout(&passed)
+    );
+}
