@@ -38,11 +38,16 @@ pub use transition::{Transition, UnknownTransition};
 
 use sample::{Rgb16, Rgba8};
 
+/// The largest frame side: sample positions are kept in 1/256ths of a texel below 2^22.
+pub const MAX_SIDE: usize = 16384;
+
 /// What was wrong with a blend call's arguments.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum BlendError {
     #[error("frame size {width}x{height} is empty")]
     EmptyFrame { width: usize, height: usize },
+    #[error("frame size {width}x{height} is larger than {MAX_SIDE} pixels on a side")]
+    TooLarge { width: usize, height: usize },
     #[error("{which} buffer holds {actual} values, but a {width}x{height} frame needs {expected}")]
     BufferSize {
         which: &'static str,
@@ -116,7 +121,7 @@ pub fn blend_rgb16(
 /// blended frame of a render is not slower than the others. Optional: a blend computes what is
 /// missing. Blocks until done; call it off the async runtime, e.g. while browsers start.
 pub fn prepare(transition: Transition, width: usize, height: usize) {
-    if width > 0 && height > 0 {
+    if (1..=MAX_SIDE).contains(&width) && (1..=MAX_SIDE).contains(&height) {
         shaders::prepare(transition, width, height);
     }
 }
@@ -143,6 +148,9 @@ fn check_sizes(
 ) -> Result<(), BlendError> {
     if width == 0 || height == 0 {
         return Err(BlendError::EmptyFrame { width, height });
+    }
+    if width > MAX_SIDE || height > MAX_SIDE {
+        return Err(BlendError::TooLarge { width, height });
     }
     let expected = width * height * channels;
     for (which, actual) in [("from", from), ("to", to), ("out", out)] {

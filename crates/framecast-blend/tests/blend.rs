@@ -230,6 +230,24 @@ fn wrong_sizes_are_errors() {
             height: 4
         })
     );
+    let huge = vec![0u8; 16385 * 4];
+    let mut huge_out = huge.clone();
+    assert_eq!(
+        blend_rgba(
+            Transition::Crossfade,
+            &huge,
+            &huge,
+            16385,
+            1,
+            0.5,
+            &accent,
+            &mut huge_out
+        ),
+        Err(BlendError::TooLarge {
+            width: 16385,
+            height: 1
+        })
+    );
     let mut out16 = vec![0u16; 4 * 4 * 3];
     let frame16 = vec![0u16; 4 * 4 * 4];
     assert!(matches!(

@@ -252,9 +252,16 @@ impl MediaPlan {
             })
             .collect();
         use rayon::prelude::*;
+        let started = std::time::Instant::now();
         let written: Result<Vec<usize>, _> =
             requests.par_iter().map(extract_video_frames).collect();
         let written = written?.into_iter().sum();
+        tracing::info!(
+            "video frames: {written} decoded and written in {:.2} s ({} sources, cache {})",
+            started.elapsed().as_secs_f64(),
+            requests.len(),
+            self.cache_root.display()
+        );
         if let FrameCache::Directory { max_bytes, .. } = self.cache {
             trim_cache(&self.cache_root, max_bytes);
         }
