@@ -10,8 +10,10 @@ use std::sync::{Arc, Mutex};
 
 use rayon::prelude::*;
 
-/// The cache keeps fields up to this many bytes in total, dropping the oldest first.
-const CACHE_BYTES: usize = 160 << 20;
+/// The cache keeps fields up to this many bytes in total, dropping the least recently used
+/// first: every field of a 1080p render (130 MB), or the largest transition at 4K (thermal,
+/// 180 MB).
+const CACHE_BYTES: usize = 256 << 20;
 
 /// `per_pixel` floats per pixel, rows top to bottom; each row holds its values plane by plane
 /// (value `k` of pixel `x` at `row[k * width + x]`), so that loops over a row read them

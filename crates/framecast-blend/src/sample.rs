@@ -119,8 +119,8 @@ impl<'a> Rgba8<'a> {
         expect(dead_code, reason = "the reference the SSE2 path is tested against")
     )]
     fn sample_at_scalar(&self, x: Coord, y: Coord) -> [f32; 3] {
-        /// R and B of a pixel in the two 32-bit halves of a `u64`, so that one multiplication weighs
-        /// both: a filtered channel is at most 255 * 65536, which fits in 32 bits.
+        /// R and B of a pixel in the two 32-bit halves of a `u64`, so that one multiplication
+        /// weighs both: a filtered channel is at most 255 * 65536, which fits in 32 bits.
         #[inline(always)]
         fn red_blue(p: u32) -> u64 {
             (p & 0xFF) as u64 | (((p >> 16) & 0xFF) as u64) << 32
@@ -163,7 +163,7 @@ impl<'a> Rgba8<'a> {
 
 /// Bilinear filtering of four RGBA texels with 8-bit weights, in SSE2 (part of every x86-64
 /// CPU). The products and sums are integers below 2^24, which `f32` holds exactly, so this is
-/// bit for bit the integer computation of [`Rgba8::sample_at_scalar`], in a third of the
+/// bit for bit the integer computation of [`Rgba8::sample_at_scalar`] (tested), in far fewer
 /// instructions.
 #[cfg(target_arch = "x86_64")]
 #[inline(always)]

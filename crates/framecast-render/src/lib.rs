@@ -17,8 +17,8 @@ mod plan;
 mod progress;
 mod publish;
 mod reorder;
-mod transitions;
 mod snapshot;
+mod transitions;
 mod worker;
 
 pub use error::RenderError;

@@ -11,10 +11,10 @@ use framecast_server::{FileServer, FileServerConfig, VendorLibraries};
 use futures::future::join_all;
 
 use crate::calibrate;
-use crate::transitions::TransitionPlan;
 use crate::formats::OutputPlan;
 use crate::media_plan::MediaPlan;
 use crate::publish::PendingOutput;
+use crate::transitions::TransitionPlan;
 use crate::worker::{
     CaptureContext, CaptureWorker, FirstFailure, FramePixels, StartError, WorkerRecipe,
 };
@@ -175,15 +175,19 @@ async fn render_with_server(
         }
     };
     let capture_mode = workers[0].capture_mode();
-    let transitions = match TransitionPlan::from_page(&workers[0].info.transitions, fps, plan.frame_count) {
-        Ok(transitions) => transitions,
-        Err(error) => {
-            close_all(workers).await;
-            return Err(error);
-        }
-    };
+    let transitions =
+        match TransitionPlan::from_page(&workers[0].info.transitions, fps, plan.frame_count) {
+            Ok(transitions) => transitions,
+            Err(error) => {
+                close_all(workers).await;
+                return Err(error);
+            }
+        };
     if !transitions.is_empty() {
-        tracing::info!("{} frames are shader-transition blends", transitions.frame_count());
+        tracing::info!(
+            "{} frames are shader-transition blends",
+            transitions.frame_count()
+        );
     }
     let context = Arc::new(CaptureContext {
         plan,

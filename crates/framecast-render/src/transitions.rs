@@ -40,16 +40,25 @@ pub(crate) struct TransitionPlan {
 impl TransitionPlan {
     /// Resolves the page's transitions; an unknown shader name is an error listing the known
     /// ones, and a transition without both scenes names the one that is missing.
-    pub fn from_page(transitions: &[PageTransition], fps: Fps, frame_count: u64) -> Result<Self, RenderError> {
+    pub fn from_page(
+        transitions: &[PageTransition],
+        fps: Fps,
+        frame_count: u64,
+    ) -> Result<Self, RenderError> {
         let fps_value = fps.as_f64();
         let mut windows = Vec::new();
         for declared in transitions {
             let name = declared.shader.as_deref().unwrap_or("crossfade");
-            let transition = name.parse::<Transition>().map_err(|error| RenderError::Transition {
-                at: declared.time,
-                reason: error.to_string(),
-            })?;
-            for (role, scene) in [("fromScene", &declared.from_scene), ("toScene", &declared.to_scene)] {
+            let transition =
+                name.parse::<Transition>()
+                    .map_err(|error| RenderError::Transition {
+                        at: declared.time,
+                        reason: error.to_string(),
+                    })?;
+            for (role, scene) in [
+                ("fromScene", &declared.from_scene),
+                ("toScene", &declared.to_scene),
+            ] {
                 if scene.is_empty() {
                     return Err(RenderError::Transition {
                         at: declared.time,
@@ -58,9 +67,11 @@ impl TransitionPlan {
                 }
             }
             let accent = match declared.accent.as_deref() {
-                Some(color) => Accent::from_color(parse_hex_color(color).ok_or_else(|| RenderError::Transition {
-                    at: declared.time,
-                    reason: format!("accent colour {color:?} is not a #rrggbb colour"),
+                Some(color) => Accent::from_color(parse_hex_color(color).ok_or_else(|| {
+                    RenderError::Transition {
+                        at: declared.time,
+                        reason: format!("accent colour {color:?} is not a #rrggbb colour"),
+                    }
                 })?),
                 None => Accent::DEFAULT,
             };
@@ -92,7 +103,10 @@ impl TransitionPlan {
 
     /// How many frames are blends.
     pub fn frame_count(&self) -> u64 {
-        self.windows.iter().map(|window| window.last - window.first + 1).sum()
+        self.windows
+            .iter()
+            .map(|window| window.last - window.first + 1)
+            .sum()
     }
 
     /// The transition `frame` belongs to, if any (the first declared wins where two overlap).
@@ -114,9 +128,17 @@ impl TransitionPlan {
 /// `#rgb` or `#rrggbb` to RGB in 0..=1.
 fn parse_hex_color(color: &str) -> Option<[f32; 3]> {
     let hex = color.trim().strip_prefix('#')?;
-    let channel = |text: &str| u8::from_str_radix(text, 16).ok().map(|value| f32::from(value) / 255.0);
+    let channel = |text: &str| {
+        u8::from_str_radix(text, 16)
+            .ok()
+            .map(|value| f32::from(value) / 255.0)
+    };
     match hex.len() {
-        6 => Some([channel(&hex[0..2])?, channel(&hex[2..4])?, channel(&hex[4..6])?]),
+        6 => Some([
+            channel(&hex[0..2])?,
+            channel(&hex[2..4])?,
+            channel(&hex[4..6])?,
+        ]),
         3 => {
             let double = |index: usize| channel(&hex[index..=index].repeat(2));
             Some([double(0)?, double(1)?, double(2)?])
@@ -144,7 +166,8 @@ mod tests {
     #[test]
     fn windows_cover_the_bounding_frames_with_linear_progress() {
         let fps = Fps::new(30, 1).unwrap();
-        let plan = TransitionPlan::from_page(&[declared(2.7, 0.6, "domain-warp")], fps, 270).unwrap();
+        let plan =
+            TransitionPlan::from_page(&[declared(2.7, 0.6, "domain-warp")], fps, 270).unwrap();
         assert!(plan.at(80).is_none());
         assert_eq!(plan.at(81).unwrap().progress, 0.0);
         assert_eq!(plan.at(99).unwrap().progress, 1.0);
@@ -158,8 +181,12 @@ mod tests {
     #[test]
     fn unknown_shaders_list_the_known_ones() {
         let fps = Fps::new(30, 1).unwrap();
-        let error = TransitionPlan::from_page(&[declared(1.0, 0.5, "wobble")], fps, 90).unwrap_err();
+        let error =
+            TransitionPlan::from_page(&[declared(1.0, 0.5, "wobble")], fps, 90).unwrap_err();
         let message = error.to_string();
-        assert!(message.contains("wobble") && message.contains("domain-warp"), "{message}");
+        assert!(
+            message.contains("wobble") && message.contains("domain-warp"),
+            "{message}"
+        );
     }
 }

@@ -260,12 +260,22 @@ impl CaptureWorker {
                 };
                 let from = self
                     .page
-                    .capture_layer(index, context.format, &transition.from_scene, &transition.to_scene)
+                    .capture_layer(
+                        index,
+                        context.format,
+                        &transition.from_scene,
+                        &transition.to_scene,
+                    )
                     .await
                     .map_err(|error| self.crash_aware(error))?;
                 let to = self
                     .page
-                    .capture_layer(index, context.format, &transition.to_scene, &transition.from_scene)
+                    .capture_layer(
+                        index,
+                        context.format,
+                        &transition.to_scene,
+                        &transition.from_scene,
+                    )
                     .await
                     .map_err(|error| self.crash_aware(error))?;
                 blend_on_pool(index, [from, to], transition, slot, context);
@@ -339,21 +349,23 @@ fn blend_on_pool(
                 framecast_media::decode_jpeg_to_rgba(encoded, width, height)
             }
         };
-        let blended = decode(&from).and_then(|from| Ok((from, decode(&to)?))).map(|(from, to)| {
-            let mut out = framecast_media::RgbaFrame::new(width, height);
-            framecast_blend::blend_rgba(
-                transition.transition,
-                &from.data,
-                &to.data,
-                width as usize,
-                height as usize,
-                transition.progress,
-                &transition.accent,
-                &mut out.data,
-            )
-            .expect("buffers sized from the frame plan should fit the blend");
-            out
-        });
+        let blended = decode(&from)
+            .and_then(|from| Ok((from, decode(&to)?)))
+            .map(|(from, to)| {
+                let mut out = framecast_media::RgbaFrame::new(width, height);
+                framecast_blend::blend_rgba(
+                    transition.transition,
+                    &from.data,
+                    &to.data,
+                    width as usize,
+                    height as usize,
+                    transition.progress,
+                    &transition.accent,
+                    &mut out.data,
+                )
+                .expect("buffers sized from the frame plan should fit the blend");
+                out
+            });
         drop(slot);
         match blended {
             Ok(rgba) if png => {

@@ -9,6 +9,10 @@ use clap::Args;
 use framecast_composition::Composition;
 use framecast_server::{PreviewConfig, PreviewServer, Problem};
 
+/// How long the player waits for the composition to be ready before it reports what the page is
+/// still waiting for.
+const READY_TIMEOUT_MS: u32 = 15_000;
+
 #[derive(Debug, Args)]
 pub struct PreviewArgs {
     /// The composition: a directory containing index.html (or src/index.html), or an .html file.
@@ -78,6 +82,9 @@ async fn prelude(input: &Path, dir: &Path) -> String {
             serde_json::json!({ "sourceRoot": format!("{}/", dir.display()) })
         ),
     };
+    // A page that never gets ready shows an overlay naming what it waits for, not a blank stage.
+    let settings =
+        format!("{settings}\nwindow.__framecastConfig.readyTimeoutMs = {READY_TIMEOUT_MS};");
     let node_modules = framecast_browser::discover_node_modules();
     let fonts =
         tokio::task::spawn_blocking(move || framecast_browser::fonts_page_script(&node_modules))
