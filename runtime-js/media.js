@@ -12,10 +12,12 @@
 (() => {
   "use strict";
   if (window.__framecastMedia) return;
+  // Only a render supplies media; in the preview player the page's own media plays as usual.
+  const config = window.__framecastConfig && window.__framecastConfig.media;
+  if (!config) return;
   window.__framecastMedia = true;
 
   const hf = (window.__hf = window.__hf || {});
-  const config = (window.__framecastConfig && window.__framecastConfig.media) || { videos: [] };
 
   // Take the sources away as the parser creates the elements, before Chrome's resource
   // selection (which runs from a later task) can start loading or decoding them.

@@ -205,10 +205,8 @@ impl MediaPlan {
     }
 
     /// The `media` entry of the page config that `runtime-js/media.js` reads.
+    /// Always present in a render, so the page knows the renderer supplies the media.
     pub(crate) fn page_config(&self) -> Option<serde_json::Value> {
-        if self.videos.is_empty() {
-            return None;
-        }
         let fps = self.fps.as_f64();
         let videos: Vec<serde_json::Value> = self
             .videos

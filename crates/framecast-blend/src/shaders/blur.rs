@@ -261,3 +261,43 @@ fn planes<S: Source>(source: &S) -> Vec<f32> {
         });
     planes
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn noise_row(len: usize, seed: u32) -> Vec<f32> {
+        let mut state = seed;
+        (0..len)
+            .map(|_| {
+                state = state.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
+                (state >> 8) as f32 / (1 << 24) as f32
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_vectorised_paths_equal_the_portable_ones() {
+        let width = 333;
+        let us: Vec<f32> = (0..width)
+            .map(|x| (x as f32 + 0.5) / width as f32)
+            .collect();
+        let (r0, r1) = (noise_row(width, 1), noise_row(width, 2));
+        for texels in [-400.5, -17.25, -0.7, 0.0, 3.3, 150.9, 332.0, 600.0] {
+            let offset = Offset::new(texels);
+            let (mut fast, mut portable) = (noise_row(width, 3), noise_row(width, 3));
+            add_shifted(&r0, offset, &mut fast);
+            add_shifted_generic(&r0, offset, &mut portable);
+            assert_eq!(fast, portable, "{texels}");
+        }
+        for scale in [-0.0848, -0.02, 0.03, 0.0636] {
+            for f in [0.0, 5.0 / 12.0, 11.0 / 12.0] {
+                let tap = ZoomTap::new(0, 0, scale, f, &us);
+                let (mut fast, mut portable) = (noise_row(width, 4), noise_row(width, 4));
+                add_zoom_tap(&tap, &r0, &r1, 0.375, &mut fast);
+                add_zoom_tap_generic(&tap, &r0, &r1, 0.375, &mut portable);
+                assert_eq!(fast, portable, "{scale} {f}");
+            }
+        }
+    }
+}
