@@ -45,7 +45,10 @@ pub(crate) fn find(html: &str) -> Vec<MediaElement> {
                 .flatten()
                 .map(|value| value.as_utf8_str().trim().to_string())
         };
-        let has = |name: &str| tag.attributes().contains(name);
+        // tl drops the second of two adjacent valueless attributes (`loop muted`), so their
+        // presence is read from the opening tag's own text.
+        let names = attribute_names(&tag.raw().as_utf8_str());
+        let has = |name: &str| names.iter().any(|found| found.eq_ignore_ascii_case(name));
         let number = |name: &str| get(name).and_then(|value| value.parse::<f64>().ok());
         let src = get("src").filter(|src| !src.is_empty()).or_else(|| {
             tag.children().all(parser).iter().find_map(|child| {
@@ -93,6 +96,55 @@ pub(crate) fn find(html: &str) -> Vec<MediaElement> {
     found
 }
 
+/// The attribute names of the opening tag at the start of `raw` (`<video a="1" loop muted>`).
+fn attribute_names(raw: &str) -> Vec<String> {
+    let mut names = Vec::new();
+    let mut chars = raw
+        .chars()
+        .skip(1)
+        .skip_while(|c| !c.is_whitespace())
+        .peekable();
+    let mut current = String::new();
+    while let Some(c) = chars.next() {
+        match c {
+            '>' => break,
+            '"' | '\'' => {
+                for inner in chars.by_ref() {
+                    if inner == c {
+                        break;
+                    }
+                }
+            }
+            '=' => {
+                names.push(std::mem::take(&mut current));
+                // An unquoted value runs to the next whitespace or '>'.
+                if chars
+                    .peek()
+                    .is_some_and(|next| *next != '"' && *next != '\'')
+                {
+                    while chars
+                        .peek()
+                        .is_some_and(|next| !next.is_whitespace() && *next != '>')
+                    {
+                        chars.next();
+                    }
+                }
+            }
+            c if c.is_whitespace() || c == '/' => {
+                if !current.is_empty() {
+                    names.push(std::mem::take(&mut current));
+                }
+            }
+            c => current.push(c),
+        }
+    }
+    if !current.is_empty() {
+        names.push(current);
+    }
+    names.retain(|name| !name.is_empty());
+    names
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -111,11 +163,17 @@ mod tests {
             (found[0].start, found[0].media_start, found[0].rate),
             (1.0, 2.0, 2.0)
         );
-        assert!(found[0].looped && found[0].muted);
+        assert!(found[0].looped && found[0].muted, "{:?}", found[0]);
         assert_eq!(found[1].tag, "audio");
         assert_eq!(found[1].volume, 0.25);
         assert_eq!(found[2].src.as_deref(), Some("b.webm"));
         assert_eq!(found[2].video_index, 1);
         assert!(found[2].has_audio);
+    }
+
+    #[test]
+    fn boolean_attributes_are_found_next_to_each_other() {
+        let names = attribute_names(r#"<video src="a b.mp4" data-x=1 loop muted hidden>x</video>"#);
+        assert_eq!(names, ["src", "data-x", "loop", "muted", "hidden"]);
     }
 }

@@ -188,6 +188,7 @@ async fn render_with_server(
             "{} frames are shader-transition blends",
             transitions.frame_count()
         );
+        transitions.prepare_in_background(plan.width, plan.height);
     }
     let context = Arc::new(CaptureContext {
         plan,

@@ -97,6 +97,14 @@ impl TransitionPlan {
         })
     }
 
+    /// Builds the progress-independent noise fields of every transition on the pool, so that
+    /// the first blend does not pay for them while capture waits on it.
+    pub fn prepare_in_background(&self, width: u32, height: u32) {
+        for transition in self.windows.iter().map(|window| window.transition) {
+            rayon::spawn(move || framecast_blend::prepare(transition, width as usize, height as usize));
+        }
+    }
+
     pub fn is_empty(&self) -> bool {
         self.windows.is_empty()
     }

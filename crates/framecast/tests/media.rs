@@ -547,19 +547,40 @@ fn injected_frames_keep_object_fit_border_radius_and_transforms() {
     // A square, solid green source: `contain` letterboxes it to 180x180 in the middle of the
     // 320x180 box (x 70..250), then the box moves 20 px right (x 90..270).
     ffmpeg(&[
-        "-f", "lavfi", "-i", "color=0x00ff00:s=64x64:r=30:d=1",
-        "-pix_fmt", "yuv420p", "-c:v", "libx264", input.join("square.mp4").to_str().unwrap(),
+        "-f",
+        "lavfi",
+        "-i",
+        "color=0x00ff00:s=64x64:r=30:d=1",
+        "-pix_fmt",
+        "yuv420p",
+        "-c:v",
+        "libx264",
+        input.join("square.mp4").to_str().unwrap(),
     ]);
     let output = test.path("fit.mp4");
     assert_success(&test.render(&input, &output, &["--workers", "1", "--quality", "high"]));
     let video = decode(&output);
     let green = [0, 255, 0];
     let blue = [0, 0, 255];
-    assert!(near(pixel(&video, 5, 180, 90), green, 20), "{:?}", pixel(&video, 5, 180, 90));
-    assert!(near(pixel(&video, 5, 95, 20), green, 20), "left edge moved by the transform");
-    assert!(near(pixel(&video, 5, 80, 90), blue, 20), "letterbox bar shows the page");
+    assert!(
+        near(pixel(&video, 5, 180, 90), green, 20),
+        "{:?}",
+        pixel(&video, 5, 180, 90)
+    );
+    assert!(
+        near(pixel(&video, 5, 95, 20), green, 20),
+        "left edge moved by the transform"
+    );
+    assert!(
+        near(pixel(&video, 5, 80, 90), blue, 20),
+        "letterbox bar shows the page"
+    );
     assert!(near(pixel(&video, 5, 275, 90), blue, 20), "right bar");
     // The second video is a circle: its centre shows the frame, its box's corner the page.
     assert!(near(pixel(&video, 5, 40, 140), green, 20));
-    assert!(near(pixel(&video, 5, 3, 177), blue, 20), "{:?}", pixel(&video, 5, 3, 177));
+    assert!(
+        near(pixel(&video, 5, 3, 177), blue, 20),
+        "{:?}",
+        pixel(&video, 5, 3, 177)
+    );
 }
