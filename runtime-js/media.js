@@ -1,7 +1,8 @@
 // framecast media runtime: injected with runtime.js, before any page script runs. Chrome never
 // decodes a composition's media: every <video>/<audio> source is taken away before Chrome
 // starts loading it (framecast mixes the audio itself), and each <video> shows, as its poster,
-// the exact frame framecast decoded with FFmpeg for the current time. The poster is part of the
+// the exact frame framecast decoded with FFmpeg for the current time (an animated GIF in an
+// <img> gets the same treatment through its src). The poster is part of the
 // video element itself, so the page's CSS (transforms, opacity, border-radius, object-fit,
 // clip-path, filters, z-order) and animations apply to it unchanged.
 //
@@ -22,8 +23,18 @@
   // Take the sources away as the parser creates the elements, before Chrome's resource
   // selection (which runs from a later task) can start loading or decoding them.
   const SOURCE_ATTRIBUTE = "data-framecast-src";
+  const ANIMATED_GIF = /\.gif($|[?#])/i;
   function disarm(element) {
     const tag = element.tagName;
+    // An animated GIF would play on Chrome's clock; its frames come from framecast instead.
+    if (tag === "IMG") {
+      const src = element.getAttribute("src");
+      if (src && ANIMATED_GIF.test(src)) {
+        element.setAttribute(SOURCE_ATTRIBUTE, src);
+        element.removeAttribute("src");
+      }
+      return;
+    }
     if (tag !== "VIDEO" && tag !== "AUDIO" && tag !== "SOURCE") return;
     if (element.hasAttribute("src")) {
       element.setAttribute(SOURCE_ATTRIBUTE, element.getAttribute("src"));
@@ -38,7 +49,7 @@
   function disarmTree(node) {
     if (node.nodeType !== 1) return;
     disarm(node);
-    if (node.querySelectorAll) for (const child of node.querySelectorAll("video, audio, source")) disarm(child);
+    if (node.querySelectorAll) for (const child of node.querySelectorAll("video, audio, source, img")) disarm(child);
   }
   new MutationObserver((records) => {
     for (const record of records) {
@@ -83,17 +94,18 @@
   let elements = null;
   function show(t) {
     if (config.videos.length === 0) return null;
-    if (!elements) elements = document.querySelectorAll("video");
+    if (!elements) elements = { video: document.querySelectorAll("video"), img: document.querySelectorAll("img") };
     const loads = [];
     for (const video of config.videos) {
-      const element = elements[video.index];
+      const element = elements[video.tag || "video"][video.index];
       if (!element) continue;
       if (video.end !== null && video.end !== undefined && t >= video.end) continue;
       const k = clipFrame(video, t);
       if (element.__framecastFrame === k) continue;
       const url = `${video.url}${k}.${video.ext}`;
       loads.push(frameData(url).then((data) => {
-        element.poster = data;
+        if (element.tagName === "IMG") element.src = data;
+        else element.poster = data;
         element.__framecastFrame = k;
       }));
     }

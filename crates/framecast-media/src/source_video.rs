@@ -161,7 +161,7 @@ pub fn extract_video_frames(request: &VideoFrameRequest) -> Result<usize, MediaE
     };
     let mut input = format::input(&request.path)
         .map_err(|error| source_error(format!("cannot open it: {error}")))?;
-    let (stream_index, time_base, parameters) = {
+    let (stream_index, time_base, parameters, side_alpha) = {
         let stream = input
             .streams()
             .best(media::Type::Video)
@@ -170,7 +170,14 @@ pub fn extract_video_frames(request: &VideoFrameRequest) -> Result<usize, MediaE
             stream.index(),
             f64::from(stream.time_base()),
             stream.parameters(),
+            alpha_mode_tag(&stream),
         )
+    };
+    // VP8/VP9 keep alpha in a side channel that only libvpx's decoders read.
+    let libvpx = match parameters.id() {
+        codec::Id::VP9 if side_alpha => ffmpeg::decoder::find_by_name("libvpx-vp9"),
+        codec::Id::VP8 if side_alpha => ffmpeg::decoder::find_by_name("libvpx"),
+        _ => None,
     };
     let mut context = codec::context::Context::from_parameters(parameters)
         .map_err(|error| source_error(format!("cannot read its video stream: {error}")))?;
@@ -179,10 +186,15 @@ pub fn extract_video_frames(request: &VideoFrameRequest) -> Result<usize, MediaE
         count: 0,
         ..Default::default()
     });
-    let mut decoder = context
-        .decoder()
-        .video()
-        .map_err(|error| source_error(format!("cannot open its video decoder: {error}")))?;
+    let opened = match libvpx {
+        Some(codec) => context
+            .decoder()
+            .open_as(codec)
+            .and_then(|opened| opened.video()),
+        None => context.decoder().video(),
+    };
+    let mut decoder =
+        opened.map_err(|error| source_error(format!("cannot open its video decoder: {error}")))?;
 
     let mut cursor = FrameCursor {
         wanted: missing,

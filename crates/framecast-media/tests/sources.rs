@@ -265,3 +265,38 @@ fn every_container_format_takes_rgba_frames_and_audio() {
         );
     }
 }
+
+#[test]
+fn vp9_sources_with_alpha_keep_their_transparency() {
+    let dir = tempfile::tempdir().unwrap();
+    let source = dir.path().join("alpha.webm");
+    // Left half opaque green, right half fully transparent.
+    ffmpeg(&[
+        "-f",
+        "lavfi",
+        "-i",
+        "color=0x00ff00:s=64x32:r=10:d=0.5,format=rgba,geq=r=0:g=255:b=0:a='if(lt(X\\,32)\\,255\\,0)'",
+        "-c:v",
+        "libvpx-vp9",
+        "-pix_fmt",
+        "yuva420p",
+        source.to_str().unwrap(),
+    ]);
+    let probe = probe_media(&source, "<video>").unwrap();
+    assert!(probe.has_alpha);
+    let request = VideoFrameRequest {
+        element: "<video>".to_string(),
+        path: source,
+        media_start: 0.0,
+        fps: 10.0,
+        frames: BTreeSet::from([2]),
+        directory: dir.path().join("frames"),
+        alpha: true,
+    };
+    assert_eq!(extract_video_frames(&request).unwrap(), 1);
+    let frame =
+        framecast_media::decode_png(&std::fs::read(request.directory.join("2.png")).unwrap())
+            .unwrap();
+    assert!(frame.pixel(8, 16)[3] > 240, "{:?}", frame.pixel(8, 16));
+    assert!(frame.pixel(56, 16)[3] < 15, "{:?}", frame.pixel(56, 16));
+}

@@ -3,13 +3,13 @@
 /// One media element as written in the HTML.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct MediaElement {
-    /// "video" or "audio".
+    /// "video", "audio", or "img" (an animated GIF, shown frame-exact like a video).
     pub tag: &'static str,
     /// How errors name it, e.g. `<video id="intro" src="clip.mp4">`.
     pub describe: String,
-    /// Position among the document's `<video>` elements (what `querySelectorAll("video")`
-    /// returns), for matching it in the page.
-    pub video_index: usize,
+    /// Position among the document's elements of the same tag (what `querySelectorAll("video")`
+    /// or `querySelectorAll("img")` returns), for matching it in the page.
+    pub index: usize,
     /// `src`, or the first `<source src>` child.
     pub src: Option<String>,
     pub start: f64,
@@ -30,13 +30,14 @@ pub(crate) fn find(html: &str) -> Vec<MediaElement> {
     };
     let parser = dom.parser();
     let mut found = Vec::new();
-    let mut videos = 0;
+    let (mut videos, mut images) = (0, 0);
     for node in dom.nodes() {
         let Some(tag) = node.as_tag() else { continue };
         let name = tag.name().as_utf8_str().to_ascii_lowercase();
         let kind = match name.as_str() {
             "video" => "video",
             "audio" => "audio",
+            "img" => "img",
             _ => continue,
         };
         let get = |name: &str| {
@@ -63,6 +64,16 @@ pub(crate) fn find(html: &str) -> Vec<MediaElement> {
                     .map(|value| value.as_utf8_str().trim().to_string())
             })
         });
+        if kind == "img" {
+            images += 1;
+            let animated = src.as_deref().is_some_and(|src| {
+                let path = src.split(['?', '#']).next().unwrap_or(src);
+                path.to_ascii_lowercase().ends_with(".gif")
+            });
+            if !animated {
+                continue;
+            }
+        }
         let mut describe = format!("<{kind}");
         if let Some(id) = get("id") {
             describe.push_str(&format!(" id=\"{id}\""));
@@ -75,7 +86,7 @@ pub(crate) fn find(html: &str) -> Vec<MediaElement> {
         found.push(MediaElement {
             tag: kind,
             describe,
-            video_index: videos,
+            index: if kind == "img" { images - 1 } else { videos },
             src,
             start: number("data-start").unwrap_or(0.0),
             duration: number("data-duration").filter(|d| d.is_finite()),
@@ -155,9 +166,11 @@ mod tests {
             <video id="a" src="a.mp4" data-start="1" data-media-start="2" data-playback-rate="2" loop muted></video>
             <audio src="music.wav" data-start="1.5" data-volume="0.25"></audio>
             <video data-has-audio="true"><source src="b.webm" type="video/webm"></video>
+            <img src="still.png"><img src="spin.GIF?v=2">
         </div>"#;
         let found = find(html);
-        assert_eq!(found.len(), 3);
+        assert_eq!(found.len(), 4);
+        assert_eq!((found[3].tag, found[3].index), ("img", 1));
         assert_eq!(found[0].describe, r#"<video id="a" src="a.mp4">"#);
         assert_eq!(
             (found[0].start, found[0].media_start, found[0].rate),
@@ -167,7 +180,7 @@ mod tests {
         assert_eq!(found[1].tag, "audio");
         assert_eq!(found[1].volume, 0.25);
         assert_eq!(found[2].src.as_deref(), Some("b.webm"));
-        assert_eq!(found[2].video_index, 1);
+        assert_eq!(found[2].index, 1);
         assert!(found[2].has_audio);
     }
 

@@ -60,6 +60,8 @@ impl Default for FrameCache {
 /// One `<video>` whose frames framecast supplies.
 #[derive(Debug, Clone)]
 pub(crate) struct PlannedVideo {
+    /// "video", or "img" for an animated GIF.
+    tag: &'static str,
     element: String,
     path: PathBuf,
     /// Position among the document's `<video>` elements.
@@ -118,7 +120,7 @@ impl MediaPlan {
             let Some(src) = &element.src else { continue };
             let path = resolve_source(&composition.dir, src, &element.describe)?;
             let probe = probe_media(&path, &element.describe)?;
-            if element.tag == "video" {
+            if element.tag == "video" || element.tag == "img" {
                 if !probe.has_video {
                     return Err(media_error(
                         &element.describe,
@@ -131,12 +133,14 @@ impl MediaPlan {
                     key: cache_key(&path, element.media_start, fps, probe.has_alpha),
                     element: element.describe.clone(),
                     path: path.clone(),
-                    index: element.video_index,
+                    tag: element.tag,
+                    index: element.index,
                     start: element.start,
                     end: element.duration.map(|d| element.start + d),
                     media_start: element.media_start,
                     rate: element.rate,
-                    looped: element.looped,
+                    // A GIF loops unless its own loop count says otherwise; framecast always loops.
+                    looped: element.looped || element.tag == "img",
                     segment,
                     alpha: probe.has_alpha,
                 });
@@ -213,6 +217,7 @@ impl MediaPlan {
             .iter()
             .map(|video| {
                 serde_json::json!({
+                    "tag": video.tag,
                     "index": video.index,
                     "start": video.start,
                     "end": video.end,
@@ -231,6 +236,9 @@ impl MediaPlan {
     /// Decodes every `<video>` frame the render needs that is not cached yet, sources in
     /// parallel on the rayon pool. Blocking: run it off the async runtime.
     pub(crate) fn extract_frames(&self, plan: &FramePlan) -> Result<usize, RenderError> {
+        if self.videos.is_empty() {
+            return Ok(0);
+        }
         std::fs::create_dir_all(&self.cache_root).map_err(|source| RenderError::Output {
             path: self.cache_root.clone(),
             source,

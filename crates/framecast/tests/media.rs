@@ -558,7 +558,19 @@ fn injected_frames_keep_object_fit_border_radius_and_transforms() {
         input.join("square.mp4").to_str().unwrap(),
     ]);
     let output = test.path("fit.mp4");
-    assert_success(&test.render(&input, &output, &["--workers", "1", "--quality", "high"]));
+    let cache = test.path("cache");
+    assert_success(&test.render(
+        &input,
+        &output,
+        &[
+            "--media-cache-dir",
+            cache.to_str().unwrap(),
+            "--workers",
+            "1",
+            "--quality",
+            "high",
+        ],
+    ));
     let video = decode(&output);
     let green = [0, 255, 0];
     let blue = [0, 0, 255];
@@ -582,5 +594,131 @@ fn injected_frames_keep_object_fit_border_radius_and_transforms() {
         near(pixel(&video, 5, 3, 177), blue, 20),
         "{:?}",
         pixel(&video, 5, 3, 177)
+    );
+}
+
+#[test]
+fn animated_gifs_are_frame_exact_and_loop() {
+    let test = TestDir::new();
+    let html = r#"<!doctype html>
+<html><head><style>
+  * { margin: 0; padding: 0; }
+  html, body { width: 320px; height: 180px; overflow: hidden; background: #0000ff; }
+  #spin { position: absolute; left: 0; top: 0; width: 320px; height: 180px; }
+</style></head><body>
+  <div id="root" data-composition-id="gif" data-width="320" data-height="180" data-duration="1.5" data-fps="30">
+    <img src="still.png" alt="">
+    <img id="spin" src="spin.gif" alt="">
+  </div>
+</body></html>"#;
+    let input = test.composition("gif", html);
+    ffmpeg(&[
+        "-f",
+        "lavfi",
+        "-i",
+        "color=white:s=8x8:d=0.1",
+        "-frames:v",
+        "1",
+        input.join("still.png").to_str().unwrap(),
+    ]);
+    // Eight frames at 10 fps; frame n is red 255 * n / 7 (levels of GIF's default palette).
+    ffmpeg(&[
+        "-f",
+        "lavfi",
+        "-i",
+        "color=black:s=32x18:r=10:d=0.8,format=rgb24,geq=r='255*N/7':g=0:b=0",
+        "-pix_fmt",
+        "rgb8",
+        input.join("spin.gif").to_str().unwrap(),
+    ]);
+    let output = test.path("gif.mp4");
+    let cache = test.path("cache");
+    assert_success(&test.render(
+        &input,
+        &output,
+        &[
+            "--media-cache-dir",
+            cache.to_str().unwrap(),
+            "--workers",
+            "1",
+            "--quality",
+            "high",
+        ],
+    ));
+    let video = decode(&output);
+    assert_eq!(video.frames.len(), 45);
+    for index in [0usize, 2, 3, 8, 20, 23, 24, 26, 30, 44] {
+        let gif_frame = (index / 3) % 8;
+        let expected = (255.0 * gif_frame as f64 / 7.0).round() as u8;
+        let seen = pixel(&video, index, 160, 90);
+        assert!(
+            seen[0].abs_diff(expected) <= 12 && seen[2] < 20,
+            "output frame {index}: {seen:?}, expected GIF frame {gif_frame} (red {expected})"
+        );
+    }
+}
+
+#[test]
+fn a_video_is_heard_only_with_data_has_audio_and_not_muted() {
+    let test = TestDir::new();
+    let html = r#"<!doctype html>
+<html><head><style>html, body { margin: 0; width: 320px; height: 180px; background: #000; }
+video { position: absolute; width: 160px; height: 90px; }</style></head>
+<body><div id="root" data-composition-id="va" data-width="320" data-height="180" data-duration="2" data-fps="30">
+  <video id="heard" src="av.mov" data-start="0.5" data-has-audio="true"></video>
+  <video id="no-flag" src="av.mov" data-start="0"></video>
+  <video id="muted" src="av.mov" data-start="0" data-has-audio="true" muted></video>
+</div></body></html>"#;
+    let input = test.composition("va", html);
+    let source = input.join("av.mov");
+    ffmpeg(&[
+        "-f",
+        "lavfi",
+        "-i",
+        "testsrc2=s=64x36:r=30:d=3",
+        "-f",
+        "lavfi",
+        "-i",
+        "sine=frequency=660:sample_rate=48000:duration=3",
+        "-pix_fmt",
+        "yuv420p",
+        "-c:v",
+        "libx264",
+        "-c:a",
+        "pcm_s16le",
+        "-shortest",
+        source.to_str().unwrap(),
+    ]);
+    let reference = decode_audio(&source);
+    let level = rms(&left(&reference, 0.5, 1.0));
+    let output = test.path("va.mp4");
+    let cache = test.path("cache");
+    assert_success(&test.render(
+        &input,
+        &output,
+        &[
+            "--media-cache-dir",
+            cache.to_str().unwrap(),
+            "--workers",
+            "1",
+            "--quality",
+            "draft",
+        ],
+    ));
+    let samples = decode_audio(&output);
+    assert!(
+        rms(&left(&samples, 0.05, 0.45)) < 0.002,
+        "only #heard is audible, from 0.5 s"
+    );
+    let heard = left(&samples, 0.8, 1.8);
+    assert!(
+        (frequency(&heard) - 660.0).abs() < 3.0,
+        "{}",
+        frequency(&heard)
+    );
+    assert!(
+        (rms(&heard) / level - 1.0).abs() < 0.05,
+        "{}",
+        rms(&heard) / level
     );
 }
