@@ -33,7 +33,7 @@ mod shaders;
 mod transition;
 
 pub use accent::Accent;
-pub use progress::progress_for_frame;
+pub use progress::{frame_bounds, progress_for_frame};
 pub use transition::{Transition, UnknownTransition};
 
 use sample::{Rgb16, Rgba8};

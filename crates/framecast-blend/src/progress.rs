@@ -7,13 +7,23 @@
 /// 0 on the first, 1 on the last, clamped outside. HyperFrames' shader also receives linear
 /// progress (its eased tween value is overwritten before each draw).
 pub fn progress_for_frame(frame: u64, fps: f64, time: f64, duration: f64) -> f32 {
-    let first = (time * fps).floor();
-    let last = ((time + duration) * fps).ceil();
+    let (first, last) = frame_bounds(fps, time, duration);
     let frame = frame as f64;
     if last <= first {
         return if frame >= first { 1.0 } else { 0.0 };
     }
     ((frame - first) / (last - first)).clamp(0.0, 1.0) as f32
+}
+
+/// The first and last frames (as floats) of a transition window. Times written in decimal are
+/// not exact in binary (3.3 s * 30 is 99.00000000000001), so a bound within 1e-6 of a whole
+/// frame is that frame, not the next one out.
+pub fn frame_bounds(fps: f64, time: f64, duration: f64) -> (f64, f64) {
+    const SNAP: f64 = 1e-6;
+    (
+        (time * fps + SNAP).floor(),
+        ((time + duration) * fps - SNAP).ceil(),
+    )
 }
 
 #[cfg(test)]

@@ -1,7 +1,7 @@
 //! Shader transitions in the frame plan: which frames are blends of two scene captures, with
 //! which shader, at which progress. The pixel math is `framecast-blend`'s.
 
-use framecast_blend::{Accent, Transition, progress_for_frame};
+use framecast_blend::{Accent, Transition, frame_bounds, progress_for_frame};
 use framecast_browser::PageTransition;
 use framecast_composition::Fps;
 
@@ -75,8 +75,8 @@ impl TransitionPlan {
                 })?),
                 None => Accent::DEFAULT,
             };
-            let first = (declared.time * fps_value).floor().max(0.0) as u64;
-            let last = ((declared.time + declared.duration) * fps_value).ceil() as u64;
+            let (first, last) = frame_bounds(fps_value, declared.time, declared.duration);
+            let (first, last) = (first.max(0.0) as u64, last.max(0.0) as u64);
             if first >= frame_count {
                 continue;
             }
@@ -101,7 +101,9 @@ impl TransitionPlan {
     /// the first blend does not pay for them while capture waits on it.
     pub fn prepare_in_background(&self, width: u32, height: u32) {
         for transition in self.windows.iter().map(|window| window.transition) {
-            rayon::spawn(move || framecast_blend::prepare(transition, width as usize, height as usize));
+            rayon::spawn(move || {
+                framecast_blend::prepare(transition, width as usize, height as usize)
+            });
         }
     }
 
