@@ -89,7 +89,7 @@ fn an_image_from_an_outside_host_fails_the_render_with_its_url() {
         )
         .replace(
             "</div>\n</div>",
-            "</div>\n<img src=\"https://images.example.org/logo.png\">\n<img src=\"http://93.184.216.34/pixel.gif\">\n</div>",
+            "</div>\n<img src=\"https://images.example.org/logo.png\">\n<img src=\"http://93.184.216.34/pixel.png\">\n</div>",
         );
     assert!(html.contains("images.example.org"));
     expect_blocked(
@@ -97,7 +97,7 @@ fn an_image_from_an_outside_host_fails_the_render_with_its_url() {
         &html,
         &[
             "https://images.example.org/logo.png",
-            "http://93.184.216.34/pixel.gif",
+            "http://93.184.216.34/pixel.png",
         ],
     );
 }
@@ -151,4 +151,30 @@ fn a_request_made_by_a_later_frame_fails_the_render_too() {
             r#"<html><head><script src="gsap.min.js"></script></head>"#,
         );
     expect_blocked(&test, &html, &["https://example.com/late.json"]);
+}
+
+#[test]
+fn a_remote_animated_gif_is_refused_before_capture() {
+    // Animated GIFs are decoded by FFmpeg like video, so a remote one is refused while the media
+    // is probed, before Chrome starts, with advice rather than a blocked-request list.
+    let test = TestDir::new();
+    let html = FETCHES_DATA
+        .replace(
+            r#"fetch("https://example.com/data.json").then((r) => r.json()).catch(() => null);"#,
+            "",
+        )
+        .replace(
+            "</div>\n</div>",
+            "</div>\n<img src=\"http://93.184.216.34/pixel.gif\">\n</div>",
+        );
+    let input = test.composition("remote-gif", &html);
+    let output = test.path("out.mp4");
+    let run = test.render(&input, &output, &[]);
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert_eq!(run.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("http://93.184.216.34/pixel.gif") && stderr.contains("remote media"),
+        "{stderr}"
+    );
+    assert!(!output.exists());
 }
