@@ -250,10 +250,12 @@ impl CaptureWorker {
                 return Ok(());
             }
             let time = context.plan.frame_time(index);
+            let started = std::time::Instant::now();
             self.page
                 .seek(index, time)
                 .await
                 .map_err(|error| self.crash_aware(error))?;
+            let seeked = started.elapsed();
             if let Some(transition) = context.transitions.at(index) {
                 let Ok(slot) = Arc::clone(&self.blend_slots).acquire_owned().await else {
                     return Ok(());
@@ -287,6 +289,12 @@ impl CaptureWorker {
                 .capture(index, context.format)
                 .await
                 .map_err(|error| self.crash_aware(error))?;
+            tracing::debug!(
+                "worker {} frame {index}: seek {:.1} ms, capture {:.1} ms",
+                self.id,
+                seeked.as_secs_f64() * 1000.0,
+                (started.elapsed() - seeked).as_secs_f64() * 1000.0
+            );
             match captured {
                 CapturedFrame::Unchanged => {
                     let _ = context.window.insert(index, FramePixels::Repeat);
