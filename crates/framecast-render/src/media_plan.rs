@@ -244,19 +244,29 @@ impl MediaPlan {
             source,
         })?;
         let fps = plan.fps.as_f64();
-        let requests: Vec<VideoFrameRequest> = self
-            .videos
-            .iter()
-            .map(|video| VideoFrameRequest {
-                element: video.element.clone(),
-                path: video.path.clone(),
-                media_start: video.media_start,
-                fps,
-                frames: needed_frames(video, plan, fps),
-                directory: self.cache_root.join(&video.key),
-                alpha: video.alpha,
-            })
-            .collect();
+        // Elements showing the same source at the same offset share a cache directory: one
+        // request per directory, with the union of their frames, so no two threads decode and
+        // write the same files.
+        let mut requests: Vec<VideoFrameRequest> = Vec::new();
+        for video in &self.videos {
+            let directory = self.cache_root.join(&video.key);
+            let frames = needed_frames(video, plan, fps);
+            match requests
+                .iter_mut()
+                .find(|request| request.directory == directory)
+            {
+                Some(request) => request.frames.extend(frames),
+                None => requests.push(VideoFrameRequest {
+                    element: video.element.clone(),
+                    path: video.path.clone(),
+                    media_start: video.media_start,
+                    fps,
+                    frames,
+                    directory,
+                    alpha: video.alpha,
+                }),
+            }
+        }
         use rayon::prelude::*;
         let started = std::time::Instant::now();
         let written: Result<Vec<usize>, _> =
