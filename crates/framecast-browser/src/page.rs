@@ -254,16 +254,9 @@ impl CapturePage {
     /// visibility synchronously).
     pub async fn seek(&mut self, frame: u64, time: f64) -> Result<(), BrowserError> {
         let step = format!("seeking frame {frame} (t = {time:.6} s)");
-        let expression = format!("window.__hf.seek({time:?})");
-        let outcome = tokio::select! {
-            outcome = tokio::time::timeout(self.step_timeout, evaluate(&self.page, &expression)) => outcome,
-            () = self.stderr.closed() => return Err(self.crashed(&step)),
-        };
-        match outcome {
-            Ok(Ok(_)) => Ok(()),
-            Ok(Err(message)) => Err(BrowserError::Page { step, message }),
-            Err(_) => Err(self.timed_out(step)),
-        }
+        self.script(&step, &format!("window.__hf.seek({time:?})"))
+            .await
+            .map(|_| ())
     }
 
     /// Renders and captures the current state of the page.
