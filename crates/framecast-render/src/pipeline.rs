@@ -4,7 +4,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Instant;
 
-use framecast_browser::{CaptureMode, LaunchOptions};
+use framecast_browser::{CaptureMode, LaunchOptions, PageInfo};
 use framecast_composition::{Composition, Fps};
 use framecast_media::{AudioTrack, InputFrame, OutputEncoder, OutputFormat, OutputSettings};
 use framecast_server::{FileServer, FileServerConfig, VendorLibraries};
@@ -139,50 +139,18 @@ async fn render_with_server(
     let worker_count = choose_worker_count(options.workers, estimated_frames)?;
     let workers = start_workers(options, composition, url, worker_count).await?;
 
-    let duration = root
-        .duration
-        .or(workers[0].info.duration)
-        .filter(|duration| *duration > 0.0);
-    let Some(duration) = duration else {
-        close_all(workers).await;
-        return Err(RenderError::NoDuration {
-            path: composition.html_path.clone(),
-        });
-    };
-    let plan = FramePlan::new(root.width, root.height, fps, duration);
-    // media: decode the <video> frames this render shows (cached) and mix the soundtrack before
-    // the first capture.
-    let prepared = {
-        let media = Arc::clone(media);
-        let mode = options.media.audio;
-        tokio::task::spawn_blocking(move || {
-            media.extract_frames(&plan)?;
-            media.soundtrack(&plan, mode)
-        })
-        .await
-    };
-    let audio = match prepared {
-        Ok(Ok(audio)) => audio,
-        Ok(Err(error)) => {
-            close_all(workers).await;
-            return Err(error);
-        }
-        Err(error) => {
-            close_all(workers).await;
-            return Err(RenderError::Internal(format!(
-                "media preparation failed: {error}"
-            )));
-        }
-    };
-    let capture_mode = workers[0].capture_mode();
-    let transitions =
-        match TransitionPlan::from_page(&workers[0].info.transitions, fps, plan.frame_count) {
-            Ok(transitions) => transitions,
+    // Everything between starting Chrome and capturing may fail; the workers are closed in one
+    // place whatever fails.
+    let (plan, audio, transitions) =
+        match plan_capture(options, composition, fps, media, &workers[0].info).await {
+            Ok(planned) => planned,
             Err(error) => {
                 close_all(workers).await;
                 return Err(error);
             }
         };
+    let duration = plan.duration;
+    let capture_mode = workers[0].capture_mode();
     if !transitions.is_empty() {
         tracing::info!(
             "{} frames are shader-transition blends",
@@ -251,6 +219,39 @@ async fn render_with_server(
     }
     let output = pending.publish()?;
     Ok((output, plan, worker_total, capture_mode))
+}
+
+/// The frame plan, the soundtrack and the transition windows, from the composition and what
+/// the first page reported. Decodes the `<video>` frames the render shows (cached) and mixes
+/// the soundtrack before the first capture.
+async fn plan_capture(
+    options: &RenderOptions,
+    composition: &Composition,
+    fps: Fps,
+    media: &Arc<MediaPlan>,
+    page: &PageInfo,
+) -> Result<(FramePlan, Option<AudioTrack>, TransitionPlan), RenderError> {
+    let root = &composition.root;
+    let duration = root
+        .duration
+        .or(page.duration)
+        .filter(|duration| *duration > 0.0)
+        .ok_or_else(|| RenderError::NoDuration {
+            path: composition.html_path.clone(),
+        })?;
+    let plan = FramePlan::new(root.width, root.height, fps, duration);
+    let audio = {
+        let media = Arc::clone(media);
+        let mode = options.media.audio;
+        tokio::task::spawn_blocking(move || {
+            media.extract_frames(&plan)?;
+            media.soundtrack(&plan, mode)
+        })
+        .await
+        .map_err(|error| RenderError::Internal(format!("media preparation failed: {error}")))??
+    };
+    let transitions = TransitionPlan::from_page(&page.transitions, fps, plan.frame_count)?;
+    Ok((plan, audio, transitions))
 }
 
 /// Starts the workers concurrently (start-up is mostly waiting on Chrome). If BeginFrame turns

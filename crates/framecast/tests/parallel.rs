@@ -5,7 +5,6 @@ mod support;
 
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
-use std::time::Duration;
 
 use support::{TestDir, assert_success, decode, fixture};
 
@@ -256,5 +255,4 @@ window.__timelines = {{ main: tl }};
         long < short + 40 * 1024,
         "peak RSS grew from {short} kB (6 s) to {long} kB (60 s)"
     );
-    std::thread::sleep(Duration::from_millis(10));
 }
