@@ -90,8 +90,10 @@ pub struct CapturePage {
     stderr: StderrTail,
     /// BeginFrame times must only increase; this is the last one sent, in milliseconds.
     frame_ticks: f64,
-    /// The previous capture as Chrome sent it (base64), to recognise an unchanged frame.
+    /// The previous capture as Chrome sent it (base64) and its frame index, to recognise a frame
+    /// that did not change from the one just before it.
     previous_capture: String,
+    previous_frame: Option<u64>,
     /// Request interception; its blocked URLs fail the render once the page is ready and at
     /// every frame after.
     network: NetworkGuard,
@@ -118,6 +120,7 @@ impl CapturePage {
             stderr,
             frame_ticks: 1000.0,
             previous_capture: String::new(),
+            previous_frame: None,
             network,
         }
     }
@@ -270,13 +273,14 @@ impl CapturePage {
         // one made while this frame was seeked or drawn is caught right after the capture, so
         // even the last frame of a render is covered.
         self.network.check()?;
-        let captured = self.capture_unchecked(&step, format).await?;
+        let captured = self.capture_unchecked(frame, &step, format).await?;
         self.network.check()?;
         Ok(captured)
     }
 
     async fn capture_unchecked(
         &mut self,
+        frame: u64,
         step: &str,
         format: ImageFormat,
     ) -> Result<CapturedFrame, BrowserError> {
@@ -299,7 +303,7 @@ impl CapturePage {
                             step: step.clone(),
                             message: "Chrome returned a frame without a screenshot".to_string(),
                         })?;
-                self.image_or_unchanged(data.as_ref(), &step)
+                self.image_or_unchanged(frame, data.as_ref(), &step)
             }
             CaptureMode::Screenshot => {
                 let mut params = CaptureScreenshotParams::builder().optimize_for_speed(true);
@@ -310,20 +314,26 @@ impl CapturePage {
                     ImageFormat::Png => params.format(CaptureScreenshotFormat::Png),
                 };
                 let response = self.step(&step, self.page.execute(params.build())).await?;
-                self.image_or_unchanged(response.result.data.as_ref(), &step)
+                self.image_or_unchanged(frame, response.result.data.as_ref(), &step)
             }
         }
     }
 
     /// Chrome reports damage for every frame it is asked to screenshot, so "unchanged" is decided
     /// on the encoded bytes: the same pixels encode to the same bytes, and comparing ~100 KB is far
-    /// cheaper than decoding and converting the frame again.
+    /// cheaper than decoding and converting the frame again. Only a capture of the frame just
+    /// before counts: "unchanged" tells the encoder to repeat the frame before this one.
     fn image_or_unchanged(
         &mut self,
+        frame: u64,
         base64: &str,
         step: &str,
     ) -> Result<CapturedFrame, BrowserError> {
-        if !self.previous_capture.is_empty() && self.previous_capture == base64 {
+        let follows = frame
+            .checked_sub(1)
+            .is_some_and(|before| self.previous_frame == Some(before));
+        self.previous_frame = Some(frame);
+        if follows && self.previous_capture == base64 {
             return Ok(CapturedFrame::Unchanged);
         }
         let image = decode_base64(base64, step)?;
@@ -346,9 +356,9 @@ impl CapturePage {
         let step = format!("isolating scene #{show} for frame {frame}");
         let isolate = format!("window.__hf.isolateScene({}, {})", quote(show), quote(hide));
         self.script(&step, &isolate).await?;
-        self.previous_capture.clear();
+        self.previous_frame = None;
         let captured = self.capture(frame, format).await;
-        self.previous_capture.clear();
+        self.previous_frame = None;
         self.script(&step, "window.__hf.restoreScenes()").await?;
         match captured? {
             CapturedFrame::Image(image) => Ok(image),

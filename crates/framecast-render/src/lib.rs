@@ -25,7 +25,7 @@ pub use error::RenderError;
 pub use media_plan::{AudioMode, FrameCache};
 pub use options::{MediaOptions, Quality, RenderOptions, WorkerCount};
 pub use pipeline::{RenderSummary, render};
-pub use plan::{FramePlan, split_ranges};
+pub use plan::FramePlan;
 pub use progress::{CancelFlag, ProgressEvent};
 pub use reorder::{ReorderWindow, WindowClosed};
 pub use snapshot::{Snapshot, SnapshotOptions, runtime_prelude, snapshot, snapshot_file_name};

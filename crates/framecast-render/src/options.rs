@@ -66,8 +66,11 @@ pub struct RenderOptions {
     pub max_restarts: usize,
     /// Shader-transition blends each worker may have in flight while it captures on.
     pub blend_ring: usize,
-    /// Frames a worker may run ahead of the encoder.
+    /// Frames a worker may run ahead of the encoder (raised when the workers' chunks need more).
     pub reorder_window: usize,
+    /// Consecutive frames a worker takes at a time; workers take chunks in turn from a shared
+    /// queue.
+    pub chunk_frames: usize,
     /// Capture and decode every frame but encode and write nothing: the capture floor that
     /// `scripts/bench` compares a full render against.
     pub discard_output: bool,
@@ -120,6 +123,7 @@ impl RenderOptions {
             max_restarts: 2,
             blend_ring: 2,
             reorder_window: 16,
+            chunk_frames: 6,
             discard_output: false,
             allow_network: false,
             variables: None,

@@ -13,6 +13,7 @@ use futures::future::join_all;
 use crate::calibrate;
 use crate::formats::OutputPlan;
 use crate::media_plan::MediaPlan;
+use crate::plan::{FrameQueue, window_capacity};
 use crate::publish::PendingOutput;
 use crate::transitions::TransitionPlan;
 use crate::worker::{
@@ -20,7 +21,6 @@ use crate::worker::{
 };
 use crate::{
     CancelFlag, FramePlan, ProgressEvent, RenderError, RenderOptions, ReorderWindow, WorkerCount,
-    split_ranges,
 };
 
 /// What a finished render produced.
@@ -161,7 +161,11 @@ async fn render_with_server(
     let context = Arc::new(CaptureContext {
         plan,
         format: output_plan.capture,
-        window: Arc::new(ReorderWindow::new(options.reorder_window)),
+        window: Arc::new(ReorderWindow::new(window_capacity(
+            options.reorder_window,
+            workers.len(),
+            options.chunk_frames,
+        ))),
         failure: Arc::new(FirstFailure::default()),
         cancel,
         on_progress: on_progress.clone(),
@@ -175,11 +179,12 @@ async fn render_with_server(
         }
         _ => (workers, 0),
     };
-    let ranges = split_ranges(plan.frame_count - calibrated, workers.len())
-        .into_iter()
-        .map(|range| range.start + calibrated..range.end + calibrated)
-        .collect::<Vec<_>>();
-    let idle = workers.split_off(ranges.len());
+    let queue = Arc::new(FrameQueue::new(
+        calibrated..plan.frame_count,
+        options.chunk_frames,
+    ));
+    let useful = (plan.frame_count - calibrated).div_ceil(options.chunk_frames.max(1) as u64);
+    let idle = workers.split_off(workers.len().min(useful.max(1) as usize));
     close_all(idle).await;
     let worker_total = workers.len();
     on_progress(ProgressEvent::Planned {
@@ -202,8 +207,7 @@ async fn render_with_server(
     );
     let capture = workers
         .into_iter()
-        .zip(ranges)
-        .map(|(worker, range)| worker.run(range, Arc::clone(&context)));
+        .map(|worker| worker.run(Arc::clone(&queue), Arc::clone(&context)));
     join_all(capture).await;
     let finished = encoder.await.unwrap_or(false);
     if let Some(error) = context.failure.take() {

@@ -1,4 +1,5 @@
 use std::ops::Range;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use framecast_composition::{Fps, frame_count};
 
@@ -28,22 +29,38 @@ impl FramePlan {
     }
 }
 
-/// Splits `0..frames` into `parts` contiguous ranges of nearly equal length (the first ones one
-/// frame longer when it does not divide). Contiguous ranges let each worker reuse its previous
-/// frame when Chrome reports no damage.
-pub fn split_ranges(frames: u64, parts: usize) -> Vec<Range<u64>> {
-    let parts = (parts.max(1) as u64).min(frames.max(1));
-    let base = frames / parts;
-    let extra = frames % parts;
-    let mut start = 0;
-    (0..parts)
-        .map(|part| {
-            let length = base + u64::from(part < extra);
-            let range = start..start + length;
-            start += length;
-            range
-        })
-        .collect()
+/// Hands out the frames of a render in chunks of consecutive frames, lowest first, to whichever
+/// worker asks next. Every worker stays close to the encoder's cursor, so a bounded reorder
+/// window never stalls one worker behind another's range, and a worker that meets slow frames
+/// simply takes fewer chunks. Within a chunk a worker captures consecutive frames, so it can still
+/// recognise a frame that did not change.
+#[derive(Debug)]
+pub(crate) struct FrameQueue {
+    next: AtomicU64,
+    end: u64,
+    chunk: u64,
+}
+
+impl FrameQueue {
+    pub(crate) fn new(frames: Range<u64>, chunk: usize) -> Self {
+        FrameQueue {
+            next: AtomicU64::new(frames.start),
+            end: frames.end,
+            chunk: chunk.max(1) as u64,
+        }
+    }
+
+    /// The next chunk, or `None` once every frame has been handed out.
+    pub(crate) fn take(&self) -> Option<Range<u64>> {
+        let start = self.next.fetch_add(self.chunk, Ordering::Relaxed);
+        (start < self.end).then(|| start..(start + self.chunk).min(self.end))
+    }
+}
+
+/// The reorder window a render needs: at least `configured`, and room for every worker's chunk
+/// twice over, so no worker waits on admission while the frame at the cursor is being captured.
+pub(crate) fn window_capacity(configured: usize, workers: usize, chunk: usize) -> usize {
+    configured.max(2 * workers.max(1) * chunk.max(1))
 }
 
 #[cfg(test)]
@@ -51,22 +68,47 @@ mod tests {
     use super::*;
 
     #[test]
-    fn ranges_cover_every_frame_once_in_order() {
-        for frames in [0u64, 1, 2, 7, 60, 150, 301] {
-            for parts in 1..6 {
-                let ranges = split_ranges(frames, parts);
-                let flat: Vec<u64> = ranges.iter().flat_map(|range| range.clone()).collect();
-                assert_eq!(
-                    flat,
-                    (0..frames).collect::<Vec<_>>(),
-                    "{frames} frames in {parts}"
-                );
-                let lengths: Vec<u64> =
-                    ranges.iter().map(|range| range.end - range.start).collect();
-                let spread = lengths.iter().max().unwrap() - lengths.iter().min().unwrap();
-                assert!(spread <= 1, "{lengths:?}");
+    fn the_queue_hands_out_every_frame_once_in_order_of_asking() {
+        for (frames, chunk) in [(0..0, 4), (0..1, 4), (3..17, 4), (0..300, 6), (4..150, 1)] {
+            let queue = FrameQueue::new(frames.clone(), chunk);
+            let mut seen = Vec::new();
+            while let Some(range) = queue.take() {
+                assert!(range.end - range.start <= chunk as u64, "{range:?}");
+                seen.extend(range);
             }
+            assert_eq!(seen, frames.clone().collect::<Vec<_>>());
+            assert_eq!(queue.take(), None, "an emptied queue stays empty");
         }
+    }
+
+    #[test]
+    fn concurrent_takers_share_the_frames_without_overlap() {
+        let queue = std::sync::Arc::new(FrameQueue::new(0..1000, 7));
+        let takers: Vec<_> = (0..4)
+            .map(|_| {
+                let queue = std::sync::Arc::clone(&queue);
+                std::thread::spawn(move || {
+                    let mut mine = Vec::new();
+                    while let Some(range) = queue.take() {
+                        mine.extend(range);
+                    }
+                    mine
+                })
+            })
+            .collect();
+        let mut all: Vec<u64> = takers
+            .into_iter()
+            .flat_map(|taker| taker.join().unwrap())
+            .collect();
+        all.sort_unstable();
+        assert_eq!(all, (0..1000).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn the_window_fits_every_worker_twice() {
+        assert_eq!(window_capacity(16, 1, 6), 16);
+        assert_eq!(window_capacity(16, 2, 6), 24);
+        assert_eq!(window_capacity(4, 3, 8), 48);
     }
 
     #[test]

@@ -13,6 +13,7 @@ use framecast_media::Yuv420Frame;
 
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
+use crate::plan::FrameQueue;
 use crate::transitions::{TransitionFrame, TransitionPlan};
 use crate::{CancelFlag, FramePlan, ProgressEvent, RenderError, ReorderWindow};
 
@@ -147,23 +148,41 @@ impl CaptureWorker {
         self.session.close().await;
     }
 
-    /// Captures `frames` in order. A Chrome that dies or hangs is replaced and the remaining
-    /// frames are captured by the new one (the output is the same: every frame is a pure function
-    /// of its time). Stops early, without an error of its own, when another stage has failed;
-    /// stops at once when the render is cancelled.
-    pub(crate) async fn run(mut self, frames: Range<u64>, context: Arc<CaptureContext>) {
-        let mut next = frames.start;
+    /// Captures chunks of frames from `queue` until it is empty. A Chrome that dies or hangs is
+    /// replaced and the rest of its chunk is captured by the new one (the output is the same:
+    /// every frame is a pure function of its time). Stops early, without an error of its own,
+    /// when another stage has failed; stops at once when the render is cancelled.
+    pub(crate) async fn run(mut self, queue: Arc<FrameQueue>, context: Arc<CaptureContext>) {
         let mut restarts = 0;
-        let result = loop {
-            let attempt = tokio::select! {
-                result = self.capture_range(&mut next, frames.end, &context) => result,
-                () = context.cancel.cancelled() => Err(RenderError::Cancelled),
-            };
-            match attempt {
+        let result = async {
+            while let Some(chunk) = queue.take() {
+                self.capture_chunk(chunk, &context, &mut restarts).await?;
+            }
+            Ok(())
+        };
+        let result = tokio::select! {
+            result = result => result,
+            () = context.cancel.cancelled() => Err(RenderError::Cancelled),
+        };
+        if let Err(error) = result {
+            context.failure.record(error, &context.window);
+        }
+        self.session.close().await;
+    }
+
+    async fn capture_chunk(
+        &mut self,
+        frames: Range<u64>,
+        context: &CaptureContext,
+        restarts: &mut usize,
+    ) -> Result<(), RenderError> {
+        let mut next = frames.start;
+        loop {
+            match self.capture_range(&mut next, frames.end, context).await {
                 Err(RenderError::Browser(error))
-                    if restartable(&error) && restarts < self.recipe.max_restarts =>
+                    if restartable(&error) && *restarts < self.recipe.max_restarts =>
                 {
-                    restarts += 1;
+                    *restarts += 1;
                     tracing::warn!(
                         "worker {}: {error}; restarting Chrome for frames {next}..{}",
                         self.id,
@@ -174,17 +193,11 @@ impl CaptureWorker {
                         frame: next,
                         reason: error.to_string(),
                     });
-                    if let Err(error) = self.restart().await {
-                        break Err(error);
-                    }
+                    self.restart().await?;
                 }
-                other => break other,
+                other => return other,
             }
-        };
-        if let Err(error) = result {
-            context.failure.record(error, &context.window);
         }
-        self.session.close().await;
     }
 
     /// Replaces this worker's Chrome with a fresh one on the same page.
