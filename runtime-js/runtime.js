@@ -296,6 +296,16 @@
     return t;
   };
 
+  // Seeks only the compositions' timelines, leaving the virtual clock, clip visibility and the
+  // other adapters where the last hf.seek put them: media.js samples animated media volumes
+  // with it at ready time, then seeks back to hf.currentTime.
+  internals.seekTimelines = (time) => {
+    const t = Number(time);
+    const local = new Map();
+    if (resolved) timing.evaluate(resolved, t, () => {}, (node, localTime) => local.set(node.element, localTime));
+    for (const [element, timeline] of timelinesByScope) adapters.seekTimeline(timeline, local.has(element) ? local.get(element) : t);
+  };
+
   /// The root composition's clips with their resolved windows, for the preview's timeline.
   function rootClips(resolvedRoot) {
     const clips = [];
@@ -421,6 +431,8 @@
     collectStarts(resolved);
     hf.seek(0);
     adapters.markAnimationsDiscovered();
+    // The volumes of media the page animates, for the renderer's audio mix (media.js, renders only).
+    const volumes = internals.sampleMediaVolumes ? internals.sampleMediaVolumes(hf.duration, readFrameRate(root)) : null;
     const transitions = Array.isArray(hf.transitions) ? hf.transitions : [];
     return {
       id: tree.compositionId,
@@ -440,6 +452,7 @@
         toScene: String(entry.toScene || ""),
         accent: entry.accent == null ? null : String(entry.accent),
       })),
+      volumes,
     };
   }
 

@@ -22,7 +22,9 @@ mod session;
 pub use error::BrowserError;
 pub use fonts::FONT_URL_PREFIX;
 pub use node_modules::discover_node_modules;
-pub use page::{CaptureMode, CapturePage, CapturedFrame, ImageFormat, PageInfo, PageTransition};
+pub use page::{
+    CaptureMode, CapturePage, CapturedFrame, ImageFormat, MediaVolumes, PageInfo, PageTransition,
+};
 pub use process::{ChromeProcess, StderrTail};
 pub use session::{BrowserSession, LaunchOptions};
 

@@ -61,6 +61,19 @@ pub struct PageInfo {
     /// `window.__hf.transitions`), in composition seconds.
     #[serde(default)]
     pub transitions: Vec<PageTransition>,
+    /// The volumes of the render's audible media elements over time, sampled at ready time
+    /// when the page animates any of them (`runtime-js/media.js`); `None` when none changes.
+    #[serde(default)]
+    pub volumes: Option<MediaVolumes>,
+}
+
+/// Volumes sampled from the page: for each entry of the render's media config `audio` list
+/// (in that order), its `volume` at each of `times`, or `None` when it never changes.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct MediaVolumes {
+    /// Composition seconds, increasing.
+    pub times: Vec<f64>,
+    pub elements: Vec<Option<Vec<f32>>>,
 }
 
 /// One shader transition between two scenes, as the page declared it.

@@ -1,6 +1,8 @@
 //! The composition's soundtrack: every audible `<audio>`/`<video>` decoded with FFmpeg, trimmed,
 //! time-stretched (libavfilter's `atempo`, which keeps the pitch as a browser does), resampled
-//! to 48 kHz stereo, placed at its start time with its gain, looped if asked, and summed.
+//! to 48 kHz stereo, placed at its start time with its gain, looped if asked, and summed. The
+//! gain is `data-volume`, or, where the page animates the element's `volume`, an envelope
+//! sampled from the page at every frame and interpolated per audio sample.
 //!
 //! The mix is a plain sum: no normalisation, so a tone at volume 0.25 comes out at exactly a
 //! quarter of its level. Only when the sum goes above full scale does a limiter turn the gain
@@ -67,6 +69,58 @@ pub struct AudioClip {
     pub rate: f64,
     /// `loop`: the media from `media_start` to its end repeats until `duration` is over.
     pub looped: bool,
+    /// The element's volume over composition time when the page animates it (a GSAP tween of
+    /// `volume`, sampled from the page); it replaces `volume` wherever it is given.
+    pub envelope: Option<VolumeEnvelope>,
+}
+
+impl AudioClip {
+    /// Whether any of the clip can be heard at all.
+    fn audible(&self) -> bool {
+        let gain = match &self.envelope {
+            Some(envelope) => envelope.peak(),
+            None => self.volume,
+        };
+        gain > 0.0 && self.duration.is_none_or(|d| d > 0.0)
+    }
+}
+
+/// A gain that changes over composition time: samples at increasing times, linearly
+/// interpolated between them and held before the first and after the last.
+#[derive(Clone, Debug, PartialEq)]
+pub struct VolumeEnvelope {
+    times: Vec<f64>,
+    gains: Vec<f32>,
+}
+
+impl VolumeEnvelope {
+    /// `None` unless `times` and `gains` are as long as each other, not empty, and the times
+    /// increase.
+    pub fn new(times: Vec<f64>, gains: Vec<f32>) -> Option<VolumeEnvelope> {
+        let increasing = times.windows(2).all(|pair| pair[0] < pair[1]);
+        (!times.is_empty() && times.len() == gains.len() && increasing)
+            .then_some(VolumeEnvelope { times, gains })
+    }
+
+    /// The loudest gain anywhere.
+    pub fn peak(&self) -> f32 {
+        self.gains.iter().fold(0.0f32, |peak, gain| peak.max(*gain))
+    }
+
+    /// The gain at `t` seconds.
+    pub fn at(&self, t: f64) -> f32 {
+        let after = self.times.partition_point(|time| *time <= t);
+        if after == 0 {
+            return self.gains[0];
+        }
+        if after == self.times.len() {
+            return self.gains[after - 1];
+        }
+        let (t0, t1) = (self.times[after - 1], self.times[after]);
+        let (g0, g1) = (self.gains[after - 1], self.gains[after]);
+        let fraction = ((t - t0) / (t1 - t0)) as f32;
+        g0 + (g1 - g0) * fraction
+    }
 }
 
 /// The number of 48 kHz sample frames in `frames` video frames at `fps_num/fps_den`.
@@ -80,10 +134,7 @@ pub fn mix_audio(
     clips: &[AudioClip],
     total_frames: usize,
 ) -> Result<Option<AudioTrack>, MediaError> {
-    let audible: Vec<&AudioClip> = clips
-        .iter()
-        .filter(|clip| clip.volume > 0.0 && clip.duration.is_none_or(|d| d > 0.0))
-        .collect();
+    let audible: Vec<&AudioClip> = clips.iter().filter(|clip| clip.audible()).collect();
     if audible.is_empty() {
         return Ok(None);
     }
@@ -130,8 +181,12 @@ fn place(clip: &AudioClip, segment: &[f32], mix: &mut [f32]) -> bool {
         } else if index >= length {
             break;
         }
-        mix[n * 2] += segment[index * 2] * clip.volume;
-        mix[n * 2 + 1] += segment[index * 2 + 1] * clip.volume;
+        let gain = match &clip.envelope {
+            Some(envelope) => envelope.at(n as f64 / rate),
+            None => clip.volume,
+        };
+        mix[n * 2] += segment[index * 2] * gain;
+        mix[n * 2 + 1] += segment[index * 2 + 1] * gain;
         placed = true;
     }
     placed

@@ -33,8 +33,8 @@ pub use jpeg::{decode_jpeg_to_rgba, decode_jpeg_to_yuv420};
 pub use rgb::{rgb_to_yuv420, rgba_to_yuv420};
 
 pub use audio::{
-    AUDIO_CHANNELS, AUDIO_RATE, AudioClip, AudioTrack, audio_frames_for_video, mix_audio,
-    silent_track, write_wav,
+    AUDIO_CHANNELS, AUDIO_RATE, AudioClip, AudioTrack, VolumeEnvelope, audio_frames_for_video,
+    mix_audio, silent_track, write_wav,
 };
 pub use container::{PNG_SEQUENCE_AUDIO, PNG_SEQUENCE_PATTERN};
 pub use gif::decode_frames_rgba;

@@ -124,6 +124,7 @@ fn audio_is_trimmed_delayed_levelled_stretched_and_looped() {
             volume: 1.0,
             rate: 1.0,
             looped: false,
+            envelope: None,
         }],
         48_000,
     )
@@ -142,6 +143,7 @@ fn audio_is_trimmed_delayed_levelled_stretched_and_looped() {
             volume: 0.5,
             rate: 2.0,
             looped: false,
+            envelope: None,
         },
         AudioClip {
             element: "<audio id=loop>".to_string(),
@@ -152,6 +154,7 @@ fn audio_is_trimmed_delayed_levelled_stretched_and_looped() {
             volume: 1.0,
             rate: 1.0,
             looped: true,
+            envelope: None,
         },
     ];
     let mix = mix_audio(&clips, 2 * 48_000).unwrap().unwrap();
@@ -220,6 +223,7 @@ fn every_container_format_takes_rgba_frames_and_audio() {
             volume: 1.0,
             rate: 1.0,
             looped: false,
+            envelope: None,
         }],
         24_000,
     )

@@ -7,8 +7,9 @@ pub(crate) struct MediaElement {
     pub tag: &'static str,
     /// How errors name it, e.g. `<video id="intro" src="clip.mp4">`.
     pub describe: String,
-    /// Position among the document's elements of the same tag (what `querySelectorAll("video")`
-    /// or `querySelectorAll("img")` returns), for matching it in the page.
+    /// Position among the document's elements of the same tag (what `querySelectorAll("video")`,
+    /// `querySelectorAll("audio")` or `querySelectorAll("img")` returns), for matching it in the
+    /// page.
     pub index: usize,
     /// `src`, or the first `<source src>` child.
     pub src: Option<String>,
@@ -30,7 +31,7 @@ pub(crate) fn find(html: &str) -> Vec<MediaElement> {
     };
     let parser = dom.parser();
     let mut found = Vec::new();
-    let (mut videos, mut images) = (0, 0);
+    let (mut videos, mut audios, mut images) = (0, 0, 0);
     for node in dom.nodes() {
         let Some(tag) = node.as_tag() else { continue };
         let name = tag.name().as_utf8_str().to_ascii_lowercase();
@@ -86,7 +87,11 @@ pub(crate) fn find(html: &str) -> Vec<MediaElement> {
         found.push(MediaElement {
             tag: kind,
             describe,
-            index: if kind == "img" { images - 1 } else { videos },
+            index: match kind {
+                "img" => images - 1,
+                "audio" => audios,
+                _ => videos,
+            },
             src,
             start: number("data-start").unwrap_or(0.0),
             duration: number("data-duration").filter(|d| d.is_finite()),
@@ -100,8 +105,10 @@ pub(crate) fn find(html: &str) -> Vec<MediaElement> {
             hidden: has("hidden") || style.contains("display:none"),
             has_audio: get("data-has-audio").as_deref() == Some("true"),
         });
-        if kind == "video" {
-            videos += 1;
+        match kind {
+            "video" => videos += 1,
+            "audio" => audios += 1,
+            _ => {}
         }
     }
     found
@@ -179,6 +186,7 @@ mod tests {
         assert!(found[0].looped && found[0].muted, "{:?}", found[0]);
         assert_eq!(found[1].tag, "audio");
         assert_eq!(found[1].volume, 0.25);
+        assert_eq!(found[1].index, 0);
         assert_eq!(found[2].src.as_deref(), Some("b.webm"));
         assert_eq!(found[2].index, 1);
         assert!(found[2].has_audio);

@@ -11,10 +11,11 @@ use std::collections::BTreeSet;
 use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
 
+use framecast_browser::MediaVolumes;
 use framecast_composition::{Composition, Fps};
 use framecast_media::{
-    AudioClip, AudioTrack, VideoFrameRequest, audio_frames_for_video, clip_frame_count,
-    extract_video_frames, mix_audio, probe_media, silent_track,
+    AudioClip, AudioTrack, VideoFrameRequest, VolumeEnvelope, audio_frames_for_video,
+    clip_frame_count, extract_video_frames, mix_audio, probe_media, silent_track,
 };
 use framecast_server::VendorLibraries;
 
@@ -78,11 +79,22 @@ pub(crate) struct PlannedVideo {
     key: String,
 }
 
+/// One element that may be heard, and where the page has it. Elements at `data-volume="0"` are
+/// kept too: the page may fade them in.
+#[derive(Debug, Clone)]
+struct PlannedAudio {
+    clip: AudioClip,
+    /// "audio" or "video".
+    tag: &'static str,
+    /// Position among the document's elements of that tag.
+    index: usize,
+}
+
 /// The planned media of one render.
 #[derive(Debug)]
 pub(crate) struct MediaPlan {
     videos: Vec<PlannedVideo>,
-    audio: Vec<AudioClip>,
+    audio: Vec<PlannedAudio>,
     cache_root: PathBuf,
     cache: FrameCache,
     fps: Fps,
@@ -146,23 +158,31 @@ impl MediaPlan {
                 });
             }
             let audible = element.tag == "audio" || element.has_audio;
-            if audible && !element.muted && !element.hidden && element.volume > 0.0 {
+            if audible && !element.muted && !element.hidden {
                 if !probe.has_audio {
-                    return Err(media_error(
-                        &element.describe,
-                        &path,
-                        "it has no audio stream",
-                    ));
+                    if element.volume > 0.0 {
+                        return Err(media_error(
+                            &element.describe,
+                            &path,
+                            "it has no audio stream",
+                        ));
+                    }
+                    continue;
                 }
-                audio.push(AudioClip {
-                    element: element.describe.clone(),
-                    path,
-                    start: element.start,
-                    media_start: element.media_start,
-                    duration: element.duration,
-                    volume: element.volume,
-                    rate: element.rate,
-                    looped: element.looped,
+                audio.push(PlannedAudio {
+                    clip: AudioClip {
+                        element: element.describe.clone(),
+                        path,
+                        start: element.start,
+                        media_start: element.media_start,
+                        duration: element.duration,
+                        volume: element.volume,
+                        rate: element.rate,
+                        looped: element.looped,
+                        envelope: None,
+                    },
+                    tag: element.tag,
+                    index: element.index,
                 });
             }
         }
@@ -230,7 +250,19 @@ impl MediaPlan {
                 })
             })
             .collect();
-        Some(serde_json::json!({ "videos": videos }))
+        // The elements whose volume the page may animate: media.js samples them at ready time.
+        let audio: Vec<serde_json::Value> = self
+            .audio
+            .iter()
+            .map(|audio| {
+                serde_json::json!({
+                    "tag": audio.tag,
+                    "index": audio.index,
+                    "volume": audio.clip.volume,
+                })
+            })
+            .collect();
+        Some(serde_json::json!({ "videos": videos, "audio": audio }))
     }
 
     /// Decodes every `<video>` frame the render needs that is not cached yet, sources in
@@ -284,16 +316,27 @@ impl MediaPlan {
         Ok(written)
     }
 
-    /// The render's soundtrack, exactly as long as the video.
+    /// The render's soundtrack, exactly as long as the video. `volumes` are the page's sampled
+    /// volumes, when it animates any: they replace `data-volume` for those elements.
     pub(crate) fn soundtrack(
         &self,
         plan: &FramePlan,
         mode: AudioMode,
+        volumes: Option<&MediaVolumes>,
     ) -> Result<Option<AudioTrack>, RenderError> {
         let total = audio_frames_for_video(plan.frame_count, plan.fps.num, plan.fps.den);
+        let clips: Vec<AudioClip> = self
+            .audio
+            .iter()
+            .enumerate()
+            .map(|(position, audio)| AudioClip {
+                envelope: volumes.and_then(|volumes| envelope(volumes, position)),
+                ..audio.clip.clone()
+            })
+            .collect();
         let mixed = match mode {
             AudioMode::Off => return Ok(None),
-            _ => mix_audio(&self.audio, total)?,
+            _ => mix_audio(&clips, total)?,
         };
         Ok(match (mixed, mode) {
             (None, AudioMode::Silence) => Some(silent_track(total)),
@@ -308,6 +351,12 @@ impl Drop for MediaPlan {
             let _ = std::fs::remove_dir_all(&self.cache_root);
         }
     }
+}
+
+/// The envelope of the `position`th audio element, if the page sampled one for it.
+fn envelope(volumes: &MediaVolumes, position: usize) -> Option<VolumeEnvelope> {
+    let gains = volumes.elements.get(position)?.as_ref()?;
+    VolumeEnvelope::new(volumes.times.clone(), gains.clone())
 }
 
 /// The clip frame shown at time `t`, as the page computes it (same expression, same doubles).

@@ -247,9 +247,11 @@ async fn plan_capture(
     let audio = {
         let media = Arc::clone(media);
         let mode = options.media.audio;
+        // Volumes the page animates, sampled by the runtime once it was ready (media.js).
+        let volumes = page.volumes.clone();
         tokio::task::spawn_blocking(move || {
             media.extract_frames(&plan)?;
-            media.soundtrack(&plan, mode)
+            media.soundtrack(&plan, mode, volumes.as_ref())
         })
         .await
         .map_err(|error| RenderError::Internal(format!("media preparation failed: {error}")))??

@@ -10,6 +10,7 @@ fn clip(start: f64, duration: Option<f64>, volume: f32, looped: bool) -> AudioCl
         volume,
         rate: 1.0,
         looped,
+        envelope: None,
     }
 }
 
@@ -55,4 +56,38 @@ fn the_limiter_leaves_anything_at_or_below_full_scale_untouched() {
 fn audio_length_follows_the_video_exactly() {
     assert_eq!(audio_frames_for_video(90, 30, 1), 144_000);
     assert_eq!(audio_frames_for_video(30_000, 30_000, 1001), 48_048_000);
+}
+
+#[test]
+fn an_envelope_interpolates_between_samples_and_holds_at_the_ends() {
+    let envelope = VolumeEnvelope::new(vec![1.0, 2.0, 3.0], vec![1.0, 0.0, 0.5]).unwrap();
+    assert_eq!(envelope.at(0.0), 1.0);
+    assert_eq!(envelope.at(1.0), 1.0);
+    assert_eq!(envelope.at(1.25), 0.75);
+    assert_eq!(envelope.at(2.0), 0.0);
+    assert_eq!(envelope.at(2.5), 0.25);
+    assert_eq!(envelope.at(9.0), 0.5);
+    assert_eq!(envelope.peak(), 1.0);
+    assert!(VolumeEnvelope::new(vec![1.0, 1.0], vec![0.0, 0.0]).is_none());
+    assert!(VolumeEnvelope::new(vec![], vec![]).is_none());
+}
+
+#[test]
+fn an_envelope_replaces_the_clip_volume_sample_by_sample() {
+    let segment = vec![1.0f32; 48_000 * AUDIO_CHANNELS];
+    let mut mix = vec![0.0f32; 48_000 * AUDIO_CHANNELS];
+    let mut fading = clip(0.0, None, 0.0, false);
+    // Full until 0.25 s, down to silence at 0.75 s.
+    fading.envelope = VolumeEnvelope::new(vec![0.25, 0.75], vec![1.0, 0.0]);
+    assert!(fading.audible());
+    assert!(place(&fading, &segment, &mut mix));
+    let left = |seconds: f64| mix[(seconds * 48_000.0) as usize * AUDIO_CHANNELS];
+    assert_eq!(left(0.1), 1.0);
+    assert!((left(0.5) - 0.5).abs() < 1e-4, "{}", left(0.5));
+    assert!(left(0.6) < left(0.5) && left(0.6) > 0.0);
+    assert_eq!(left(0.8), 0.0);
+
+    let mut silent = clip(0.0, None, 1.0, false);
+    silent.envelope = VolumeEnvelope::new(vec![0.0], vec![0.0]);
+    assert!(!silent.audible(), "the envelope replaces data-volume");
 }
