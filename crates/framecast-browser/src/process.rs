@@ -108,6 +108,41 @@ impl ChromeProcess {
         self.stderr_tail.text()
     }
 
+    /// CPU time (user + system) used so far by every live process of this Chrome's process
+    /// group, or `None` where `/proc` cannot tell.
+    pub fn cpu_time(&self) -> Option<Duration> {
+        let group = self.child.id();
+        // SAFETY: sysconf only reads a system constant.
+        let ticks = unsafe { libc::sysconf(libc::_SC_CLK_TCK) };
+        if ticks <= 0 {
+            return None;
+        }
+        let mut total = 0u64;
+        for entry in std::fs::read_dir("/proc").ok()?.flatten() {
+            let name = entry.file_name();
+            if !name
+                .to_str()
+                .is_some_and(|name| name.bytes().all(|b| b.is_ascii_digit()))
+            {
+                continue;
+            }
+            let Ok(stat) = std::fs::read_to_string(entry.path().join("stat")) else {
+                continue;
+            };
+            // Fields after the parenthesised command name: state, ppid, pgrp, ..., utime (12th),
+            // stime (13th).
+            let Some((_, rest)) = stat.rsplit_once(')') else {
+                continue;
+            };
+            let fields: Vec<&str> = rest.split_whitespace().collect();
+            let field = |i: usize| fields.get(i).and_then(|value| value.parse::<u64>().ok());
+            if field(2) == Some(u64::from(group)) {
+                total += field(11).unwrap_or(0) + field(12).unwrap_or(0);
+            }
+        }
+        Some(Duration::from_secs_f64(total as f64 / ticks as f64))
+    }
+
     /// A handle on the stderr tail that stays valid after the process is gone.
     pub fn stderr_handle(&self) -> StderrTail {
         self.stderr_tail.clone()

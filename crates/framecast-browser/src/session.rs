@@ -122,6 +122,11 @@ impl BrowserSession {
         self.process.pid()
     }
 
+    /// CPU time used so far by this Chrome (all its processes).
+    pub fn cpu_time(&self) -> Option<std::time::Duration> {
+        self.process.cpu_time()
+    }
+
     pub fn stderr_tail(&self) -> String {
         self.process.stderr_tail()
     }

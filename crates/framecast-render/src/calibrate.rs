@@ -31,26 +31,34 @@ pub(crate) fn non_capture_seconds_per_frame(preset: &str, width: u32, height: u3
     (x264_seconds_per_1080p_frame(preset) + decode) * scale
 }
 
-/// How many workers to keep, given the measured wall time of one capture, the non-capture CPU
-/// cost per frame, the cores, and how many workers are already running (never more).
+/// What worker 0 measured on its first frames.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Calibration {
+    /// Wall time per frame of one worker capturing alone (seek, draw, screenshot).
+    pub wall: Duration,
+    /// CPU time Chrome spent per frame, over all its threads (raster, compositor, encoding the
+    /// screenshot): one capture may keep more than one core busy.
+    pub chrome_cpu: Duration,
+}
+
+/// How many workers to keep, given worker 0's measurement, the non-capture CPU cost per frame,
+/// the cores, and how many workers are already running (never more).
 ///
-/// Predicted wall time with `w` workers is the larger of the capture-bound time
-/// (`frames * capture / w`) and the CPU-bound time (`frames * (capture + other) / cores`,
-/// counting one core per capturing Chrome). The smallest `w` within 3% of the best prediction
-/// wins: an extra Chrome costs memory, so it has to pay for itself.
+/// Predicted time per frame with `w` workers is the larger of the latency-bound time
+/// (`wall / w`: one worker captures one frame at a time) and the CPU-bound time
+/// (`(chrome_cpu + other) / cores`: every frame costs that much CPU whoever captures it). The
+/// smallest `w` within 3% of the best prediction wins: an extra Chrome costs memory, so it has to
+/// pay for itself.
 pub(crate) fn choose_workers(
-    capture: Duration,
+    measured: Calibration,
     other_cpu: f64,
     cores: usize,
     running: usize,
 ) -> usize {
-    let capture = capture.as_secs_f64();
+    let wall = measured.wall.as_secs_f64();
+    let cpu = measured.chrome_cpu.as_secs_f64() + other_cpu;
     let cores = cores.max(1) as f64;
-    let predict = |workers: usize| {
-        let capture_bound = capture / workers as f64;
-        let cpu_bound = (capture + other_cpu) / cores;
-        capture_bound.max(cpu_bound)
-    };
+    let predict = |workers: usize| (wall / workers as f64).max(cpu / cores);
     let limit = running.max(1);
     let best = (1..=limit).map(predict).fold(f64::INFINITY, f64::min);
     (1..=limit)
@@ -62,22 +70,37 @@ pub(crate) fn choose_workers(
 mod tests {
     use super::*;
 
-    #[test]
-    fn light_pages_are_encoder_bound_and_keep_one_worker() {
-        let other = non_capture_seconds_per_frame("medium", 1920, 1080);
-        assert_eq!(choose_workers(Duration::from_millis(40), other, 2, 2), 1);
+    fn measured(wall_ms: u64, chrome_cpu_ms: u64) -> Calibration {
+        Calibration {
+            wall: Duration::from_millis(wall_ms),
+            chrome_cpu: Duration::from_millis(chrome_cpu_ms),
+        }
     }
 
     #[test]
-    fn heavy_pages_use_every_core() {
+    fn light_pages_are_encoder_bound_and_keep_one_worker() {
+        let other = non_capture_seconds_per_frame("medium", 1920, 1080);
+        assert_eq!(choose_workers(measured(40, 45), other, 2, 2), 1);
+    }
+
+    #[test]
+    fn a_capture_that_waits_more_than_it_computes_gets_more_workers() {
         let other = non_capture_seconds_per_frame("ultrafast", 1920, 1080);
-        assert_eq!(choose_workers(Duration::from_millis(120), other, 2, 2), 2);
-        assert_eq!(choose_workers(Duration::from_millis(300), other, 4, 4), 4);
+        assert_eq!(choose_workers(measured(120, 100), other, 2, 2), 2);
+        assert_eq!(choose_workers(measured(300, 250), other, 4, 4), 4);
+    }
+
+    #[test]
+    fn a_capture_that_already_fills_the_cores_keeps_one_worker() {
+        // Chrome's compositor and raster threads keep two cores busy for the whole capture: a
+        // second Chrome would only compete for the same cores.
+        let other = non_capture_seconds_per_frame("medium", 1920, 1080);
+        assert_eq!(choose_workers(measured(200, 400), other, 2, 2), 1);
     }
 
     #[test]
     fn never_more_than_running_or_fewer_than_one() {
-        assert_eq!(choose_workers(Duration::from_millis(500), 0.0, 8, 3), 3);
-        assert_eq!(choose_workers(Duration::ZERO, 1.0, 2, 0), 1);
+        assert_eq!(choose_workers(measured(500, 400), 0.0, 8, 3), 3);
+        assert_eq!(choose_workers(measured(0, 0), 1.0, 2, 0), 1);
     }
 }

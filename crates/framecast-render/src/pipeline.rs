@@ -337,7 +337,7 @@ fn render_prelude(composition: &Composition, options: &RenderOptions) -> String 
 }
 
 /// Frames worker 0 captures to measure the page before the worker count is settled.
-const CALIBRATION_FRAMES: u64 = 4;
+const CALIBRATION_FRAMES: u64 = 6;
 
 /// Captures the first frames on worker 0, timing them, and keeps as many workers as pay off.
 async fn calibrate_workers(
@@ -349,8 +349,8 @@ async fn calibrate_workers(
     if frames < CALIBRATION_FRAMES * 4 {
         return Ok((workers, 0));
     }
-    let per_frame = match workers[0].calibrate(0..CALIBRATION_FRAMES, context).await {
-        Ok(per_frame) => per_frame,
+    let measured = match workers[0].calibrate(0..CALIBRATION_FRAMES, context).await {
+        Ok(measured) => measured,
         Err(error) => {
             close_all(workers).await;
             return Err(error);
@@ -362,10 +362,11 @@ async fn calibrate_workers(
         context.plan.width,
         context.plan.height,
     );
-    let keep = calibrate::choose_workers(per_frame, other, cores, workers.len());
+    let keep = calibrate::choose_workers(measured, other, cores, workers.len());
     tracing::info!(
-        "calibration: {:.1} ms per captured frame, about {:.1} ms of other CPU per frame on {cores} cores: {keep} worker(s)",
-        per_frame.as_secs_f64() * 1000.0,
+        "calibration: {:.1} ms per captured frame ({:.1} ms of Chrome CPU), about {:.1} ms of other CPU per frame on {cores} cores: {keep} worker(s)",
+        measured.wall.as_secs_f64() * 1000.0,
+        measured.chrome_cpu.as_secs_f64() * 1000.0,
         other * 1000.0
     );
     let surplus = workers.split_off(keep);

@@ -13,6 +13,7 @@ use framecast_media::Yuv420Frame;
 
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
+use crate::calibrate::Calibration;
 use crate::plan::FrameQueue;
 use crate::transitions::{TransitionFrame, TransitionPlan};
 use crate::{CancelFlag, FramePlan, ProgressEvent, RenderError, ReorderWindow};
@@ -213,20 +214,27 @@ impl CaptureWorker {
         Ok(())
     }
 
-    /// Captures `frames` (kept like any others) and returns the mean wall time per frame,
-    /// leaving out the first, which pays for first paint.
+    /// Captures `frames` (kept like any others) and measures them, leaving out the first, which
+    /// pays for first paint.
     pub(crate) async fn calibrate(
         &mut self,
         frames: Range<u64>,
         context: &CaptureContext,
-    ) -> Result<Duration, RenderError> {
+    ) -> Result<Calibration, RenderError> {
         let mut next = frames.start;
         let first_end = (frames.start + 1).min(frames.end);
         self.capture_range(&mut next, first_end, context).await?;
+        let cpu_before = self.session.cpu_time();
         let started = std::time::Instant::now();
         self.capture_range(&mut next, frames.end, context).await?;
-        let measured = frames.end.saturating_sub(first_end).max(1);
-        Ok(started.elapsed() / measured as u32)
+        let measured = frames.end.saturating_sub(first_end).max(1) as u32;
+        let wall = started.elapsed() / measured;
+        let chrome_cpu = match (cpu_before, self.session.cpu_time()) {
+            (Some(before), Some(after)) => after.saturating_sub(before) / measured,
+            // Without /proc, assume Chrome keeps one core busy while it captures.
+            _ => wall,
+        };
+        Ok(Calibration { wall, chrome_cpu })
     }
 
     /// Seeks to `time` and captures the page as a PNG, outside any render (`framecast snapshot`).
