@@ -7,6 +7,7 @@ mod progress;
 mod regress;
 mod render;
 mod snapshot;
+mod stop;
 
 use std::process::ExitCode;
 
@@ -59,7 +60,7 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) if is_cancellation(&error) => {
             eprintln!("stopped: {error:#}");
-            ExitCode::from(130)
+            ExitCode::from(stop::exit_code())
         }
         Err(error) => {
             eprintln!("error: {error:#}");
@@ -68,7 +69,7 @@ fn main() -> ExitCode {
     }
 }
 
-/// A render stopped by Ctrl-C exits with 130, as shells expect of an interrupted command.
+/// A render stopped by Ctrl-C or SIGTERM exits with 128 + the signal, as shells expect.
 fn is_cancellation(error: &anyhow::Error) -> bool {
     error.chain().any(|cause| {
         matches!(

@@ -75,7 +75,7 @@ pub async fn run(args: RegressArgs) -> anyhow::Result<()> {
     options.report_dir = args.report;
     options.max_golden_bytes = args.max_golden_kb * 1024;
     options.chrome_path = args.chrome;
-    watch_ctrl_c(options.cancel.clone());
+    crate::stop::watch(options.cancel.clone(), |message| eprintln!("{message}"));
 
     let selected = framecast_regress::select(&options)?;
     if args.list {
@@ -122,18 +122,4 @@ pub async fn run(args: RegressArgs) -> anyhow::Result<()> {
         );
     }
     Ok(())
-}
-
-/// The first Ctrl-C stops after the current render is cancelled cleanly; a second exits at once.
-fn watch_ctrl_c(cancel: framecast_render::CancelFlag) {
-    tokio::spawn(async move {
-        if tokio::signal::ctrl_c().await.is_err() {
-            return;
-        }
-        eprintln!("stopping: finishing cleanly (press Ctrl-C again to stop at once)");
-        cancel.cancel();
-        if tokio::signal::ctrl_c().await.is_ok() {
-            std::process::exit(130);
-        }
-    });
 }

@@ -87,7 +87,10 @@ pub async fn run(args: RenderArgs) -> anyhow::Result<()> {
     let options = options_from(&args)?;
     let display = Arc::new(ProgressDisplay::new(args.json));
     let cancel = CancelFlag::default();
-    watch_ctrl_c(cancel.clone(), Arc::clone(&display));
+    {
+        let display = Arc::clone(&display);
+        crate::stop::watch(cancel.clone(), move |message| display.message(message));
+    }
     let events = Arc::clone(&display);
     let summary = framecast_render::render(
         &options,
@@ -163,19 +166,4 @@ fn variables_from(args: &RenderArgs) -> anyhow::Result<Option<serde_json::Value>
         anyhow::bail!("{source} must be a JSON object such as {{\"title\": \"Hello\"}}");
     }
     Ok(Some(value))
-}
-
-/// The first Ctrl-C stops the render cleanly (Chrome closed, no output written); a second one
-/// exits at once. Chrome processes die with framecast either way (parent-death signal).
-fn watch_ctrl_c(cancel: CancelFlag, display: Arc<ProgressDisplay>) {
-    tokio::spawn(async move {
-        if tokio::signal::ctrl_c().await.is_err() {
-            return;
-        }
-        display.message("stopping: finishing cleanly (press Ctrl-C again to stop at once)");
-        cancel.cancel();
-        if tokio::signal::ctrl_c().await.is_ok() {
-            std::process::exit(130);
-        }
-    });
 }

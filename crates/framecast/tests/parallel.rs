@@ -165,6 +165,17 @@ window.__timelines = { main: { duration() { return 2; }, totalTime(t) { if (t >=
 
 #[test]
 fn ctrl_c_stops_cleanly_with_no_output_and_no_processes() {
+    stops_cleanly_on(libc::SIGINT, 130);
+}
+
+#[test]
+fn sigterm_stops_cleanly_like_ctrl_c() {
+    stops_cleanly_on(libc::SIGTERM, 143);
+}
+
+/// Sends `signal` mid-render: the render stops with `code`, no output, no partial file, no
+/// process and no Chrome profile left behind.
+fn stops_cleanly_on(signal: i32, code: i32) {
     let test = TestDir::new();
     let output = test.path("interrupted.mp4");
     let mut child = spawn_render(
@@ -175,17 +186,17 @@ fn ctrl_c_stops_cleanly_with_no_output_and_no_processes() {
     );
     let mut stdout = BufReader::new(child.stdout.take().unwrap());
     wait_for_frames(&mut stdout, 5);
-    // SAFETY: sending SIGINT to the framecast process this test started.
+    // SAFETY: sending a signal to the framecast process this test started.
     unsafe {
-        libc::kill(child.id() as i32, libc::SIGINT);
+        libc::kill(child.id() as i32, signal);
     }
     let status = child.wait().unwrap();
     assert_eq!(
         status.code(),
-        Some(130),
-        "an interrupted render exits with 130"
+        Some(code),
+        "a render stopped by signal {signal}"
     );
-    assert!(!output.exists(), "no output after Ctrl-C");
+    assert!(!output.exists(), "no output after signal {signal}");
     let leftovers: Vec<_> = std::fs::read_dir(test.dir.path())
         .unwrap()
         .flatten()
@@ -193,6 +204,12 @@ fn ctrl_c_stops_cleanly_with_no_output_and_no_processes() {
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
     assert_eq!(test.settle_and_list_leftovers(), Vec::<String>::new());
+    let profiles: Vec<_> = std::fs::read_dir(test.path("tmp"))
+        .unwrap()
+        .flatten()
+        .map(|entry| entry.file_name())
+        .collect();
+    assert!(profiles.is_empty(), "temporary files left: {profiles:?}");
 }
 
 /// Peak resident memory of a finished child, from the kernel's accounting (kB).
