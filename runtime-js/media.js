@@ -6,15 +6,15 @@
 // video element itself, so the page's CSS (transforms, opacity, border-radius, object-fit,
 // clip-path, filters, z-order) and animations apply to it unchanged.
 //
-// The renderer describes the videos in window.__framecastConfig.media:
-//   { videos: [{ index, start, end, rate, fps, frames, loop, url, ext }] }
-// where `index` is the element's position in document.querySelectorAll("video"), and frame k
-// of the clip is at `${url}${k}.${ext}`, and the elements that may be heard in
-//   { audio: [{ tag, index, volume }] }
-// (`volume` is data-volume). framecast mixes the audio itself, so when the page animates an
-// element's `volume` (a GSAP tween on the paused timeline, say), the mix needs that volume over
-// time: once the page is ready, `sampleMediaVolumes` seeks the timelines to every frame time and
-// reads each element's volume (see there). Plain JavaScript, no build step.
+// The renderer describes the media in window.__framecastConfig.media:
+//   { videos: [{ index, start, end, rate, fps, frames, loop, url, ext }],
+//     audio: [{ tag, index, volume }] }
+// A video's `index` is its position in document.querySelectorAll("video"), and frame k of its
+// clip is at `${url}${k}.${ext}`. `audio` lists the elements that may be heard (`volume` is
+// their data-volume). Since framecast mixes the audio itself, a page that animates an element's
+// `volume` (a GSAP tween on the paused timeline, say) must tell it how: once the page is ready,
+// `sampleMediaVolumes` seeks the timelines to every frame time and reads each element's volume
+// (see there). Plain JavaScript, no build step.
 (function (factory) {
   const api = factory();
   if (typeof module === "object" && module.exports) module.exports = api;
@@ -122,6 +122,23 @@
     return { times, elements: elementsOut };
   }
 
+  // ---- transparency --------------------------------------------------------------------------
+
+  /// Whether a computed style paints no background: a fully transparent colour and no image.
+  function paintsNoBackground(style) {
+    if (!style) return true;
+    const image = style.backgroundImage;
+    if (image && image !== "none") return false;
+    const color = String(style.backgroundColor || "").trim();
+    if (color === "" || color === "transparent") return true;
+    const parts = /^rgba?\(([^)]*)\)$/.exec(color);
+    if (!parts) return false;
+    const channels = parts[1].split(/[\s,/]+/).filter(Boolean);
+    if (channels.length < 4) return false;
+    const alpha = channels[3].endsWith("%") ? parseFloat(channels[3]) / 100 : parseFloat(channels[3]);
+    return alpha === 0;
+  }
+
   // ---- the page ----------------------------------------------------------------------------
 
   function install(window) {
@@ -175,9 +192,10 @@
 
     // A frame is shown as a data: URL, which Chrome's image loader decodes synchronously, so the
     // poster is in place for the very next captured frame. A few recent frames are kept, since a
-    // held or slowed-down video shows the same frame many times.
+    // held or slowed-down video shows the same frame many times, and the next output frame's
+    // are fetched ahead, while the current one is captured.
     const cache = new Map();
-    const CACHE_LIMIT = 8;
+    const CACHE_LIMIT = 8 + 2 * config.videos.length;
     function frameData(url) {
       let pending = cache.get(url);
       if (!pending) {
@@ -224,7 +242,19 @@
           element.__framecastFrame = k;
         }));
       }
+      prefetch(t + 1 / (config.videos[0].fps || 30));
       return loads.length > 0 ? Promise.all(loads) : null;
+    }
+
+    // Starts loading the frames shown at time `t` (a worker usually seeks the next frame next).
+    // A frame the render never shows is not served; such a miss is forgotten, not reported.
+    function prefetch(t) {
+      for (const video of config.videos) {
+        if (video.end !== null && video.end !== undefined && t >= video.end) continue;
+        const url = `${video.url}${clipFrame(video, t)}.${video.ext}`;
+        if (cache.has(url)) continue;
+        frameData(url).catch(() => cache.delete(url));
+      }
     }
 
     // Wraps whatever seek the runtime installs (now or later), so the frame is in place before
@@ -249,6 +279,11 @@
         currentSeek = wrap(seek);
       },
     });
+
+    // Called by the runtime once the page is ready (runtime.js, prepare): a webm keeps its alpha
+    // channel when <html>, <body> and the composition's root all paint no background.
+    internals.transparentBackground = (root) =>
+      [document.documentElement, document.body, root].every((element) => !element || paintsNoBackground(getComputedStyle(element)));
 
     // Called by the runtime once the page is ready (runtime.js, prepare): the sampled volumes go
     // to the renderer with the page info. Only timelines are seeked (internals.seekTimelines), so
@@ -278,5 +313,5 @@
     };
   }
 
-  return { clampVolume, holdVolume, volumeTweenTargets, frameTimes, sampleVolumes, install };
+  return { clampVolume, holdVolume, volumeTweenTargets, frameTimes, sampleVolumes, paintsNoBackground, install };
 });

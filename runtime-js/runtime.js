@@ -453,6 +453,7 @@
         accent: entry.accent == null ? null : String(entry.accent),
       })),
       volumes,
+      transparentBackground: internals.transparentBackground ? internals.transparentBackground(root) : false,
     };
   }
 

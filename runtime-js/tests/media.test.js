@@ -4,7 +4,7 @@
 "use strict";
 const test = require("node:test");
 const assert = require("node:assert/strict");
-const { clampVolume, holdVolume, volumeTweenTargets, frameTimes, sampleVolumes } = require("../media.js");
+const { clampVolume, holdVolume, volumeTweenTargets, frameTimes, sampleVolumes, paintsNoBackground } = require("../media.js");
 
 function fakeElement(dataVolume) {
   return { getAttribute: (name) => (name === "data-volume" ? dataVolume : null) };
@@ -112,4 +112,15 @@ test("tweens of volume are found in nested timelines and keyframes", () => {
   };
   const targets = volumeTweenTargets([timeline, null, {}]);
   assert.deepEqual([...targets], [music, voice]);
+});
+
+test("a background is transparent only with a clear colour and no image", () => {
+  const style = (backgroundColor, backgroundImage = "none") => ({ backgroundColor, backgroundImage });
+  assert.equal(paintsNoBackground(style("rgba(0, 0, 0, 0)")), true);
+  assert.equal(paintsNoBackground(style("transparent")), true);
+  assert.equal(paintsNoBackground(style("rgb(0 0 0 / 0%)")), true);
+  assert.equal(paintsNoBackground(style("rgb(32, 48, 64)")), false);
+  assert.equal(paintsNoBackground(style("rgba(255, 0, 0, 0.5)")), false);
+  assert.equal(paintsNoBackground(style("rgba(0, 0, 0, 0)", "linear-gradient(red, blue)")), false);
+  assert.equal(paintsNoBackground(style("color(srgb 1 0 0)")), false);
 });

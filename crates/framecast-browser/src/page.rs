@@ -65,6 +65,10 @@ pub struct PageInfo {
     /// when the page animates any of them (`runtime-js/media.js`); `None` when none changes.
     #[serde(default)]
     pub volumes: Option<MediaVolumes>,
+    /// Whether `<html>`, `<body>` and the composition's root all paint no background (a webm
+    /// then keeps its alpha channel unless `--alpha` says otherwise).
+    #[serde(default)]
+    pub transparent_background: bool,
 }
 
 /// Volumes sampled from the page: for each entry of the render's media config `audio` list

@@ -13,6 +13,9 @@ pub(crate) struct OutputPlan {
     pub format: OutputFormat,
     /// Capture over a transparent page background and keep the alpha channel.
     pub alpha: bool,
+    /// A webm without `--alpha`: it keeps alpha when the page paints no background, which only
+    /// the page can tell ([`OutputPlan::for_page`]).
+    pub alpha_from_page: bool,
     pub capture: ImageFormat,
 }
 
@@ -44,6 +47,7 @@ impl OutputPlan {
                 reason: format!("h265 is only available for mp4, not {}", format.name()),
             });
         }
+        let alpha_from_page = media.alpha.is_none() && format == OutputFormat::Webm;
         let alpha = match media.alpha {
             Some(true) if !format.supports_alpha() => {
                 return Err(RenderError::InvalidOption {
@@ -65,18 +69,36 @@ impl OutputPlan {
                 },
             ));
         }
-        let capture = if format.captures_png(alpha) {
-            ImageFormat::Png
-        } else {
-            ImageFormat::Jpeg {
-                quality: options.quality.jpeg_quality(),
-            }
-        };
         Ok(OutputPlan {
             format,
             alpha,
-            capture,
+            alpha_from_page,
+            capture: capture_format(format, alpha, options),
         })
+    }
+
+    /// Whether Chrome should draw the page over a transparent background: for alpha output,
+    /// and for a webm until the page says whether it has a background of its own (if it has,
+    /// that background covers Chrome's, which then no longer matters).
+    pub(crate) fn transparent_page(&self) -> bool {
+        self.alpha || self.alpha_from_page
+    }
+
+    /// The plan once the page is ready: a webm without `--alpha` keeps alpha when the page
+    /// paints no background.
+    pub(crate) fn for_page(
+        self,
+        options: &RenderOptions,
+        transparent_background: bool,
+    ) -> OutputPlan {
+        if !self.alpha_from_page {
+            return self;
+        }
+        OutputPlan {
+            alpha: transparent_background,
+            capture: capture_format(self.format, transparent_background, options),
+            ..self
+        }
     }
 
     /// The encoder settings for this plan.
@@ -96,6 +118,17 @@ impl OutputPlan {
     }
 }
 
+/// PNG where the pixels must be exact or keep alpha, JPEG otherwise.
+fn capture_format(format: OutputFormat, alpha: bool, options: &RenderOptions) -> ImageFormat {
+    if format.captures_png(alpha) {
+        ImageFormat::Png
+    } else {
+        ImageFormat::Jpeg {
+            quality: options.quality.jpeg_quality(),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -108,6 +141,17 @@ mod tests {
         };
         assert_eq!(plan("a.mp4").format, OutputFormat::Mp4);
         assert!(!plan("a.webm").alpha);
+        assert!(plan("a.webm").transparent_page());
+        let options = RenderOptions::new("in", "a.webm");
+        let on_clear = plan("a.webm").for_page(&options, true);
+        assert!(on_clear.alpha && on_clear.capture == ImageFormat::Png);
+        let on_colour = plan("a.webm").for_page(&options, false);
+        assert!(!on_colour.alpha && matches!(on_colour.capture, ImageFormat::Jpeg { .. }));
+        assert!(!plan("a.mp4").transparent_page());
+        assert!(
+            plan("a.mov").for_page(&options, false).alpha,
+            "mov keeps alpha anyway"
+        );
         assert!(plan("a.mov").alpha);
         assert_eq!(plan("a.mov").capture, ImageFormat::Png);
         assert_eq!(plan("frames").format, OutputFormat::PngSequence);

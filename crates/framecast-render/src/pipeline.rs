@@ -66,7 +66,7 @@ pub async fn render(
         &options.media.frame_cache,
     )?);
     let mut options = options.clone();
-    options.media.transparent = output_plan.alpha;
+    options.media.transparent = output_plan.transparent_page();
     options.media.page_config = media.page_config();
     options.media.planned = Some((output_plan, Arc::clone(&media)));
     let options = &options;
@@ -149,6 +149,8 @@ async fn render_with_server(
                 return Err(error);
             }
         };
+    // A webm without --alpha keeps alpha when the page paints no background (formats.rs).
+    let output_plan = output_plan.for_page(options, workers[0].info.transparent_background);
     let duration = plan.duration;
     let capture_mode = workers[0].capture_mode();
     if !transitions.is_empty() {

@@ -17,8 +17,9 @@ pub struct MediaArgs {
     #[arg(long, value_enum, default_value_t = CodecArg::H264, help_heading = "Output")]
     codec: CodecArg,
 
-    /// Keep transparency (capture over a transparent page background): webm (VP9 yuva420p),
-    /// mov (ProRes 4444, on by default) and png-sequence (on by default).
+    /// Keep transparency (capture over a transparent page background): webm (VP9 yuva420p; by
+    /// default when <html>, <body> and the root paint no background), mov (ProRes 4444, on by
+    /// default) and png-sequence (on by default).
     #[arg(long, help_heading = "Output")]
     alpha: Option<bool>,
 

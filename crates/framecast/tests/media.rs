@@ -162,6 +162,64 @@ fn webm_keeps_alpha_as_vp9_yuva420p_when_asked() {
     assert!(rgba.pixel(250, 150)[3] < 15, "{:?}", rgba.pixel(250, 150));
 }
 
+/// The first frame of a VP9 webm as RGBA, decoded with libvpx (which reads the alpha channel).
+fn first_webm_frame(test: &TestDir, webm: &Path) -> framecast_media::RgbaFrame {
+    let frame = test.path("first-frame.png");
+    ffmpeg(&[
+        "-c:v",
+        "libvpx-vp9",
+        "-i",
+        webm.to_str().unwrap(),
+        "-frames:v",
+        "1",
+        "-pix_fmt",
+        "rgba",
+        frame.to_str().unwrap(),
+    ]);
+    framecast_media::decode_png(&std::fs::read(&frame).unwrap()).unwrap()
+}
+
+#[test]
+fn webm_keeps_alpha_by_itself_only_when_the_page_has_no_background() {
+    let test = TestDir::new();
+    let clear = square(&test, 320, 180);
+    let output = test.path("clear.webm");
+    assert_success(&test.render(&clear, &output, &["--workers", "1"]));
+    let facts = video_facts(&output);
+    assert_eq!(facts.codec, "vp9");
+    assert_eq!(
+        facts.alpha_mode.as_deref(),
+        Some("1"),
+        "a clear page keeps alpha"
+    );
+    assert_eq!(facts.frames, 30);
+    let rgba = first_webm_frame(&test, &output);
+    assert!(rgba.pixel(80, 80)[3] > 240, "{:?}", rgba.pixel(80, 80));
+    assert!(rgba.pixel(250, 150)[3] < 15, "{:?}", rgba.pixel(250, 150));
+
+    // The same page with a background colour: no alpha, and that colour around the square.
+    let html = SQUARE
+        .replace("WIDTH", "320")
+        .replace("HEIGHT", "180")
+        .replace("background: transparent", "background: #203040");
+    let coloured = test.composition("coloured", &html);
+    let output = test.path("coloured.webm");
+    assert_success(&test.render(&coloured, &output, &["--workers", "1"]));
+    let facts = video_facts(&output);
+    assert_eq!(facts.codec, "vp9");
+    assert_eq!(
+        facts.alpha_mode, None,
+        "an opaque page has no alpha channel"
+    );
+    assert_eq!(facts.pixel_format, "yuv420p");
+    let rgba = first_webm_frame(&test, &output);
+    let around = rgba.pixel(250, 150);
+    assert!(
+        near([around[0], around[1], around[2]], [0x20, 0x30, 0x40], 12) && around[3] == 255,
+        "{around:?}"
+    );
+}
+
 #[test]
 fn mov_is_prores_4444_with_alpha() {
     let test = TestDir::new();
@@ -721,4 +779,112 @@ video { position: absolute; width: 160px; height: 90px; }</style></head>
         "{}",
         rms(&heard) / level
     );
+}
+
+/// Writes `sine` tones of `seconds` at each (file name, frequency) into `folder`.
+fn tones(folder: &Path, files: &[(&str, u32)], seconds: u32) {
+    for (name, frequency) in files {
+        ffmpeg(&[
+            "-f",
+            "lavfi",
+            "-i",
+            &format!("sine=frequency={frequency}:sample_rate=48000:duration={seconds}"),
+            folder.join(name).to_str().unwrap(),
+        ]);
+    }
+}
+
+#[test]
+fn a_gsap_tweened_volume_is_followed_by_the_mix() {
+    let test = TestDir::new();
+    // #music fades linearly from 1 to 0 between 1 s and 2 s; #late, at data-volume 0, is
+    // switched on at 2.5 s by a timeline set.
+    let html = r##"<!doctype html>
+<html><head><script src="gsap.min.js"></script>
+<style>html, body { margin: 0; width: 320px; height: 180px; background: #102030; }</style></head>
+<body><div id="root" data-composition-id="fade" data-width="320" data-height="180" data-duration="3" data-fps="30">
+  <audio id="music" src="a440.wav" data-start="0"></audio>
+  <audio id="late" src="a880.wav" data-start="0" data-volume="0"></audio>
+</div>
+<script>
+  const tl = gsap.timeline({ paused: true });
+  tl.to("#music", { volume: 0, duration: 1, ease: "none" }, 1);
+  tl.set("#late", { volume: 1 }, 2.5);
+  window.__timelines = { fade: tl };
+</script></body></html>"##;
+    let input = test.composition("fade", html);
+    tones(&input, &[("a440.wav", 440), ("a880.wav", 880)], 4);
+    let level = rms(&left(&decode_audio(&input.join("a440.wav")), 0.5, 1.0));
+
+    let output = test.path("fade.mp4");
+    assert_success(&test.render(&input, &output, &["--workers", "1", "--quality", "draft"]));
+    let samples = decode_audio(&output);
+    let ratio = |from: f64, to: f64| rms(&left(&samples, from, to)) / level;
+    let full = ratio(0.25, 0.75);
+    assert!((full - 1.0).abs() < 0.05, "before the fade: {full}");
+    assert!(
+        (frequency(&left(&samples, 0.25, 0.75)) - 440.0).abs() < 3.0,
+        "the 880 Hz tone is silent until 2.5 s"
+    );
+    // A linear fade's RMS over [1.25, 1.75] s is sqrt(mean((1 - x)^2), x in [0.25, 0.75]) = 0.52.
+    let middle = ratio(1.25, 1.75);
+    assert!((middle - 0.52).abs() < 0.05, "during the fade: {middle}");
+    assert!(ratio(1.1, 1.2) > ratio(1.8, 1.9) * 4.0, "the level falls");
+    let after = ratio(2.05, 2.45);
+    assert!(after < 0.01, "after the fade: {after}");
+    let late = left(&samples, 2.55, 2.95);
+    assert!(
+        (frequency(&late) - 880.0).abs() < 3.0,
+        "{}",
+        frequency(&late)
+    );
+    assert!(
+        (rms(&late) / level - 1.0).abs() < 0.05,
+        "the late tone at full level: {}",
+        rms(&late) / level
+    );
+}
+
+#[test]
+fn without_volume_tweens_the_audio_is_exactly_the_data_volume_mix() {
+    let test = TestDir::new();
+    // The same tones with and without a GSAP timeline that animates something else: the
+    // timeline must not change a single audio sample.
+    let page = |script: &str| {
+        format!(
+            r##"<!doctype html>
+<html><head><script src="gsap.min.js"></script>
+<style>html, body {{ margin: 0; width: 320px; height: 180px; background: #102030; }}
+#box {{ position: absolute; width: 40px; height: 40px; background: #fff; }}</style></head>
+<body><div id="root" data-composition-id="steady" data-width="320" data-height="180" data-duration="2" data-fps="30">
+  <div id="box"></div>
+  <audio id="music" src="a440.wav" data-start="0.25" data-volume="0.5"></audio>
+  <audio id="quiet" src="a880.wav" data-start="0" data-volume="0"></audio>
+</div>
+<script>{script}</script></body></html>"##
+        )
+    };
+    let animated = test.composition(
+        "animated",
+        &page(
+            r##"window.__timelines = { steady: gsap.timeline({ paused: true }).to("#box", { x: 200, duration: 2 }) };"##,
+        ),
+    );
+    let plain = test.composition("plain", &page(""));
+    for folder in [&animated, &plain] {
+        tones(folder, &[("a440.wav", 440), ("a880.wav", 880)], 3);
+    }
+    let mut mixes = Vec::new();
+    for (name, input) in [("animated", &animated), ("plain", &plain)] {
+        let output = test.path(&format!("{name}.mp4"));
+        assert_success(&test.render(input, &output, &["--workers", "1", "--quality", "draft"]));
+        mixes.push(decode_audio(&output));
+    }
+    assert!(
+        mixes[0] == mixes[1],
+        "a timeline without volume tweens changed the mix"
+    );
+    let level = rms(&left(&mixes[0], 0.5, 1.5));
+    let source = rms(&left(&decode_audio(&plain.join("a440.wav")), 0.5, 1.5));
+    assert!((level / source - 0.5).abs() < 0.02, "{}", level / source);
 }
