@@ -14,7 +14,9 @@
 //! basic operations (as deterministic as `libm`, within a few ulp of it, and vectorisable);
 //! setup-time ones call `libm`. Bilinear sampling uses 8-bit weights in exact integer
 //! arithmetic, like a GPU's texture unit; the SSE2 and AVX2 paths compute the same numbers as
-//! the portable ones (tested).
+//! the portable ones (tested). On CPUs with AVX2, each row's shader code is compiled a second
+//! time for AVX2 and chosen at run time: element-wise IEEE arithmetic without fused
+//! multiply-adds gives the same bits at any vector width.
 //!
 //! Fields that depend only on the frame size and not on progress (the fractal noise of
 //! `domain-warp`, `cross-warp-morph`, `ridged-burn`, `swirl-vortex`, `thermal-distortion`, the
@@ -165,4 +167,35 @@ fn check_sizes(
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_avx2_rows_are_the_portable_rows() {
+        let (w, h) = (97, 61);
+        let frame = |seed: u32| -> Vec<u8> {
+            let mut state = seed;
+            (0..w * h * 4)
+                .map(|_| {
+                    state = state.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
+                    (state >> 24) as u8
+                })
+                .collect()
+        };
+        let (from, to) = (frame(1), frame(2));
+        let accent = Accent::DEFAULT;
+        for transition in Transition::ALL {
+            let blend = |portable: bool| {
+                render::PORTABLE_ONLY.store(portable, std::sync::atomic::Ordering::Relaxed);
+                let mut out = vec![0u8; w * h * 4];
+                blend_rgba(transition, &from, &to, w, h, 0.43, &accent, &mut out)
+                    .expect("should blend");
+                out
+            };
+            assert!(blend(false) == blend(true), "{transition}");
+        }
+    }
 }

@@ -1,6 +1,8 @@
 //! The row-parallel driver every transition runs through, and the conversion of the shader's
 //! 0..=1 colours to output pixels.
 
+use std::ops::Range;
+
 use rayon::prelude::*;
 
 use crate::math::round_small;
@@ -89,7 +91,8 @@ impl Scratch {
 }
 
 /// Runs `shade(y, colours, scratch)` for every row of the output, in parallel on the current
-/// rayon pool, and stores the colours it writes. Each row depends only on its index, so the
+/// rayon pool, and stores the colours it writes. Mark `shade` `#[inline(always)]`, so that
+/// it is compiled into the AVX2 row as well. Each row depends only on its index, so the
 /// result does not depend on how rows are spread over threads.
 pub(crate) fn render_rows<T: Store>(
     out: &mut [T],
@@ -101,8 +104,121 @@ pub(crate) fn render_rows<T: Store>(
         .for_each_init(
             || (RowOut::new(width), Scratch::default()),
             |(rgb, scratch), (y, row)| {
+                #[cfg(target_arch = "x86_64")]
+                if std::arch::is_x86_feature_detected!("avx2") && !portable_only() {
+                    // SAFETY: the CPU has AVX2, checked just above.
+                    unsafe { shade_row_avx2(&shade, y, rgb, scratch, row) };
+                    return;
+                }
                 shade(y, rgb, scratch);
                 T::store(row, rgb);
             },
         );
+}
+
+/// Like [`render_rows`], but `shade(y, columns, colours, scratch)` is called for `columns` of
+/// row `y` (writing `colours` there): for bands of `band` rows, segment after segment of
+/// `segment` columns. For shaders whose samples of one row spread over many source rows (a
+/// rotation), this keeps the texels and pages a band's segment reads in the caches and TLB
+/// while the band's other rows read them too. Each pixel is still computed on its own, so the
+/// result does not depend on the tiling or the threads.
+pub(crate) fn render_tiles<T: Store>(
+    out: &mut [T],
+    width: usize,
+    band: usize,
+    segment: usize,
+    shade: impl Fn(usize, Range<usize>, &mut RowOut, &mut Scratch) + Sync,
+) {
+    out.par_chunks_mut(width * T::CHANNELS * band)
+        .enumerate()
+        .for_each_init(
+            || (Vec::new(), Scratch::default()),
+            |(rows, scratch), (index, chunk)| {
+                let tile = Tile {
+                    first_row: index * band,
+                    width,
+                    segment,
+                };
+                #[cfg(target_arch = "x86_64")]
+                if std::arch::is_x86_feature_detected!("avx2") && !portable_only() {
+                    // SAFETY: the CPU has AVX2, checked just above.
+                    unsafe { tile.render_avx2(&shade, rows, scratch, chunk) };
+                    return;
+                }
+                tile.render(&shade, rows, scratch, chunk);
+            },
+        );
+}
+
+/// A band of rows of [`render_tiles`].
+struct Tile {
+    first_row: usize,
+    width: usize,
+    segment: usize,
+}
+
+impl Tile {
+    #[inline(always)]
+    fn render<T: Store>(
+        &self,
+        shade: &impl Fn(usize, Range<usize>, &mut RowOut, &mut Scratch),
+        rows: &mut Vec<RowOut>,
+        scratch: &mut Scratch,
+        out: &mut [T],
+    ) {
+        let n = out.len() / (self.width * T::CHANNELS);
+        rows.resize_with(n, || RowOut::new(self.width));
+        for start in (0..self.width).step_by(self.segment) {
+            let columns = start..(start + self.segment).min(self.width);
+            for (r, rgb) in rows.iter_mut().enumerate() {
+                shade(self.first_row + r, columns.clone(), rgb, scratch);
+            }
+        }
+        for (row, rgb) in out.chunks_exact_mut(self.width * T::CHANNELS).zip(&*rows) {
+            T::store(row, rgb);
+        }
+    }
+
+    /// [`Tile::render`] compiled for AVX2, like [`shade_row_avx2`].
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx2")]
+    unsafe fn render_avx2<T: Store>(
+        &self,
+        shade: &impl Fn(usize, Range<usize>, &mut RowOut, &mut Scratch),
+        rows: &mut Vec<RowOut>,
+        scratch: &mut Scratch,
+        out: &mut [T],
+    ) {
+        self.render(shade, rows, scratch, out);
+    }
+}
+
+/// Tests set this to compare the AVX2 rows with the portable ones.
+#[cfg(test)]
+pub(crate) static PORTABLE_ONLY: std::sync::atomic::AtomicBool =
+    std::sync::atomic::AtomicBool::new(false);
+
+#[cfg(target_arch = "x86_64")]
+#[inline(always)]
+fn portable_only() -> bool {
+    #[cfg(test)]
+    return PORTABLE_ONLY.load(std::sync::atomic::Ordering::Relaxed);
+    #[cfg(not(test))]
+    false
+}
+
+/// One row of [`render_rows`] compiled for AVX2: the shader's loops over a row, inlined here,
+/// run eight lanes at a time. Element-wise IEEE arithmetic (and no fused multiply-add, which
+/// AVX2 does not include) gives the same bits at any vector width.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+unsafe fn shade_row_avx2<T: Store>(
+    shade: &impl Fn(usize, &mut RowOut, &mut Scratch),
+    y: usize,
+    rgb: &mut RowOut,
+    scratch: &mut Scratch,
+    row: &mut [T],
+) {
+    shade(y, rgb, scratch);
+    T::store(row, rgb);
 }

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use crate::field_cache::{Field, centre, field, field_by_row, fill_planes};
 use crate::math::{clamp01, exp, floor, length, mix, sincos, smoothstep};
 use crate::noise::fbm_map;
-use crate::render::{Store, render_rows};
+use crate::render::{Store, render_rows, render_tiles};
 use crate::sample::{Source, gather_rgb, pack_texels};
 
 /// Concentric waves push scene A outwards and pull scene B in, crossfading.
@@ -22,54 +22,63 @@ pub(super) fn ripple_waves<S: Source, T: Store>(c: &Ctx<S>, out: &mut [T]) {
     let to_amp = (1.0 - p) * 0.04;
     let bright = c.accent.bright;
     let (w, h) = (c.width, c.height);
-    render_rows(out, w, |y, o, s| {
-        let [ar, ag, ab, br, bg, bb, fu, fv, tu, tv, peak] = s.arrays(w);
-        let v = c.v(y);
-        let uy = v - 0.5;
-        let (sin25, cos25) = (phases.plane(y, 0, w), phases.plane(y, 1, w));
-        let (us, fu, fv, tu, tv, peak) = (
-            &c.us[..w],
-            &mut fu[..w],
-            &mut fv[..w],
-            &mut tu[..w],
-            &mut tv[..w],
-            &mut peak[..w],
-        );
-        for x in 0..w {
-            let u = us[x];
-            let f = [sin25[x], cos25[x]];
-            let ux = u - 0.5;
-            let (dx, dy) = (ux + 0.001, uy + 0.001);
-            let inv = 1.0 / length(dx, dy);
-            let (dir_x, dir_y) = (dx * inv, dy * inv);
-            let (s25, c25) = (f[0], f[1]);
-            let (s50, c50) = (2.0 * s25 * c25, 1.0 - 2.0 * s25 * s25);
-            // sin(a - b) = sin a cos b - cos a sin b, sin(a + b) = sin a cos b + cos a sin b.
-            let fw1 = exp(s25 * c12 - c25 * s12 - 1.0);
-            let fw2 = exp(s50 * c18 - c50 * s18 - 1.0) * 0.5;
-            let tw1 = exp(s25 * c12 + c25 * s12 - 1.0);
-            let tw2 = exp(s50 * c18 + c50 * s18 - 1.0) * 0.5;
-            let fa = (fw1 + fw2) * from_amp;
-            let ta = (tw1 + tw2) * to_amp;
-            fu[x] = clamp01(u + dir_x * fa) * w as f32 - 0.5;
-            fv[x] = clamp01(v + dir_y * fa) * h as f32 - 0.5;
-            tu[x] = clamp01(u - dir_x * ta) * w as f32 - 0.5;
-            tv[x] = clamp01(v - dir_y * ta) * h as f32 - 0.5;
-            peak[x] = fw1 * p * 0.1;
-        }
-        pack_texels(fu, w);
-        pack_texels(fv, h);
-        pack_texels(tu, w);
-        pack_texels(tv, h);
-        gather_rgb(c.from, fu, fv, [&mut *ar, &mut *ag, &mut *ab]);
-        gather_rgb(c.to, tu, tv, [&mut *br, &mut *bg, &mut *bb]);
-        let planes = [(&mut o.r, ar, br), (&mut o.g, ag, bg), (&mut o.b, ab, bb)];
-        for (i, (out, a, b)) in planes.into_iter().enumerate() {
+    render_rows(
+        out,
+        w,
+        #[inline(always)]
+        |y, o, s| {
+            let [ar, ag, ab, br, bg, bb, fu, fv, tu, tv, peak] = s.arrays(w);
+            let v = c.v(y);
+            let uy = v - 0.5;
+            let (sin25, cos25) = (phases.plane(y, 0, w), phases.plane(y, 1, w));
+            let (us, fu, fv, tu, tv, peak) = (
+                &c.us[..w],
+                &mut fu[..w],
+                &mut fv[..w],
+                &mut tu[..w],
+                &mut tv[..w],
+                &mut peak[..w],
+            );
+            // Two passes, so that each loop's values fit in the vector registers (eight
+            // lanes); the same operations per pixel. First the wave amplitudes, in fu and tu.
             for x in 0..w {
-                out[x] = mix(a[x] + bright[i] * peak[x], b[x], p);
+                let (s25, c25) = (sin25[x], cos25[x]);
+                let (s50, c50) = (2.0 * s25 * c25, 1.0 - 2.0 * s25 * s25);
+                // sin(a - b) = sin a cos b - cos a sin b, sin(a + b) = sin a cos b + cos a sin b.
+                let fw1 = exp(s25 * c12 - c25 * s12 - 1.0);
+                let fw2 = exp(s50 * c18 - c50 * s18 - 1.0) * 0.5;
+                let tw1 = exp(s25 * c12 + c25 * s12 - 1.0);
+                let tw2 = exp(s50 * c18 + c50 * s18 - 1.0) * 0.5;
+                fu[x] = (fw1 + fw2) * from_amp;
+                tu[x] = (tw1 + tw2) * to_amp;
+                peak[x] = fw1 * p * 0.1;
             }
-        }
-    });
+            for x in 0..w {
+                let u = us[x];
+                let ux = u - 0.5;
+                let (dx, dy) = (ux + 0.001, uy + 0.001);
+                let inv = 1.0 / length(dx, dy);
+                let (dir_x, dir_y) = (dx * inv, dy * inv);
+                let (fa, ta) = (fu[x], tu[x]);
+                fu[x] = clamp01(u + dir_x * fa) * w as f32 - 0.5;
+                fv[x] = clamp01(v + dir_y * fa) * h as f32 - 0.5;
+                tu[x] = clamp01(u - dir_x * ta) * w as f32 - 0.5;
+                tv[x] = clamp01(v - dir_y * ta) * h as f32 - 0.5;
+            }
+            pack_texels(fu, w);
+            pack_texels(fv, h);
+            pack_texels(tu, w);
+            pack_texels(tv, h);
+            gather_rgb(c.from, fu, fv, [&mut *ar, &mut *ag, &mut *ab]);
+            gather_rgb(c.to, tu, tv, [&mut *br, &mut *bg, &mut *bb]);
+            let planes = [(&mut o.r, ar, br), (&mut o.g, ag, bg), (&mut o.b, ab, bb)];
+            for (i, (out, a, b)) in planes.into_iter().enumerate() {
+                for x in 0..w {
+                    out[x] = mix(a[x] + bright[i] * peak[x], b[x], p);
+                }
+            }
+        },
+    );
 }
 
 /// Scene A spins into a vortex and scene B unspins out of one, the twist stronger at the
@@ -79,33 +88,83 @@ pub(super) fn swirl_vortex<S: Source, T: Store>(c: &Ctx<S>, out: &mut [T]) {
     let warps = swirl_vortex_field(c.width, c.height);
     let p = c.p;
     let (w, h) = (c.width, c.height);
-    render_rows(out, w, |y, o, s| {
-        let [ar, ag, ab, br, bg, bb, fu, fv, tu, tv] = s.arrays(w);
-        let uy = c.v(y) - 0.5;
-        for (x, (&u, &warp)) in c.us.iter().zip(warps.plane(y, 0, w)).enumerate() {
-            let ux = u - 0.5;
-            let dist = length(ux, uy);
-            let from_ang = p * (1.0 - dist) * 10.0 + warp * p * 3.0;
-            let (fs, fc) = sincos(from_ang);
-            fu[x] = clamp01(ux * fc - uy * fs + 0.5) * w as f32 - 0.5;
-            fv[x] = clamp01(ux * fs + uy * fc + 0.5) * h as f32 - 0.5;
-            let to_ang = -(1.0 - p) * (1.0 - dist) * 10.0 - warp * (1.0 - p) * 3.0;
-            let (ts, tc) = sincos(to_ang);
-            tu[x] = clamp01(ux * tc - uy * ts + 0.5) * w as f32 - 0.5;
-            tv[x] = clamp01(ux * ts + uy * tc + 0.5) * h as f32 - 0.5;
-        }
-        pack_texels(fu, w);
-        pack_texels(fv, h);
-        pack_texels(tu, w);
-        pack_texels(tv, h);
-        gather_rgb(c.from, fu, fv, [&mut *ar, &mut *ag, &mut *ab]);
-        gather_rgb(c.to, tu, tv, [&mut *br, &mut *bg, &mut *bb]);
-        for (out, a, b) in [(&mut o.r, ar, br), (&mut o.g, ag, bg), (&mut o.b, ab, bb)] {
-            for x in 0..w {
-                out[x] = mix(a[x], b[x], p);
+    // In tiles: a row's samples turn across hundreds of source rows (and pages).
+    render_tiles(
+        out,
+        w,
+        TILE_ROWS,
+        TILE_COLUMNS,
+        #[inline(always)]
+        |y, columns, o, s| {
+            let n = columns.len();
+            let [
+                ar,
+                ag,
+                ab,
+                br,
+                bg,
+                bb,
+                fu,
+                fv,
+                tu,
+                tv,
+                au,
+                av,
+                bu,
+                bv,
+                fs,
+                fc,
+                ts,
+                tc,
+            ] = s.arrays(n);
+            let uy = c.v(y) - 0.5;
+            // Where the rows a little further down will sample, to prefetch: the same turn
+            // applied a few rows lower.
+            let ay = uy + AHEAD_ROWS / h as f32;
+            let (us, warps) = (
+                &c.us[columns.clone()],
+                &warps.plane(y, 0, w)[columns.clone()],
+            );
+            // The turns, then the positions: two loops whose values fit in the vector
+            // registers, with the same operations per pixel.
+            for (x, (&u, &warp)) in us.iter().zip(warps).enumerate() {
+                let dist = length(u - 0.5, uy);
+                let from_ang = p * (1.0 - dist) * 10.0 + warp * p * 3.0;
+                (fs[x], fc[x]) = sincos(from_ang);
+                let to_ang = -(1.0 - p) * (1.0 - dist) * 10.0 - warp * (1.0 - p) * 3.0;
+                (ts[x], tc[x]) = sincos(to_ang);
             }
-        }
-    });
+            for (x, &u) in us.iter().enumerate() {
+                let ux = u - 0.5;
+                let (fs, fc, ts, tc) = (fs[x], fc[x], ts[x], tc[x]);
+                fu[x] = clamp01(ux * fc - uy * fs + 0.5) * w as f32 - 0.5;
+                fv[x] = clamp01(ux * fs + uy * fc + 0.5) * h as f32 - 0.5;
+                tu[x] = clamp01(ux * tc - uy * ts + 0.5) * w as f32 - 0.5;
+                tv[x] = clamp01(ux * ts + uy * tc + 0.5) * h as f32 - 0.5;
+                au[x] = clamp01(ux * fc - ay * fs + 0.5) * w as f32;
+                av[x] = clamp01(ux * fs + ay * fc + 0.5) * h as f32;
+                bu[x] = clamp01(ux * tc - ay * ts + 0.5) * w as f32;
+                bv[x] = clamp01(ux * ts + ay * tc + 0.5) * h as f32;
+            }
+            for (coords, size) in [(&mut *fu, w), (&mut *fv, h), (&mut *tu, w), (&mut *tv, h)] {
+                pack_texels(coords, size);
+            }
+            for (coords, size) in [(&mut *au, w), (&mut *av, h), (&mut *bu, w), (&mut *bv, h)] {
+                pack_texels(coords, size);
+            }
+            let (from_rgb, to_rgb) = (
+                [&mut *ar, &mut *ag, &mut *ab],
+                [&mut *br, &mut *bg, &mut *bb],
+            );
+            c.from.gather_rgb_ahead(fu, fv, (au, av), from_rgb);
+            c.to.gather_rgb_ahead(tu, tv, (bu, bv), to_rgb);
+            for (out, a, b) in [(&mut o.r, ar, br), (&mut o.g, ag, bg), (&mut o.b, ab, bb)] {
+                for (o, (&a, &b)) in out[columns.clone()].iter_mut().zip(a.iter().zip(b.iter())) {
+                    *o = mix(a, b, p);
+                }
+            }
+        },
+    );
 }
 
 /// Heat shimmer bends rows of scene A sideways, strongest at the top, while scene B fades in
@@ -126,36 +185,41 @@ pub(super) fn thermal_distortion<S: Source, T: Store>(c: &Ctx<S>, out: &mut [T])
     let (skip, frac) = (floor(scroll) as usize, scroll - floor(scroll));
     let heat = p * 1.5;
     let bright = c.accent.bright;
-    render_rows(out, w, |y, o, s| {
-        let [ar, ag, ab, br, bg, bb, fu, tu, rows] = s.arrays(w);
-        let v = c.v(y);
-        let y_fade = smoothstep(1.0, 0.0, v);
-        let haze = heat * y_fade * 0.15 * (1.0 - p);
-        let (amp0, amp1) = (flow.plane(y + skip, 0, w), flow.plane(y + skip + 1, 0, w));
-        let (inv0, inv1) = (flow.plane(y + skip, 1, w), flow.plane(y + skip + 1, 1, w));
-        let (sines, inv_sines) = (waves.plane(y, 0, w), waves.plane(y, 1, w));
-        for (x, &u) in c.us.iter().enumerate() {
-            let amp = mix(amp0[x], amp1[x], frac);
-            let inv_amp = mix(inv0[x], inv1[x], frac);
-            let disp_x = sines[x] * amp * heat * 0.03 * y_fade;
-            let disp_x2 = inv_sines[x] * inv_amp * (1.0 - p) * 0.03 * y_fade;
-            fu[x] = clamp01(u + disp_x) * w as f32 - 0.5;
-            tu[x] = clamp01(u + disp_x2) * w as f32 - 0.5;
-        }
-        // Every sample is on this row.
-        rows.fill(y as f32);
-        pack_texels(fu, w);
-        pack_texels(tu, w);
-        pack_texels(rows, h);
-        gather_rgb(c.from, fu, rows, [&mut *ar, &mut *ag, &mut *ab]);
-        gather_rgb(c.to, tu, rows, [&mut *br, &mut *bg, &mut *bb]);
-        let planes = [(&mut o.r, ar, br), (&mut o.g, ag, bg), (&mut o.b, ab, bb)];
-        for (i, (out, a, b)) in planes.into_iter().enumerate() {
-            for x in 0..w {
-                out[x] = mix(a[x], b[x], p) + bright[i] * haze;
+    render_rows(
+        out,
+        w,
+        #[inline(always)]
+        |y, o, s| {
+            let [ar, ag, ab, br, bg, bb, fu, tu, rows] = s.arrays(w);
+            let v = c.v(y);
+            let y_fade = smoothstep(1.0, 0.0, v);
+            let haze = heat * y_fade * 0.15 * (1.0 - p);
+            let (amp0, amp1) = (flow.plane(y + skip, 0, w), flow.plane(y + skip + 1, 0, w));
+            let (inv0, inv1) = (flow.plane(y + skip, 1, w), flow.plane(y + skip + 1, 1, w));
+            let (sines, inv_sines) = (waves.plane(y, 0, w), waves.plane(y, 1, w));
+            for (x, &u) in c.us.iter().enumerate() {
+                let amp = mix(amp0[x], amp1[x], frac);
+                let inv_amp = mix(inv0[x], inv1[x], frac);
+                let disp_x = sines[x] * amp * heat * 0.03 * y_fade;
+                let disp_x2 = inv_sines[x] * inv_amp * (1.0 - p) * 0.03 * y_fade;
+                fu[x] = clamp01(u + disp_x) * w as f32 - 0.5;
+                tu[x] = clamp01(u + disp_x2) * w as f32 - 0.5;
             }
-        }
-    });
+            // Every sample is on this row.
+            rows.fill(y as f32);
+            pack_texels(fu, w);
+            pack_texels(tu, w);
+            pack_texels(rows, h);
+            gather_rgb(c.from, fu, rows, [&mut *ar, &mut *ag, &mut *ab]);
+            gather_rgb(c.to, tu, rows, [&mut *br, &mut *bg, &mut *bb]);
+            let planes = [(&mut o.r, ar, br), (&mut o.g, ag, bg), (&mut o.b, ab, bb)];
+            for (i, (out, a, b)) in planes.into_iter().enumerate() {
+                for x in 0..w {
+                    out[x] = mix(a[x], b[x], p) + bright[i] * haze;
+                }
+            }
+        },
+    );
 }
 
 /// The cached field of `ripple-waves` for frames of `width` x `height`.
@@ -165,6 +229,12 @@ pub(super) fn ripple_waves_field(width: usize, height: usize) -> Arc<Field> {
         out.copy_from_slice(&[s, c]);
     })
 }
+
+/// How many rows ahead `swirl-vortex` prefetches (measured: 3 rows gain 10%, 6 to 16 rows 25%).
+const AHEAD_ROWS: f32 = 8.0;
+/// The tiles `swirl-vortex` is computed in (rows, columns).
+const TILE_ROWS: usize = 16;
+const TILE_COLUMNS: usize = 128;
 
 /// The cached field of `swirl-vortex` for frames of `width` x `height`.
 pub(super) fn swirl_vortex_field(width: usize, height: usize) -> Arc<Field> {
