@@ -200,7 +200,7 @@ pub(crate) static PORTABLE_ONLY: std::sync::atomic::AtomicBool =
 
 #[cfg(target_arch = "x86_64")]
 #[inline(always)]
-fn portable_only() -> bool {
+pub(crate) fn portable_only() -> bool {
     #[cfg(test)]
     return PORTABLE_ONLY.load(std::sync::atomic::Ordering::Relaxed);
     #[cfg(not(test))]
