@@ -10,7 +10,7 @@ use framecast_composition::Composition;
 use framecast_server::{FileServer, FileServerConfig, VendorLibraries};
 
 use crate::pipeline::{page_prelude, start_workers};
-use crate::{RenderError, RenderOptions, WorkerCount};
+use crate::{CancelFlag, RenderError, RenderOptions, WorkerCount};
 
 /// What to capture, and where to write it.
 #[derive(Debug, Clone)]
@@ -24,6 +24,8 @@ pub struct SnapshotOptions {
     pub chrome_path: PathBuf,
     pub frame_timeout: Duration,
     pub ready_timeout: Duration,
+    /// Stops the snapshot cleanly: Chrome closed, no still half-written.
+    pub cancel: CancelFlag,
 }
 
 impl SnapshotOptions {
@@ -36,6 +38,7 @@ impl SnapshotOptions {
             chrome_path: defaults.chrome_path,
             frame_timeout: defaults.frame_timeout,
             ready_timeout: defaults.ready_timeout,
+            cancel: CancelFlag::default(),
         }
     }
 }
@@ -59,8 +62,16 @@ pub fn runtime_prelude(composition: &Composition) -> String {
 }
 
 /// Captures each of `options.times` as a PNG in `options.output_dir`. Every Chrome process is
-/// gone when this returns, whatever happened.
+/// gone when this returns, whatever happened, cancellation included (dropping a worker kills its
+/// Chrome and removes its profile; a still is written whole or not at all).
 pub async fn snapshot(options: &SnapshotOptions) -> Result<Vec<Snapshot>, RenderError> {
+    tokio::select! {
+        result = snapshot_uncancelled(options) => result,
+        () = options.cancel.cancelled() => Err(RenderError::Cancelled),
+    }
+}
+
+async fn snapshot_uncancelled(options: &SnapshotOptions) -> Result<Vec<Snapshot>, RenderError> {
     let composition = Composition::load(&options.input)?;
     if let Some(bad) = options.times.iter().find(|t| !t.is_finite() || **t < 0.0) {
         return Err(RenderError::InvalidOption {

@@ -40,6 +40,7 @@ pub async fn run(args: SnapshotArgs) -> anyhow::Result<()> {
     let mut options = SnapshotOptions::new(&args.input, args.at.clone(), &args.output);
     options.chrome_path = args.chrome.clone();
     options.frame_timeout = Duration::from_secs_f64(args.frame_timeout);
+    crate::stop::watch(options.cancel.clone(), |message| eprintln!("{message}"));
     let written = framecast_render::snapshot(&options)
         .await
         .with_context(|| format!("snapshot of {} failed", args.input.display()))?;

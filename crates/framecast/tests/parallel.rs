@@ -212,6 +212,55 @@ fn stops_cleanly_on(signal: i32, code: i32) {
     assert!(profiles.is_empty(), "temporary files left: {profiles:?}");
 }
 
+#[test]
+fn a_snapshot_stops_cleanly_on_sigterm() {
+    let test = TestDir::new();
+    // Never ready (its animation data is missing), so the snapshot is still waiting when stopped.
+    let input = test.composition(
+        "stuck",
+        r#"<!doctype html><html><head><script src="lottie.min.js"></script></head><body>
+        <div id="root" data-composition-id="main" data-width="64" data-height="64" data-duration="1">
+        <div id="anim"></div></div>
+        <script>
+          lottie.loadAnimation({ container: document.getElementById("anim"), path: "missing.json", autoplay: false });
+        </script></body></html>"#,
+    );
+    let stills = test.path("stills");
+    let tmp = test.path("tmp");
+    std::fs::create_dir_all(&tmp).unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_framecast"))
+        .args(["snapshot", input.to_str().unwrap(), "--at", "0.5"])
+        .arg("-o")
+        .arg(&stills)
+        .env("TMPDIR", &tmp)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Wait until Chrome runs (its profile directory appears), then stop.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while std::fs::read_dir(&tmp).unwrap().next().is_none() {
+        assert!(std::time::Instant::now() < deadline, "Chrome never started");
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    // SAFETY: sending SIGTERM to the framecast process this test started.
+    unsafe {
+        libc::kill(child.id() as i32, libc::SIGTERM);
+    }
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(143), "a snapshot stopped by SIGTERM");
+    assert_eq!(test.settle_and_list_leftovers(), Vec::<String>::new());
+    let left: Vec<_> = std::fs::read_dir(&tmp)
+        .unwrap()
+        .flatten()
+        .map(|entry| entry.file_name())
+        .collect();
+    assert!(left.is_empty(), "temporary files left: {left:?}");
+    let written = std::fs::read_dir(&stills).map_or(0, |dir| dir.count());
+    assert_eq!(written, 0, "no still was written");
+}
+
 /// Peak resident memory of a finished child, from the kernel's accounting (kB).
 fn peak_rss_kb(child: std::process::Child) -> (std::process::ExitStatus, i64) {
     use std::os::unix::process::ExitStatusExt;
