@@ -446,15 +446,7 @@ fn a_missing_sub_composition_file_is_named() {
 #[test]
 fn a_page_that_never_gets_ready_names_what_it_waits_for() {
     let test = TestDir::new();
-    let input = test.composition(
-        "stuck",
-        r#"<!doctype html><html><head><script src="lottie.min.js"></script></head><body>
-        <div id="root" data-composition-id="main" data-width="64" data-height="64" data-duration="1">
-        <div id="anim"></div></div>
-        <script>
-          lottie.loadAnimation({ container: document.getElementById("anim"), path: "missing.json", autoplay: false });
-        </script></body></html>"#,
-    );
+    let input = test.composition("stuck", support::NEVER_READY);
     let stderr = failure(&test, &input, &["--workers", "1", "--ready-timeout", "3"]);
     assert!(stderr.contains("not ready after"), "{stderr}");
     assert!(stderr.contains("lottie #anim"), "{stderr}");

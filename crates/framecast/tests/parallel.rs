@@ -215,16 +215,8 @@ fn stops_cleanly_on(signal: i32, code: i32) {
 #[test]
 fn a_snapshot_stops_cleanly_on_sigterm() {
     let test = TestDir::new();
-    // Never ready (its animation data is missing), so the snapshot is still waiting when stopped.
-    let input = test.composition(
-        "stuck",
-        r#"<!doctype html><html><head><script src="lottie.min.js"></script></head><body>
-        <div id="root" data-composition-id="main" data-width="64" data-height="64" data-duration="1">
-        <div id="anim"></div></div>
-        <script>
-          lottie.loadAnimation({ container: document.getElementById("anim"), path: "missing.json", autoplay: false });
-        </script></body></html>"#,
-    );
+    // Never ready, so the snapshot is still waiting when stopped.
+    let input = test.composition("stuck", support::NEVER_READY);
     let stills = test.path("stills");
     let tmp = test.path("tmp");
     std::fs::create_dir_all(&tmp).unwrap();

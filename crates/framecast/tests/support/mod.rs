@@ -132,3 +132,12 @@ pub fn near(actual: [u8; 3], expected: [u8; 3], tolerance: u8) -> bool {
         .zip(expected)
         .all(|(a, e)| a.abs_diff(e) <= tolerance)
 }
+
+/// A composition that never gets ready: its lottie animation's data file is missing, so the
+/// runtime waits on `lottie #anim` until the readiness timeout.
+pub const NEVER_READY: &str = r#"<!doctype html><html><head><script src="lottie.min.js"></script></head><body>
+<div id="root" data-composition-id="main" data-width="64" data-height="64" data-duration="1">
+<div id="anim"></div></div>
+<script>
+  lottie.loadAnimation({ container: document.getElementById("anim"), path: "missing.json", autoplay: false });
+</script></body></html>"#;
