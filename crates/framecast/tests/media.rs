@@ -616,19 +616,7 @@ fn injected_frames_keep_object_fit_border_radius_and_transforms() {
         input.join("square.mp4").to_str().unwrap(),
     ]);
     let output = test.path("fit.mp4");
-    let cache = test.path("cache");
-    assert_success(&test.render(
-        &input,
-        &output,
-        &[
-            "--media-cache-dir",
-            cache.to_str().unwrap(),
-            "--workers",
-            "1",
-            "--quality",
-            "high",
-        ],
-    ));
+    render_with_own_cache(&test, &input, &output, "high");
     let video = decode(&output);
     let green = [0, 255, 0];
     let blue = [0, 0, 255];
@@ -690,19 +678,7 @@ fn animated_gifs_are_frame_exact_and_loop() {
         input.join("spin.gif").to_str().unwrap(),
     ]);
     let output = test.path("gif.mp4");
-    let cache = test.path("cache");
-    assert_success(&test.render(
-        &input,
-        &output,
-        &[
-            "--media-cache-dir",
-            cache.to_str().unwrap(),
-            "--workers",
-            "1",
-            "--quality",
-            "high",
-        ],
-    ));
+    render_with_own_cache(&test, &input, &output, "high");
     let video = decode(&output);
     assert_eq!(video.frames.len(), 45);
     for index in [0usize, 2, 3, 8, 20, 23, 24, 26, 30, 44] {
@@ -750,19 +726,7 @@ video { position: absolute; width: 160px; height: 90px; }</style></head>
     let reference = decode_audio(&source);
     let level = rms(&left(&reference, 0.5, 1.0));
     let output = test.path("va.mp4");
-    let cache = test.path("cache");
-    assert_success(&test.render(
-        &input,
-        &output,
-        &[
-            "--media-cache-dir",
-            cache.to_str().unwrap(),
-            "--workers",
-            "1",
-            "--quality",
-            "draft",
-        ],
-    ));
+    render_with_own_cache(&test, &input, &output, "draft");
     let samples = decode_audio(&output);
     assert!(
         rms(&left(&samples, 0.05, 0.45)) < 0.002,
@@ -887,4 +851,21 @@ fn without_volume_tweens_the_audio_is_exactly_the_data_volume_mix() {
     let level = rms(&left(&mixes[0], 0.5, 1.5));
     let source = rms(&left(&decode_audio(&plain.join("a440.wav")), 0.5, 1.5));
     assert!((level / source - 0.5).abs() < 0.02, "{}", level / source);
+}
+
+/// Renders `input` with one worker, at `quality`, with a media cache private to the test.
+fn render_with_own_cache(test: &TestDir, input: &Path, output: &Path, quality: &str) {
+    let cache = test.path("cache");
+    assert_success(&test.render(
+        input,
+        output,
+        &[
+            "--media-cache-dir",
+            cache.to_str().unwrap(),
+            "--workers",
+            "1",
+            "--quality",
+            quality,
+        ],
+    ));
 }
