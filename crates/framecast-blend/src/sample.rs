@@ -89,20 +89,6 @@ pub(crate) trait Source: Sync {
         gather_rgb_scalar(self, xs, ys, rgb);
     }
 
-    /// [`Source::gather_rgb`], told where the next rows will sample: `ahead` holds packed
-    /// positions to prefetch (for displacements that do not run down the frame, such as a
-    /// rotation). Only a hint: the results are those of `gather_rgb`.
-    fn gather_rgb_ahead(
-        &self,
-        xs: &[f32],
-        ys: &[f32],
-        ahead: (&[f32], &[f32]),
-        rgb: [&mut [f32]; 3],
-    ) {
-        let _ = ahead;
-        self.gather_rgb(xs, ys, rgb);
-    }
-
     /// One channel at the [`pack_texels`] positions `(xs[i], ys[i])`:
     /// [`Source::channel_at`] at each position, or a faster path with the same results.
     fn gather_channel(&self, xs: &[f32], ys: &[f32], channel: usize, out: &mut [f32]) {
@@ -189,13 +175,7 @@ impl<'a> Rgba8<'a> {
 }
 
 impl Rgba8<'_> {
-    fn gather_rgb_maybe_ahead(
-        &self,
-        xs: &[f32],
-        ys: &[f32],
-        ahead: Option<(&[f32], &[f32])>,
-        [r, g, b]: [&mut [f32]; 3],
-    ) {
+    fn gather_rgb_fast(&self, xs: &[f32], ys: &[f32], [r, g, b]: [&mut [f32]; 3]) {
         let n = xs
             .len()
             .min(ys.len())
@@ -206,7 +186,7 @@ impl Rgba8<'_> {
         let done = if std::arch::is_x86_feature_detected!("avx2") {
             let planes = [&mut r[..n], &mut g[..n], &mut b[..n]];
             // SAFETY: the CPU has AVX2, checked just above.
-            unsafe { avx2::gather(self, &xs[..n], &ys[..n], ahead, [0, 1, 2], planes) }
+            unsafe { avx2::gather(self, &xs[..n], &ys[..n], [0, 1, 2], planes) }
         } else {
             0
         };
@@ -305,17 +285,7 @@ impl Source for Rgba8<'_> {
     }
 
     fn gather_rgb(&self, xs: &[f32], ys: &[f32], rgb: [&mut [f32]; 3]) {
-        self.gather_rgb_maybe_ahead(xs, ys, None, rgb);
-    }
-
-    fn gather_rgb_ahead(
-        &self,
-        xs: &[f32],
-        ys: &[f32],
-        ahead: (&[f32], &[f32]),
-        rgb: [&mut [f32]; 3],
-    ) {
-        self.gather_rgb_maybe_ahead(xs, ys, Some(ahead), rgb);
+        self.gather_rgb_fast(xs, ys, rgb);
     }
 
     fn gather_channel(&self, xs: &[f32], ys: &[f32], channel: usize, out: &mut [f32]) {
@@ -323,7 +293,7 @@ impl Source for Rgba8<'_> {
         #[cfg(target_arch = "x86_64")]
         let done = if std::arch::is_x86_feature_detected!("avx2") {
             // SAFETY: the CPU has AVX2, checked just above.
-            unsafe { avx2::gather(self, &xs[..n], &ys[..n], None, [channel], [&mut out[..n]]) }
+            unsafe { avx2::gather(self, &xs[..n], &ys[..n], [channel], [&mut out[..n]]) }
         } else {
             0
         };
@@ -512,14 +482,12 @@ mod avx2 {
         frame: &Rgba8,
         xs: &[f32],
         ys: &[f32],
-        ahead: Option<(&[f32], &[f32])>,
         channels: [usize; N],
         mut planes: [&mut [f32]; N],
     ) -> usize {
         let n = xs.len();
         assert!(ys.len() == n && planes.iter().all(|p| p.len() == n));
         assert!(channels.iter().all(|&c| c < 4));
-        assert!(ahead.is_none_or(|(ax, ay)| ax.len() >= n && ay.len() >= n));
         let (w, h) = (frame.width, frame.height);
         assert!(frame.data.len() == w * h * 4 && w * h <= i32::MAX as usize);
         let base = frame.data.as_ptr().cast::<i32>();
@@ -545,6 +513,10 @@ mod avx2 {
                 let x1 = _mm256_min_epu32(_mm256_add_epi32(x0, one), x_last);
                 let y0 = _mm256_min_epu32(_mm256_srli_epi32::<8>(py), y_last);
                 let y1 = _mm256_min_epu32(_mm256_add_epi32(y0, one), y_last);
+                // -1 in the lanes whose sample is on the last column. Such a sample's weight
+                // on its right-hand texel is 0 and both its texels are the last column's, so
+                // moving the weight 256 to the right-hand texel computes the same integers.
+                let on_last_column = _mm256_cmpeq_epi32(x0, x_last);
                 let row0 = _mm256_mullo_epi32(y0, width);
                 let row1 = _mm256_mullo_epi32(y1, width);
                 // Eight samples on one row, one texel apart and clear of the last column (a
@@ -567,6 +539,14 @@ mod avx2 {
                         _mm256_loadu_si256(bottom.cast()),
                         _mm256_loadu_si256(bottom.add(1).cast()),
                     )
+                } else if w >= 2 {
+                    // Each texel with its right-hand neighbour, 64 bits at a time: half the
+                    // gathered elements. A sample on the last column reads the pair one
+                    // column to its left with all the weight on the right texel (see `fx`).
+                    let pair_x = _mm256_add_epi32(x0, on_last_column);
+                    let (p00, p10) = gather_pairs(base, _mm256_add_epi32(row0, pair_x));
+                    let (p01, p11) = gather_pairs(base, _mm256_add_epi32(row1, pair_x));
+                    (p00, p10, p01, p11)
                 } else {
                     (
                         _mm256_i32gather_epi32::<4>(base, _mm256_add_epi32(row0, x0)),
@@ -579,21 +559,31 @@ mod avx2 {
                 // will read where the displacement changes slowly down the frame (most
                 // transitions): sampling is otherwise bound on waiting for exactly those
                 // cache lines. A prefetch changes no result.
-                let texel = match ahead {
-                    Some((ax, ay)) => {
-                        let (ax, ay) = (ax[i].to_bits() >> 8, ay[i].to_bits() >> 8);
-                        (ay as usize * w + ax as usize).min(w * h - 1)
-                    }
-                    None => {
-                        let next = _mm256_add_epi32(_mm256_add_epi32(row1, x0), prefetch_rows);
-                        let next = _mm256_min_epu32(next, last_texel);
-                        _mm256_cvtsi256_si32(next) as u32 as usize
-                    }
-                };
+                let next = _mm256_add_epi32(_mm256_add_epi32(row1, x0), prefetch_rows);
+                let next = _mm256_min_epu32(next, last_texel);
+                let texel = _mm256_cvtsi256_si32(next) as u32 as usize;
                 _mm_prefetch::<_MM_HINT_T0>(frame.data.as_ptr().add(texel * 4).cast());
-                let fx = _mm256_cvtepi32_ps(_mm256_and_si256(px, low_byte));
+                let fx_int = _mm256_blendv_epi8(
+                    _mm256_and_si256(px, low_byte),
+                    _mm256_set1_epi32(256),
+                    on_last_column,
+                );
+                let fx = _mm256_cvtepi32_ps(fx_int);
                 let fy = _mm256_cvtepi32_ps(_mm256_and_si256(py, low_byte));
                 let (gx, gy) = (_mm256_sub_ps(full, fx), _mm256_sub_ps(full, fy));
+                if channels.len() == 3 && channels == [0, 1, 2][..] {
+                    // Red, green and blue at once: filter each row horizontally in 16-bit lanes
+                    // (a texel times a weight of at most 256 fits), two channels per 32-bit
+                    // lane, then the two rows vertically in floats. The same integers as the
+                    // four-weight sum below, so the same bits.
+                    let [r, g, b] = rgb_rows(p00, p10, p01, p11, fx_int);
+                    for (plane, (top, bottom)) in planes.iter_mut().zip([r, g, b]) {
+                        let sum = _mm256_add_ps(_mm256_mul_ps(top, gy), _mm256_mul_ps(bottom, fy));
+                        _mm256_storeu_ps(plane.as_mut_ptr().add(i), _mm256_mul_ps(sum, unit));
+                    }
+                    i += 8;
+                    continue;
+                }
                 let w00 = _mm256_mul_ps(gx, gy);
                 let w10 = _mm256_mul_ps(fx, gy);
                 let w01 = _mm256_mul_ps(gx, fy);
@@ -618,6 +608,68 @@ mod avx2 {
             i += 8;
         }
         i
+    }
+
+    /// Each row of eight bilinear samples filtered horizontally: for red, green and blue,
+    /// `(top, bottom)` with `top = p00 * (256 - fx) + p10 * fx` (and `bottom` likewise from
+    /// `p01` and `p11`) as exact integers in floats, below 255 * 256.
+    #[target_feature(enable = "avx2")]
+    #[inline]
+    fn rgb_rows(
+        p00: __m256i,
+        p10: __m256i,
+        p01: __m256i,
+        p11: __m256i,
+        fx: __m256i,
+    ) -> [(__m256, __m256); 3] {
+        let pairs = _mm256_set1_epi32(0x00FF_00FF);
+        // fx and 256 - fx in both 16-bit halves of each lane.
+        let fx = _mm256_or_si256(fx, _mm256_slli_epi32::<16>(fx));
+        let gx = _mm256_sub_epi16(_mm256_set1_epi32(0x0100_0100), fx);
+        // Red and blue (or green and alpha) of a row, each weighted in its own 16 bits.
+        let row = |left: __m256i, right: __m256i, shift: bool| {
+            let (left, right) = if shift {
+                (_mm256_srli_epi32::<8>(left), _mm256_srli_epi32::<8>(right))
+            } else {
+                (left, right)
+            };
+            _mm256_add_epi16(
+                _mm256_mullo_epi16(_mm256_and_si256(left, pairs), gx),
+                _mm256_mullo_epi16(_mm256_and_si256(right, pairs), fx),
+            )
+        };
+        let (rb_top, rb_bottom) = (row(p00, p10, false), row(p01, p11, false));
+        let (ga_top, ga_bottom) = (row(p00, p10, true), row(p01, p11, true));
+        let low = |v: __m256i| _mm256_cvtepi32_ps(_mm256_and_si256(v, _mm256_set1_epi32(0xFFFF)));
+        let high = |v: __m256i| _mm256_cvtepi32_ps(_mm256_srli_epi32::<16>(v));
+        [
+            (low(rb_top), low(rb_bottom)),
+            (low(ga_top), low(ga_bottom)),
+            (high(rb_top), high(rb_bottom)),
+        ]
+    }
+
+    /// The texel at each of the eight indices and the texel to its right, as two vectors.
+    #[target_feature(enable = "avx2")]
+    #[inline]
+    unsafe fn gather_pairs(base: *const i32, texels: __m256i) -> (__m256i, __m256i) {
+        // SAFETY: the caller's indices are texels of the frame not on its last column, so
+        // each 64-bit read stays in the frame.
+        unsafe {
+            let base = base.cast::<i64>();
+            let low = _mm256_i32gather_epi64::<4>(base, _mm256_castsi256_si128(texels));
+            let high = _mm256_i32gather_epi64::<4>(base, _mm256_extracti128_si256::<1>(texels));
+            // [l0 r0 l1 r1 ...] to [l0 l1 l2 l3 r0 r1 r2 r3].
+            let split = _mm256_setr_epi32(0, 2, 4, 6, 1, 3, 5, 7);
+            let (low, high) = (
+                _mm256_permutevar8x32_epi32(low, split),
+                _mm256_permutevar8x32_epi32(high, split),
+            );
+            (
+                _mm256_permute2x128_si256::<0x20>(low, high),
+                _mm256_permute2x128_si256::<0x31>(low, high),
+            )
+        }
     }
 }
 
@@ -678,20 +730,38 @@ mod tests {
         pack_texels(&mut xs, w);
         pack_texels(&mut ys, h);
         let planes = || [vec![0.0f32; n], vec![0.0f32; n], vec![0.0f32; n]];
-        let (mut fast, mut ahead, mut slow) = (planes(), planes(), planes());
+        let (mut fast, mut slow) = (planes(), planes());
         let [r, g, b] = &mut fast;
         frame.gather_rgb(&xs, &ys, [r, g, b]);
-        let [r, g, b] = &mut ahead;
-        frame.gather_rgb_ahead(&xs, &ys, (&ys, &xs), [r, g, b]);
         let [r, g, b] = &mut slow;
         gather_rgb_scalar(&frame, &xs, &ys, [r, g, b]);
-        assert!(fast == slow && ahead == slow);
+        assert!(fast == slow);
         for channel in 0..3 {
             let (mut fast, mut slow) = (vec![0.0f32; n], vec![0.0f32; n]);
             frame.gather_channel(&xs, &ys, channel, &mut fast);
             gather_channel_scalar(&frame, &xs, &ys, channel, &mut slow);
             assert!(fast == slow, "channel {channel}");
         }
+    }
+
+    #[test]
+    fn a_one_texel_wide_frame_is_gathered_like_any_other() {
+        // No texel has a right-hand neighbour: the pair reads are not used.
+        let data: Vec<u8> = (0..7 * 4).map(|i| (i * 37 % 251) as u8).collect();
+        let frame = Rgba8::new(&data, 1, 7);
+        let mut xs: Vec<f32> = (0..40).map(|i| i as f32 * 0.13 - 1.0).collect();
+        let mut ys: Vec<f32> = (0..40).map(|i| i as f32 * 0.21 - 1.0).collect();
+        pack_texels(&mut xs, 1);
+        pack_texels(&mut ys, 7);
+        let (mut fast, mut slow) = (
+            [vec![0.0; 40], vec![0.0; 40], vec![0.0; 40]],
+            [vec![0.0; 40], vec![0.0; 40], vec![0.0; 40]],
+        );
+        let [r, g, b] = &mut fast;
+        frame.gather_rgb(&xs, &ys, [r, g, b]);
+        let [r, g, b] = &mut slow;
+        gather_rgb_scalar(&frame, &xs, &ys, [r, g, b]);
+        assert!(fast == slow);
     }
 
     #[test]

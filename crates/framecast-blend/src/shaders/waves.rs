@@ -97,70 +97,40 @@ pub(super) fn swirl_vortex<S: Source, T: Store>(c: &Ctx<S>, out: &mut [T]) {
         #[inline(always)]
         |y, columns, o, s| {
             let n = columns.len();
-            let [
-                ar,
-                ag,
-                ab,
-                br,
-                bg,
-                bb,
-                fu,
-                fv,
-                tu,
-                tv,
-                au,
-                av,
-                bu,
-                bv,
-                fs,
-                fc,
-                ts,
-                tc,
-            ] = s.arrays(n);
+            let [ar, ag, ab, br, bg, bb, fu, fv, tu, tv, fs, fc, ts, tc] = s.arrays(n);
             let uy = c.v(y) - 0.5;
-            // Where the rows a little further down will sample, to prefetch: the same turn
-            // applied a few rows lower.
-            let ay = uy + AHEAD_ROWS / h as f32;
-            let (us, warps) = (
-                &c.us[columns.clone()],
-                &warps.plane(y, 0, w)[columns.clone()],
-            );
+            let us = &c.us[columns.clone()][..n];
+            let warps = &warps.plane(y, 0, w)[columns.clone()][..n];
             // The turns, then the positions: two loops whose values fit in the vector
-            // registers, with the same operations per pixel.
-            for (x, (&u, &warp)) in us.iter().zip(warps).enumerate() {
+            // registers, with the same operations per pixel. Every slice is `n` long, so that
+            // the loops run without bounds checks, eight lanes at a time.
+            let (fs, fc, ts, tc) = (&mut fs[..n], &mut fc[..n], &mut ts[..n], &mut tc[..n]);
+            for x in 0..n {
+                let (u, warp) = (us[x], warps[x]);
                 let dist = length(u - 0.5, uy);
                 let from_ang = p * (1.0 - dist) * 10.0 + warp * p * 3.0;
                 (fs[x], fc[x]) = sincos(from_ang);
                 let to_ang = -(1.0 - p) * (1.0 - dist) * 10.0 - warp * (1.0 - p) * 3.0;
                 (ts[x], tc[x]) = sincos(to_ang);
             }
-            for (x, &u) in us.iter().enumerate() {
-                let ux = u - 0.5;
+            let (fu, fv, tu, tv) = (&mut fu[..n], &mut fv[..n], &mut tu[..n], &mut tv[..n]);
+            for x in 0..n {
+                let ux = us[x] - 0.5;
                 let (fs, fc, ts, tc) = (fs[x], fc[x], ts[x], tc[x]);
                 fu[x] = clamp01(ux * fc - uy * fs + 0.5) * w as f32 - 0.5;
                 fv[x] = clamp01(ux * fs + uy * fc + 0.5) * h as f32 - 0.5;
                 tu[x] = clamp01(ux * tc - uy * ts + 0.5) * w as f32 - 0.5;
                 tv[x] = clamp01(ux * ts + uy * tc + 0.5) * h as f32 - 0.5;
-                au[x] = clamp01(ux * fc - ay * fs + 0.5) * w as f32;
-                av[x] = clamp01(ux * fs + ay * fc + 0.5) * h as f32;
-                bu[x] = clamp01(ux * tc - ay * ts + 0.5) * w as f32;
-                bv[x] = clamp01(ux * ts + ay * tc + 0.5) * h as f32;
             }
             for (coords, size) in [(&mut *fu, w), (&mut *fv, h), (&mut *tu, w), (&mut *tv, h)] {
                 pack_texels(coords, size);
             }
-            for (coords, size) in [(&mut *au, w), (&mut *av, h), (&mut *bu, w), (&mut *bv, h)] {
-                pack_texels(coords, size);
-            }
-            let (from_rgb, to_rgb) = (
-                [&mut *ar, &mut *ag, &mut *ab],
-                [&mut *br, &mut *bg, &mut *bb],
-            );
-            c.from.gather_rgb_ahead(fu, fv, (au, av), from_rgb);
-            c.to.gather_rgb_ahead(tu, tv, (bu, bv), to_rgb);
+            gather_rgb(c.from, fu, fv, [&mut *ar, &mut *ag, &mut *ab]);
+            gather_rgb(c.to, tu, tv, [&mut *br, &mut *bg, &mut *bb]);
             for (out, a, b) in [(&mut o.r, ar, br), (&mut o.g, ag, bg), (&mut o.b, ab, bb)] {
-                for (o, (&a, &b)) in out[columns.clone()].iter_mut().zip(a.iter().zip(b.iter())) {
-                    *o = mix(a, b, p);
+                let (out, a, b) = (&mut out[columns.clone()][..n], &a[..n], &b[..n]);
+                for x in 0..n {
+                    out[x] = mix(a[x], b[x], p);
                 }
             }
         },
@@ -230,8 +200,6 @@ pub(super) fn ripple_waves_field(width: usize, height: usize) -> Arc<Field> {
     })
 }
 
-/// How many rows ahead `swirl-vortex` prefetches (measured: 3 rows gain 10%, 6 to 16 rows 25%).
-const AHEAD_ROWS: f32 = 8.0;
 /// The tiles `swirl-vortex` is computed in (rows, columns).
 const TILE_ROWS: usize = 16;
 const TILE_COLUMNS: usize = 128;
