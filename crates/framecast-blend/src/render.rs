@@ -127,39 +127,63 @@ pub(crate) fn render_rows<T: Store>(
         );
 }
 
-/// Like [`render_rows`], but `shade(y, columns, colours, scratch)` is called for `columns` of
-/// row `y` (writing `colours` there): for bands of `band` rows, segment after segment of
-/// `segment` columns. For shaders whose samples of one row spread over many source rows (a
-/// rotation), this keeps the texels and pages a band's segment reads in the caches and TLB
-/// while the band's other rows read them too. Each pixel is still computed on its own, so the
-/// result does not depend on the tiling or the threads.
-pub(crate) fn render_tiles<T: Store>(
+/// Like [`render_rows`], for shaders whose samples of one row spread over many source rows
+/// (a rotation), in two phases per piece of row: `map(y, columns, coords, scratch)` computes
+/// `C` planes of sample positions (and may start loading the memory they will read), and
+/// `shade(y, columns, coords, colours, scratch)` samples and writes `colours` there.
+///
+/// The output is walked in bands of `band` rows, segment after segment of `segment` columns,
+/// which keeps the texels and pages a band's segment reads in the caches and TLB while the
+/// band's other rows read them too. `map` runs `LOOKAHEAD` pieces ahead of `shade`, so the
+/// memory a piece samples is on its way while the pieces before it are shaded. Each pixel is
+/// still computed on its own, so the result does not depend on the tiling or the threads.
+pub(crate) fn render_tiles<T: Store, const C: usize>(
     out: &mut [T],
     width: usize,
     band: usize,
     segment: usize,
-    shade: impl Fn(usize, Range<usize>, &mut RowOut, &mut Scratch) + Sync,
+    map: impl Fn(usize, Range<usize>, [&mut [f32]; C], &mut Scratch) + Sync,
+    shade: impl Fn(usize, Range<usize>, [&[f32]; C], &mut RowOut, &mut Scratch) + Sync,
 ) {
     out.par_chunks_mut(width * T::CHANNELS * band)
         .enumerate()
         .for_each_init(
-            || (None, Scratch::default()),
-            |(rgb, scratch), (index, chunk)| {
+            || (None, Vec::new(), Scratch::default()),
+            |(rgb, coords, scratch), (index, chunk)| {
                 let tile = Tile {
                     first_row: index * band,
                     width,
                     segment,
                 };
+                let mut buffers = Buffers {
+                    rgb,
+                    coords,
+                    scratch,
+                };
                 #[cfg(target_arch = "x86_64")]
                 if std::arch::is_x86_feature_detected!("avx2") && !portable_only() {
                     // SAFETY: the CPU has AVX2, checked just above.
-                    unsafe { tile.render_avx2(&shade, rgb, scratch, chunk) };
+                    unsafe { tile.render_avx2(&map, &shade, &mut buffers, chunk) };
                     return;
                 }
-                tile.render(&shade, rgb, scratch, chunk);
+                tile.render(&map, &shade, &mut buffers, chunk);
             },
         );
 }
+
+/// The first `C` planes of `n` floats of `coords`.
+fn planes<const C: usize>(coords: &mut [f32], n: usize) -> [&mut [f32]; C] {
+    let mut rest = &mut coords[..C * n];
+    std::array::from_fn(|_| {
+        let (head, tail) = std::mem::take(&mut rest).split_at_mut(n);
+        rest = tail;
+        head
+    })
+}
+
+/// How many pieces of row [`render_tiles`] maps ahead of the one it shades (measured on
+/// `swirl-vortex` at 1080p: 2 to 8 are 10-20% faster than mapping just before shading).
+const LOOKAHEAD: usize = 4;
 
 /// A band of rows of [`render_tiles`].
 struct Tile {
@@ -168,41 +192,80 @@ struct Tile {
     segment: usize,
 }
 
+/// A [`render_tiles`] thread's memory, kept from band to band.
+struct Buffers<'a> {
+    rgb: &'a mut Option<RowOut>,
+    /// `LOOKAHEAD + 1` pieces' positions, in turn.
+    coords: &'a mut Vec<f32>,
+    scratch: &'a mut Scratch,
+}
+
 impl Tile {
-    /// Shades and stores the band segment by segment: each segment's colours go to `out` as
-    /// soon as they are shaded, so one row of colours is all the band keeps (a whole band of
-    /// colour rows would crowd the source texels out of the cache).
+    /// Maps and shades the band piece by piece, storing each piece's colours as soon as they
+    /// are shaded, so one row of colours is all the band keeps (a whole band of colour rows
+    /// would crowd the source texels out of the cache).
     #[inline(always)]
-    fn render<T: Store>(
+    fn render<T: Store, const C: usize>(
         &self,
-        shade: &impl Fn(usize, Range<usize>, &mut RowOut, &mut Scratch),
-        rgb: &mut Option<RowOut>,
-        scratch: &mut Scratch,
+        map: &impl Fn(usize, Range<usize>, [&mut [f32]; C], &mut Scratch),
+        shade: &impl Fn(usize, Range<usize>, [&[f32]; C], &mut RowOut, &mut Scratch),
+        buffers: &mut Buffers,
         out: &mut [T],
     ) {
-        let rgb = rgb.get_or_insert_with(|| RowOut::new(self.width));
         let stride = self.width * T::CHANNELS;
-        for start in (0..self.width).step_by(self.segment) {
-            let columns = start..(start + self.segment).min(self.width);
-            for (r, row) in out.chunks_exact_mut(stride).enumerate() {
-                shade(self.first_row + r, columns.clone(), rgb, scratch);
-                let pixels = &mut row[columns.start * T::CHANNELS..columns.end * T::CHANNELS];
-                T::store(pixels, rgb.planes(columns.clone()));
+        let rows = out.len() / stride;
+        let rgb = buffers.rgb.get_or_insert_with(|| RowOut::new(self.width));
+        let slot = C * self.segment;
+        buffers.coords.resize(slot * (LOOKAHEAD + 1), 0.0);
+        // Piece k is row k % rows of segment k / rows.
+        let pieces = rows * self.width.div_ceil(self.segment);
+        let piece = |k: usize| {
+            let start = k / rows * self.segment;
+            (k % rows, start..(start + self.segment).min(self.width))
+        };
+        for k in 0..pieces + LOOKAHEAD {
+            if k < pieces {
+                let (r, columns) = piece(k);
+                let n = columns.len();
+                let coords = &mut buffers.coords[k % (LOOKAHEAD + 1) * slot..][..slot];
+                map(
+                    self.first_row + r,
+                    columns,
+                    planes(coords, n),
+                    buffers.scratch,
+                );
             }
+            let Some(k) = k.checked_sub(LOOKAHEAD) else {
+                continue;
+            };
+            let (r, columns) = piece(k);
+            let n = columns.len();
+            let coords = &mut buffers.coords[k % (LOOKAHEAD + 1) * slot..][..slot];
+            let coords = planes(coords, n).map(|plane| &*plane);
+            shade(
+                self.first_row + r,
+                columns.clone(),
+                coords,
+                rgb,
+                buffers.scratch,
+            );
+            let pixels =
+                &mut out[r * stride..][columns.start * T::CHANNELS..columns.end * T::CHANNELS];
+            T::store(pixels, rgb.planes(columns));
         }
     }
 
     /// [`Tile::render`] compiled for AVX2, like [`shade_row_avx2`].
     #[cfg(target_arch = "x86_64")]
     #[target_feature(enable = "avx2")]
-    unsafe fn render_avx2<T: Store>(
+    unsafe fn render_avx2<T: Store, const C: usize>(
         &self,
-        shade: &impl Fn(usize, Range<usize>, &mut RowOut, &mut Scratch),
-        rgb: &mut Option<RowOut>,
-        scratch: &mut Scratch,
+        map: &impl Fn(usize, Range<usize>, [&mut [f32]; C], &mut Scratch),
+        shade: &impl Fn(usize, Range<usize>, [&[f32]; C], &mut RowOut, &mut Scratch),
+        buffers: &mut Buffers,
         out: &mut [T],
     ) {
-        self.render(shade, rgb, scratch, out);
+        self.render(map, shade, buffers, out);
     }
 }
 

@@ -89,6 +89,12 @@ pub(crate) trait Source: Sync {
         gather_rgb_scalar(self, xs, ys, rgb);
     }
 
+    /// A hint that the samples at the [`pack_texels`] positions `(xs[i], ys[i])` will be read
+    /// soon: starts loading the memory of every `stride`-th. Changes no result.
+    fn prefetch_samples(&self, xs: &[f32], ys: &[f32], stride: usize) {
+        let _ = (xs, ys, stride);
+    }
+
     /// One channel at the [`pack_texels`] positions `(xs[i], ys[i])`:
     /// [`Source::channel_at`] at each position, or a faster path with the same results.
     fn gather_channel(&self, xs: &[f32], ys: &[f32], channel: usize, out: &mut [f32]) {
@@ -238,6 +244,26 @@ const FIXED_TO_UNIT: f32 = 1.0 / (255.0 * 65536.0);
 impl Source for Rgba8<'_> {
     fn width(&self) -> usize {
         self.width
+    }
+
+    #[inline(always)]
+    fn prefetch_samples(&self, xs: &[f32], ys: &[f32], stride: usize) {
+        #[cfg(target_arch = "x86_64")]
+        for (&x, &y) in xs.iter().zip(ys).step_by(stride.max(1)) {
+            use std::arch::x86_64::{_MM_HINT_T0, _mm_prefetch};
+            // Both rows of the bilinear footprint; positions past the frame (which packed
+            // ones are not) only clamp the address.
+            let (x, y) = ((x.to_bits() >> 8) as usize, (y.to_bits() >> 8) as usize);
+            let top = ((y * self.width + x) * 4).min(self.data.len() - 1);
+            let bottom = (top + self.width * 4).min(self.data.len() - 1);
+            // SAFETY: both offsets are inside the frame; a prefetch reads nothing.
+            unsafe {
+                _mm_prefetch::<_MM_HINT_T0>(self.data.as_ptr().add(top).cast());
+                _mm_prefetch::<_MM_HINT_T0>(self.data.as_ptr().add(bottom).cast());
+            }
+        }
+        #[cfg(not(target_arch = "x86_64"))]
+        let _ = (xs, ys, stride);
     }
 
     fn height(&self) -> usize {
