@@ -57,6 +57,12 @@ pub async fn render(
             reason: format!("{crf} is out of range; x264 takes 0 (lossless) to 51"),
         });
     }
+    if options.blend_ring == 0 {
+        return Err(RenderError::InvalidOption {
+            flag: "--blend-ring",
+            reason: "each worker needs room for at least one transition blend".to_string(),
+        });
+    }
     let fps = options.fps.or(root.fps).unwrap_or(DEFAULT_FPS);
     // media: probe every <video>/<audio> before Chrome starts; extracted video frames are
     // served to the page by file name (media_plan.rs).

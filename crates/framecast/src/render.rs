@@ -37,6 +37,11 @@ pub struct RenderArgs {
     #[arg(long, default_value = "auto", help_heading = "Performance")]
     workers: String,
 
+    /// Shader-transition frames each worker may have waiting for their blend while it
+    /// captures the next ones (each holds two captured layers).
+    #[arg(long, default_value_t = 2, help_heading = "Performance")]
+    blend_ring: usize,
+
     /// Print progress as JSON lines on stdout instead of a progress bar.
     #[arg(long)]
     json: bool,
@@ -141,6 +146,7 @@ fn options_from(args: &RenderArgs) -> anyhow::Result<RenderOptions> {
         );
     }
     options.ready_timeout = Duration::from_secs_f64(args.ready_timeout);
+    options.blend_ring = args.blend_ring;
     options.chrome_path = args.chrome.clone();
     options.discard_output = args.discard_output;
     options.allow_network = args.allow_network;

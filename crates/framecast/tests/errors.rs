@@ -126,4 +126,5 @@ fn odd_sizes_and_bad_flags_are_rejected_before_any_work() {
     expect_failure(&test, &fine, &["--fps", "fast"], &["--fps", "fast"]);
     expect_failure(&test, &fine, &["--workers", "many"], &["--workers"]);
     expect_failure(&test, &fine, &["--crf", "60"], &["--crf"]);
+    expect_failure(&test, &fine, &["--blend-ring", "0"], &["--blend-ring"]);
 }
