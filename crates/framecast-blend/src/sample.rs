@@ -703,17 +703,34 @@ mod avx2 {
 mod tests {
     use super::*;
 
-    #[test]
-    fn the_sse2_filter_is_the_integer_filter() {
-        // A frame of pseudo-random bytes, sampled at pseudo-random positions and weights.
-        let (w, h) = (37, 23);
-        let mut state = 0x2545_f491_u32;
-        let mut next = move || {
+    /// A xorshift32 generator: the same pseudo-random numbers on every run.
+    fn xorshift(mut state: u32) -> impl FnMut() -> u32 {
+        move || {
             state ^= state << 13;
             state ^= state >> 17;
             state ^= state << 5;
             state
-        };
+        }
+    }
+
+    /// Red, green and blue gathered at the packed positions `(xs, ys)` by the fast path and
+    /// one sample at a time are the same bits.
+    fn assert_rgb_gathers_match(frame: &Rgba8, xs: &[f32], ys: &[f32]) {
+        let n = xs.len();
+        let planes = || [vec![0.0f32; n], vec![0.0f32; n], vec![0.0f32; n]];
+        let (mut fast, mut slow) = (planes(), planes());
+        let [r, g, b] = &mut fast;
+        frame.gather_rgb(xs, ys, [r, g, b]);
+        let [r, g, b] = &mut slow;
+        gather_rgb_scalar(frame, xs, ys, [r, g, b]);
+        assert!(fast == slow);
+    }
+
+    #[test]
+    fn the_sse2_filter_is_the_integer_filter() {
+        // A frame of pseudo-random bytes, sampled at pseudo-random positions and weights.
+        let (w, h) = (37, 23);
+        let mut next = xorshift(0x2545_f491);
         let data: Vec<u8> = (0..w * h * 4).map(|_| next() as u8).collect();
         let frame = Rgba8::new(&data, w, h);
         for _ in 0..20_000 {
@@ -731,13 +748,7 @@ mod tests {
     #[test]
     fn the_vectorised_gathers_are_the_sample_by_sample_ones() {
         let (w, h) = (53, 29);
-        let mut state = 0x1234_5678_u32;
-        let mut next = move || {
-            state ^= state << 13;
-            state ^= state >> 17;
-            state ^= state << 5;
-            state
-        };
+        let mut next = xorshift(0x1234_5678);
         let data: Vec<u8> = (0..w * h * 4).map(|_| next() as u8).collect();
         let frame = Rgba8::new(&data, w, h);
         // An odd length leaves a tail for the scalar path; positions run past every edge.
@@ -755,13 +766,7 @@ mod tests {
         }
         pack_texels(&mut xs, w);
         pack_texels(&mut ys, h);
-        let planes = || [vec![0.0f32; n], vec![0.0f32; n], vec![0.0f32; n]];
-        let (mut fast, mut slow) = (planes(), planes());
-        let [r, g, b] = &mut fast;
-        frame.gather_rgb(&xs, &ys, [r, g, b]);
-        let [r, g, b] = &mut slow;
-        gather_rgb_scalar(&frame, &xs, &ys, [r, g, b]);
-        assert!(fast == slow);
+        assert_rgb_gathers_match(&frame, &xs, &ys);
         for channel in 0..3 {
             let (mut fast, mut slow) = (vec![0.0f32; n], vec![0.0f32; n]);
             frame.gather_channel(&xs, &ys, channel, &mut fast);
@@ -779,15 +784,7 @@ mod tests {
         let mut ys: Vec<f32> = (0..40).map(|i| i as f32 * 0.21 - 1.0).collect();
         pack_texels(&mut xs, 1);
         pack_texels(&mut ys, 7);
-        let (mut fast, mut slow) = (
-            [vec![0.0; 40], vec![0.0; 40], vec![0.0; 40]],
-            [vec![0.0; 40], vec![0.0; 40], vec![0.0; 40]],
-        );
-        let [r, g, b] = &mut fast;
-        frame.gather_rgb(&xs, &ys, [r, g, b]);
-        let [r, g, b] = &mut slow;
-        gather_rgb_scalar(&frame, &xs, &ys, [r, g, b]);
-        assert!(fast == slow);
+        assert_rgb_gathers_match(&frame, &xs, &ys);
     }
 
     #[test]
