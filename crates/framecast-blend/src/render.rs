@@ -92,12 +92,7 @@ impl Scratch {
         if self.floats.len() < len * N {
             self.floats.resize(len * N, 0.0);
         }
-        let mut rest: &mut [f32] = &mut self.floats[..len * N];
-        std::array::from_fn(|_| {
-            let (head, tail) = std::mem::take(&mut rest).split_at_mut(len);
-            rest = tail;
-            head
-        })
+        planes(&mut self.floats, len)
     }
 }
 
@@ -148,7 +143,7 @@ pub(crate) fn render_tiles<T: Store, const C: usize>(
     out.par_chunks_mut(width * T::CHANNELS * band)
         .enumerate()
         .for_each_init(
-            || (None, Vec::new(), Scratch::default()),
+            || (RowOut::new(width), Vec::new(), Scratch::default()),
             |(rgb, coords, scratch), (index, chunk)| {
                 let tile = Tile {
                     first_row: index * band,
@@ -171,9 +166,9 @@ pub(crate) fn render_tiles<T: Store, const C: usize>(
         );
 }
 
-/// The first `C` planes of `n` floats of `coords`.
-fn planes<const C: usize>(coords: &mut [f32], n: usize) -> [&mut [f32]; C] {
-    let mut rest = &mut coords[..C * n];
+/// The first `C` planes of `n` floats of `values`.
+fn planes<const C: usize>(values: &mut [f32], n: usize) -> [&mut [f32]; C] {
+    let mut rest = &mut values[..C * n];
     std::array::from_fn(|_| {
         let (head, tail) = std::mem::take(&mut rest).split_at_mut(n);
         rest = tail;
@@ -194,7 +189,7 @@ struct Tile {
 
 /// A [`render_tiles`] thread's memory, kept from band to band.
 struct Buffers<'a> {
-    rgb: &'a mut Option<RowOut>,
+    rgb: &'a mut RowOut,
     /// `LOOKAHEAD + 1` pieces' positions, in turn.
     coords: &'a mut Vec<f32>,
     scratch: &'a mut Scratch,
@@ -214,7 +209,6 @@ impl Tile {
     ) {
         let stride = self.width * T::CHANNELS;
         let rows = out.len() / stride;
-        let rgb = buffers.rgb.get_or_insert_with(|| RowOut::new(self.width));
         let slot = C * self.segment;
         buffers.coords.resize(slot * (LOOKAHEAD + 1), 0.0);
         // Piece k is row k % rows of segment k / rows.
@@ -246,12 +240,12 @@ impl Tile {
                 self.first_row + r,
                 columns.clone(),
                 coords,
-                rgb,
+                buffers.rgb,
                 buffers.scratch,
             );
             let pixels =
                 &mut out[r * stride..][columns.start * T::CHANNELS..columns.end * T::CHANNELS];
-            T::store(pixels, rgb.planes(columns));
+            T::store(pixels, buffers.rgb.planes(columns));
         }
     }
 

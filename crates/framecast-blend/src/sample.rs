@@ -180,33 +180,6 @@ impl<'a> Rgba8<'a> {
     }
 }
 
-impl Rgba8<'_> {
-    fn gather_rgb_fast(&self, xs: &[f32], ys: &[f32], [r, g, b]: [&mut [f32]; 3]) {
-        let n = xs
-            .len()
-            .min(ys.len())
-            .min(r.len())
-            .min(g.len())
-            .min(b.len());
-        #[cfg(target_arch = "x86_64")]
-        let done = if std::arch::is_x86_feature_detected!("avx2") {
-            let planes = [&mut r[..n], &mut g[..n], &mut b[..n]];
-            // SAFETY: the CPU has AVX2, checked just above.
-            unsafe { avx2::gather(self, &xs[..n], &ys[..n], [0, 1, 2], planes) }
-        } else {
-            0
-        };
-        #[cfg(not(target_arch = "x86_64"))]
-        let done = 0;
-        gather_rgb_scalar(
-            self,
-            &xs[done..n],
-            &ys[done..n],
-            [&mut r[done..n], &mut g[done..n], &mut b[done..n]],
-        );
-    }
-}
-
 /// Bilinear filtering of four RGBA texels with 8-bit weights, in SSE2 (part of every x86-64
 /// CPU). The products and sums are integers below 2^24, which `f32` holds exactly, so this is
 /// bit for bit the integer computation of [`Rgba8::sample_at_scalar`] (tested), in far fewer
@@ -310,8 +283,29 @@ impl Source for Rgba8<'_> {
         }
     }
 
-    fn gather_rgb(&self, xs: &[f32], ys: &[f32], rgb: [&mut [f32]; 3]) {
-        self.gather_rgb_fast(xs, ys, rgb);
+    fn gather_rgb(&self, xs: &[f32], ys: &[f32], [r, g, b]: [&mut [f32]; 3]) {
+        let n = xs
+            .len()
+            .min(ys.len())
+            .min(r.len())
+            .min(g.len())
+            .min(b.len());
+        #[cfg(target_arch = "x86_64")]
+        let done = if std::arch::is_x86_feature_detected!("avx2") {
+            let planes = [&mut r[..n], &mut g[..n], &mut b[..n]];
+            // SAFETY: the CPU has AVX2, checked just above.
+            unsafe { avx2::gather(self, &xs[..n], &ys[..n], [0, 1, 2], planes) }
+        } else {
+            0
+        };
+        #[cfg(not(target_arch = "x86_64"))]
+        let done = 0;
+        gather_rgb_scalar(
+            self,
+            &xs[done..n],
+            &ys[done..n],
+            [&mut r[done..n], &mut g[done..n], &mut b[done..n]],
+        );
     }
 
     fn gather_channel(&self, xs: &[f32], ys: &[f32], channel: usize, out: &mut [f32]) {
