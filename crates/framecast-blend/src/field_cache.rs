@@ -11,7 +11,7 @@ use std::sync::{Arc, Mutex};
 use rayon::prelude::*;
 
 /// The cache keeps fields up to this many bytes in total, dropping the least recently used
-/// first: every field of a 1080p render (130 MB), or the largest transition at 4K (thermal,
+/// first: every field of a 1080p render (146 MB), or the largest transition at 4K (thermal,
 /// 180 MB).
 const CACHE_BYTES: usize = 256 << 20;
 

@@ -83,9 +83,14 @@ pub(super) fn ripple_waves<S: Source, T: Store>(c: &Ctx<S>, out: &mut [T]) {
 
 /// Scene A spins into a vortex and scene B unspins out of one, the twist stronger at the
 /// centre and roughened by noise.
+///
+/// The shader turns scene A by `p * (1 - dist) * 10 + warp * p * 3` and scene B by
+/// `-(1 - p) * (1 - dist) * 10 - warp * (1 - p) * 3`: with the whole turn
+/// `turn = (1 - dist) * 10 + warp * 3`, by `p * turn` and `p * turn - turn`. The turn and its
+/// sine and cosine do not depend on progress and are cached, so a frame computes one sine and
+/// cosine per pixel, for scene A, and turns it back by the whole turn for scene B.
 pub(super) fn swirl_vortex<S: Source, T: Store>(c: &Ctx<S>, out: &mut [T]) {
-    // warp = fbm(v_uv * 4) * .5.
-    let warps = swirl_vortex_field(c.width, c.height);
+    let turns = swirl_vortex_field(c.width, c.height);
     let p = c.p;
     let (w, h) = (c.width, c.height);
     // In tiles, positions mapped ahead: a row's samples turn across hundreds of source rows
@@ -101,18 +106,20 @@ pub(super) fn swirl_vortex<S: Source, T: Store>(c: &Ctx<S>, out: &mut [T]) {
             let [fs, fc, ts, tc] = s.arrays(n);
             let uy = c.v(y) - 0.5;
             let us = &c.us[columns.clone()][..n];
-            let warps = &warps.plane(y, 0, w)[columns][..n];
+            let turn = &turns.plane(y, 0, w)[columns.clone()][..n];
+            let turn_sin = &turns.plane(y, 1, w)[columns.clone()][..n];
+            let turn_cos = &turns.plane(y, 2, w)[columns][..n];
             // The turns, then the positions: two loops whose values fit in the vector
             // registers, with the same operations per pixel. Every slice is `n` long, so that
             // the loops run without bounds checks, eight lanes at a time.
             let (fs, fc, ts, tc) = (&mut fs[..n], &mut fc[..n], &mut ts[..n], &mut tc[..n]);
             for x in 0..n {
-                let (u, warp) = (us[x], warps[x]);
-                let dist = length(u - 0.5, uy);
-                let from_ang = p * (1.0 - dist) * 10.0 + warp * p * 3.0;
-                (fs[x], fc[x]) = sincos(from_ang);
-                let to_ang = -(1.0 - p) * (1.0 - dist) * 10.0 - warp * (1.0 - p) * 3.0;
-                (ts[x], tc[x]) = sincos(to_ang);
+                let (sin, cos) = sincos(p * turn[x]);
+                (fs[x], fc[x]) = (sin, cos);
+                // sin(a - b) = sin a cos b - cos a sin b, cos(a - b) = cos a cos b + sin a sin b.
+                let (turn_sin, turn_cos) = (turn_sin[x], turn_cos[x]);
+                ts[x] = sin * turn_cos - cos * turn_sin;
+                tc[x] = cos * turn_cos + sin * turn_sin;
             }
             let (fu, fv, tu, tv) = (&mut fu[..n], &mut fv[..n], &mut tu[..n], &mut tv[..n]);
             for x in 0..n {
@@ -133,8 +140,9 @@ pub(super) fn swirl_vortex<S: Source, T: Store>(c: &Ctx<S>, out: &mut [T]) {
         |_, columns, [fu, fv, tu, tv], o, s| {
             let n = columns.len();
             let [ar, ag, ab, br, bg, bb] = s.arrays(n);
-            gather_rgb(c.from, fu, fv, [&mut *ar, &mut *ag, &mut *ab]);
-            gather_rgb(c.to, tu, tv, [&mut *br, &mut *bg, &mut *bb]);
+            c.from
+                .gather_rgb_scattered(fu, fv, [&mut *ar, &mut *ag, &mut *ab]);
+            c.to.gather_rgb_scattered(tu, tv, [&mut *br, &mut *bg, &mut *bb]);
             for (out, a, b) in [(&mut o.r, ar, br), (&mut o.g, ag, bg), (&mut o.b, ab, bb)] {
                 let (out, a, b) = (&mut out[columns.clone()][..n], &a[..n], &b[..n]);
                 for x in 0..n {
@@ -214,13 +222,19 @@ const TILE_COLUMNS: usize = 128;
 /// Every how many samples `swirl-vortex` prefetches (1 to 8 measure the same).
 const PREFETCH_STRIDE: usize = 4;
 
-/// The cached field of `swirl-vortex` for frames of `width` x `height`.
+/// The cached field of `swirl-vortex` for frames of `width` x `height`: the whole turn
+/// `(1 - dist) * 10 + warp * 3`, with `warp = fbm(v_uv * 4) * .5`, and its sine and cosine.
 pub(super) fn swirl_vortex_field(width: usize, height: usize) -> Arc<Field> {
-    field_by_row("swirl-vortex", width, height, height, 1, |y, row| {
+    field_by_row("swirl-vortex", width, height, height, 3, |y, row| {
         let v = centre(y, height);
         let warp = fbm_map(width, |x| (centre(x, width) * 4.0, v * 4.0));
-        for (out, w) in row.iter_mut().zip(warp) {
-            *out = w * 0.5;
+        let (turns, rest) = row.split_at_mut(width);
+        let (sines, cosines) = rest.split_at_mut(width);
+        for (x, warp) in warp.into_iter().enumerate() {
+            let dist = length(centre(x, width) - 0.5, v - 0.5);
+            let turn = (1.0 - dist) * 10.0 + warp * 0.5 * 3.0;
+            turns[x] = turn;
+            (sines[x], cosines[x]) = libm::sincosf(turn);
         }
     })
 }
