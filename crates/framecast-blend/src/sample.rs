@@ -65,10 +65,16 @@ impl Coord {
 pub(crate) fn pack_texels(coords: &mut [f32], size: usize) {
     let last = (size - 1) as f32;
     for c in coords {
-        let t = if *c > 0.0 { c.min(last) } else { 0.0 };
-        let (_, n) = round_small(t * 256.0);
-        *c = f32::from_bits(n as u32);
+        *c = pack_texel(*c, last);
     }
+}
+
+/// One position of [`pack_texels`], for an axis whose last texel is `last`.
+#[inline(always)]
+pub(crate) fn pack_texel(t: f32, last: f32) -> f32 {
+    let t = if t > 0.0 { t.min(last) } else { 0.0 };
+    let (_, n) = round_small(t * 256.0);
+    f32::from_bits(n as u32)
 }
 
 /// One input frame, read as RGB in 0..=1.

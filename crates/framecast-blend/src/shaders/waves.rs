@@ -8,7 +8,7 @@ use crate::field_cache::{Field, centre, field, field_by_row, fill_planes};
 use crate::math::{clamp01, exp, floor, length, mix, sincos, smoothstep};
 use crate::noise::fbm_map;
 use crate::render::{Store, render_rows, render_tiles};
-use crate::sample::{Source, gather_rgb, pack_texels};
+use crate::sample::{Source, gather_rgb, pack_texel, pack_texels};
 
 /// Concentric waves push scene A outwards and pull scene B in, crossfading.
 pub(super) fn ripple_waves<S: Source, T: Store>(c: &Ctx<S>, out: &mut [T]) {
@@ -121,17 +121,17 @@ pub(super) fn swirl_vortex<S: Source, T: Store>(c: &Ctx<S>, out: &mut [T]) {
                 ts[x] = sin * turn_cos - cos * turn_sin;
                 tc[x] = cos * turn_cos + sin * turn_sin;
             }
+            // The shader samples at clamp01(uv); clamping the texel position to the edge
+            // texels instead gives the same packed positions, in fewer operations.
             let (fu, fv, tu, tv) = (&mut fu[..n], &mut fv[..n], &mut tu[..n], &mut tv[..n]);
+            let (w_last, h_last) = ((w - 1) as f32, (h - 1) as f32);
             for x in 0..n {
                 let ux = us[x] - 0.5;
                 let (fs, fc, ts, tc) = (fs[x], fc[x], ts[x], tc[x]);
-                fu[x] = clamp01(ux * fc - uy * fs + 0.5) * w as f32 - 0.5;
-                fv[x] = clamp01(ux * fs + uy * fc + 0.5) * h as f32 - 0.5;
-                tu[x] = clamp01(ux * tc - uy * ts + 0.5) * w as f32 - 0.5;
-                tv[x] = clamp01(ux * ts + uy * tc + 0.5) * h as f32 - 0.5;
-            }
-            for (coords, size) in [(&mut *fu, w), (&mut *fv, h), (&mut *tu, w), (&mut *tv, h)] {
-                pack_texels(coords, size);
+                fu[x] = pack_texel((ux * fc - uy * fs + 0.5) * w as f32 - 0.5, w_last);
+                fv[x] = pack_texel((ux * fs + uy * fc + 0.5) * h as f32 - 0.5, h_last);
+                tu[x] = pack_texel((ux * tc - uy * ts + 0.5) * w as f32 - 0.5, w_last);
+                tv[x] = pack_texel((ux * ts + uy * tc + 0.5) * h as f32 - 0.5, h_last);
             }
             c.from.prefetch_samples(fu, fv, PREFETCH_STRIDE);
             c.to.prefetch_samples(tu, tv, PREFETCH_STRIDE);
