@@ -83,6 +83,7 @@ fn quantize(v: f32, max: f32) -> u32 {
 #[derive(Default)]
 pub(crate) struct Scratch {
     floats: Vec<f32>,
+    shorts: Vec<i16>,
 }
 
 impl Scratch {
@@ -93,6 +94,14 @@ impl Scratch {
             self.floats.resize(len * N, 0.0);
         }
         planes(&mut self.floats, len)
+    }
+
+    /// `N` arrays of `len` 16-bit integers, likewise holding whatever was there.
+    pub fn short_arrays<const N: usize>(&mut self, len: usize) -> [&mut [i16]; N] {
+        if self.shorts.len() < len * N {
+            self.shorts.resize(len * N, 0);
+        }
+        planes(&mut self.shorts, len)
     }
 }
 
@@ -166,8 +175,8 @@ pub(crate) fn render_tiles<T: Store, const C: usize>(
         );
 }
 
-/// The first `C` planes of `n` floats of `values`.
-fn planes<const C: usize>(values: &mut [f32], n: usize) -> [&mut [f32]; C] {
+/// The first `C` planes of `n` values of `values`.
+fn planes<T, const C: usize>(values: &mut [T], n: usize) -> [&mut [T]; C] {
     let mut rest = &mut values[..C * n];
     std::array::from_fn(|_| {
         let (head, tail) = std::mem::take(&mut rest).split_at_mut(n);

@@ -272,8 +272,7 @@ pub(super) fn cinematic_zoom<S: Source, T: Store>(c: &Ctx<S>, out: &mut [T]) {
             with_avx2(
                 #[inline(always)]
                 || {
-                    row.fill(0);
-                    add_zoom_taps(&taps[channel * 4..(channel + 1) * 4], source, w, h, y, row);
+                    sum_zoom_taps(&taps[channel * 4..(channel + 1) * 4], source, w, h, y, row);
                 },
             );
         });
@@ -286,16 +285,15 @@ pub(super) fn cinematic_zoom<S: Source, T: Store>(c: &Ctx<S>, out: &mut [T]) {
         out,
         w,
         #[inline(always)]
-        |y, o, _| {
-            let mut acc = [vec![0i16; w], vec![0i16; w]];
+        |y, o, scratch| {
+            let [from_acc, to_acc] = scratch.short_arrays(w);
             for (channel, out) in [&mut o.r, &mut o.g, &mut o.b].into_iter().enumerate() {
-                for (scene, acc) in acc.iter_mut().enumerate() {
-                    acc.fill(0);
+                for (scene, acc) in [&mut *from_acc, &mut *to_acc].into_iter().enumerate() {
                     let plane = scene * 3 + channel;
                     let taps = &second[plane * 3..(plane + 1) * 3];
-                    add_zoom_taps(taps, &sums[scene], w, h, y, acc);
+                    sum_zoom_taps(taps, &sums[scene], w, h, y, acc);
                 }
-                for ((o, &f), &t) in out.iter_mut().zip(&acc[0]).zip(&acc[1]) {
+                for ((o, &f), &t) in out.iter_mut().zip(&*from_acc).zip(&*to_acc) {
                     let (f, t) = (f as u16 as f32, t as u16 as f32);
                     *o = mix(f * sum_to_unit, t * sum_to_unit, p);
                 }
@@ -307,41 +305,73 @@ pub(super) fn cinematic_zoom<S: Source, T: Store>(c: &Ctx<S>, out: &mut [T]) {
     give_back(to_sums);
 }
 
-/// Adds to `acc` the samples of `taps` (all of one scene and channel) of row `y`, from the
-/// scene's three fixed-point planes `planes` of `w` x `h`.
+/// Writes to `acc` the sum of the samples of `taps` (all of one scene and channel) of row `y`,
+/// from the scene's three fixed-point planes `planes` of `w` x `h`. The first tap stores its
+/// samples and the others add theirs, which is the wrapping sum from zero without clearing
+/// `acc` first.
 #[inline(always)]
-fn add_zoom_taps(taps: &[ZoomTap], planes: &[i16], w: usize, h: usize, y: usize, acc: &mut [i16]) {
+fn sum_zoom_taps(taps: &[ZoomTap], planes: &[i16], w: usize, h: usize, y: usize, acc: &mut [i16]) {
     let v = (y as f32 + 0.5) / h as f32;
-    for tap in taps {
+    for (k, tap) in taps.iter().enumerate() {
+        let first = k == 0;
         let plane = &planes[tap.channel * w * h..(tap.channel + 1) * w * h];
         let ry = Coord::from_uv(zoom_uv(v, tap.scale, tap.f), h);
         let r0 = &plane[ry.i0 as usize * w..(ry.i0 as usize + 1) * w];
         let r1 = &plane[ry.i1 as usize * w..(ry.i1 as usize + 1) * w];
         if tap.identity && ry.fixed == 0 {
             // The filter with zero weights gives the texel itself, exactly.
-            for (acc, &texel) in acc.iter_mut().zip(r0) {
-                *acc = acc.wrapping_add(texel);
+            if first {
+                acc[..w].copy_from_slice(r0);
+            } else {
+                for (acc, &texel) in acc.iter_mut().zip(r0) {
+                    *acc = acc.wrapping_add(texel);
+                }
             }
+        } else if first {
+            add_zoom_tap::<true>(tap, r0, r1, (ry.fixed << 7) as i16, acc);
         } else {
-            add_zoom_tap(tap, r0, r1, (ry.fixed << 7) as i16, acc);
+            add_zoom_tap::<false>(tap, r0, r1, (ry.fixed << 7) as i16, acc);
         }
     }
 }
 
-/// Adds to `acc[x]` the tap's bilinear sample for every column `x` of the row whose source
-/// rows are `r0` and `r1` (`fy` the Q15 weight of `r1`): a vectorised loop per run of
-/// columns, then the edge columns.
-fn add_zoom_tap(tap: &ZoomTap, r0: &[i16], r1: &[i16], fy: i16, acc: &mut [i16]) {
+/// Adds to `acc[x]` (or with `STORE` writes there) the tap's bilinear sample for every column
+/// `x` of the row whose source rows are `r0` and `r1` (`fy` the Q15 weight of `r1`): a
+/// vectorised loop per run of columns, then the edge columns. The runs and edges cover every
+/// column once.
+fn add_zoom_tap<const STORE: bool>(
+    tap: &ZoomTap,
+    r0: &[i16],
+    r1: &[i16],
+    fy: i16,
+    acc: &mut [i16],
+) {
     #[cfg(target_arch = "x86_64")]
     if std::arch::is_x86_feature_detected!("avx2") && !crate::render::portable_only() {
         // SAFETY: the CPU has AVX2, checked just above.
-        return unsafe { add_zoom_tap_avx2(tap, r0, r1, fy, acc) };
+        return unsafe { add_zoom_tap_avx2::<STORE>(tap, r0, r1, fy, acc) };
     }
-    add_zoom_tap_generic(tap, r0, r1, fy, acc);
+    add_zoom_tap_generic::<STORE>(tap, r0, r1, fy, acc);
+}
+
+/// `acc + value`, or `value` where a tap stores.
+#[inline(always)]
+fn accumulate<const STORE: bool>(acc: i16, value: i16) -> i16 {
+    if STORE {
+        value
+    } else {
+        acc.wrapping_add(value)
+    }
 }
 
 /// The portable definition: each column of each block on its own.
-fn add_zoom_tap_generic(tap: &ZoomTap, r0: &[i16], r1: &[i16], fy: i16, acc: &mut [i16]) {
+fn add_zoom_tap_generic<const STORE: bool>(
+    tap: &ZoomTap,
+    r0: &[i16],
+    r1: &[i16],
+    fy: i16,
+    acc: &mut [i16],
+) {
     let wide = tap.wide.iter().map(|b| (b, 16));
     for (block, lanes) in wide.chain(tap.narrow.iter().map(|b| (b, 8))) {
         for lane in 0..lanes {
@@ -355,20 +385,26 @@ fn add_zoom_tap_generic(tap: &ZoomTap, r0: &[i16], r1: &[i16], fy: i16, acc: &mu
             let fx = tap.weights[x];
             let top = lerp_fixed(r0[i0], r0[i0 + 1], fx);
             let bottom = lerp_fixed(r1[i0], r1[i0 + 1], fx);
-            acc[x] = acc[x].wrapping_add(lerp_fixed(top, bottom, fy));
+            acc[x] = accumulate::<STORE>(acc[x], lerp_fixed(top, bottom, fy));
         }
     }
-    add_zoom_edges(tap, r0, r1, fy, acc);
+    add_zoom_edges::<STORE>(tap, r0, r1, fy, acc);
 }
 
 #[inline(always)]
-fn add_zoom_edges(tap: &ZoomTap, r0: &[i16], r1: &[i16], fy: i16, acc: &mut [i16]) {
+fn add_zoom_edges<const STORE: bool>(
+    tap: &ZoomTap,
+    r0: &[i16],
+    r1: &[i16],
+    fy: i16,
+    acc: &mut [i16],
+) {
     for &(x, coord) in &tap.edges {
         let (i0, i1) = (coord.i0 as usize, coord.i1 as usize);
         let fx = (coord.fixed << 7) as i16;
         let top = lerp_fixed(r0[i0], r0[i1], fx);
         let bottom = lerp_fixed(r1[i0], r1[i1], fx);
-        acc[x] = acc[x].wrapping_add(lerp_fixed(top, bottom, fy));
+        acc[x] = accumulate::<STORE>(acc[x], lerp_fixed(top, bottom, fy));
     }
 }
 
@@ -377,7 +413,13 @@ fn add_zoom_edges(tap: &ZoomTap, r0: &[i16], r1: &[i16], fy: i16, acc: &mut [i16
 /// bits (tested).
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2")]
-unsafe fn add_zoom_tap_avx2(tap: &ZoomTap, r0: &[i16], r1: &[i16], fy: i16, acc: &mut [i16]) {
+unsafe fn add_zoom_tap_avx2<const STORE: bool>(
+    tap: &ZoomTap,
+    r0: &[i16],
+    r1: &[i16],
+    fy: i16,
+    acc: &mut [i16],
+) {
     use std::arch::x86_64::*;
     let width = r0.len();
     assert!(r1.len() == width && acc.len() >= width && tap.weights.len() >= width);
@@ -427,7 +469,12 @@ unsafe fn add_zoom_tap_avx2(tap: &ZoomTap, r0: &[i16], r1: &[i16], fy: i16, acc:
             };
             let value = lerp(filter(r0), filter(r1), fy_wide);
             let out: *mut __m256i = acc.as_mut_ptr().add(x).cast();
-            _mm256_storeu_si256(out, _mm256_add_epi16(_mm256_loadu_si256(out), value));
+            let sum = if STORE {
+                value
+            } else {
+                _mm256_add_epi16(_mm256_loadu_si256(out), value)
+            };
+            _mm256_storeu_si256(out, sum);
         }
         let fy_narrow = _mm_set1_epi16(fy);
         let bits_narrow = _mm_setr_epi16(1, 2, 4, 8, 16, 32, 64, 128);
@@ -448,10 +495,15 @@ unsafe fn add_zoom_tap_avx2(tap: &ZoomTap, r0: &[i16], r1: &[i16], fy: i16, acc:
             };
             let value = lerp(filter(r0), filter(r1), fy_narrow);
             let out: *mut __m128i = acc.as_mut_ptr().add(x).cast();
-            _mm_storeu_si128(out, _mm_add_epi16(_mm_loadu_si128(out), value));
+            let sum = if STORE {
+                value
+            } else {
+                _mm_add_epi16(_mm_loadu_si128(out), value)
+            };
+            _mm_storeu_si128(out, sum);
         }
     }
-    add_zoom_edges(tap, r0, r1, fy, acc);
+    add_zoom_edges::<STORE>(tap, r0, r1, fy, acc);
 }
 
 /// The frame as three fixed-point planes (see [`TEXEL_ONE`]), R then G then B, in a buffer
@@ -564,10 +616,18 @@ mod tests {
             for f in [0.0, 5.0 / 12.0, 11.0 / 12.0] {
                 let tap = ZoomTap::new(0, scale, f, &us);
                 let acc = texels(&noise_row(width, 4));
-                let (mut fast, mut portable) = (acc.clone(), acc);
-                add_zoom_tap(&tap, &t0, &t1, 12288, &mut fast);
-                add_zoom_tap_generic(&tap, &t0, &t1, 12288, &mut portable);
+                let (mut fast, mut portable) = (acc.clone(), acc.clone());
+                add_zoom_tap::<false>(&tap, &t0, &t1, 12288, &mut fast);
+                add_zoom_tap_generic::<false>(&tap, &t0, &t1, 12288, &mut portable);
                 assert_eq!(fast, portable, "{scale} {f}");
+                // Storing is adding to zeros, whatever `acc` held.
+                let mut added = vec![0; width];
+                add_zoom_tap_generic::<false>(&tap, &t0, &t1, 12288, &mut added);
+                let (mut fast, mut portable) = (acc.clone(), acc);
+                add_zoom_tap::<true>(&tap, &t0, &t1, 12288, &mut fast);
+                add_zoom_tap_generic::<true>(&tap, &t0, &t1, 12288, &mut portable);
+                assert_eq!(fast, added, "{scale} {f}");
+                assert_eq!(portable, added, "{scale} {f}");
             }
         }
     }
