@@ -306,72 +306,85 @@ pub(super) fn cinematic_zoom<S: Source, T: Store>(c: &Ctx<S>, out: &mut [T]) {
 }
 
 /// Writes to `acc` the sum of the samples of `taps` (all of one scene and channel) of row `y`,
-/// from the scene's three fixed-point planes `planes` of `w` x `h`. The first tap stores its
-/// samples and the others add theirs, which is the wrapping sum from zero without clearing
-/// `acc` first.
+/// from the scene's three fixed-point planes `planes` of `w` x `h`: the wrapping sum from zero,
+/// without clearing `acc` first. A first tap that reads the texels themselves (the blur's
+/// centre sample) is not copied: the next tap writes its samples onto them.
 #[inline(always)]
 fn sum_zoom_taps(taps: &[ZoomTap], planes: &[i16], w: usize, h: usize, y: usize, acc: &mut [i16]) {
     let v = (y as f32 + 0.5) / h as f32;
+    // The first tap's texels, when it reads them unfiltered, until the next tap adds to them.
+    let mut pending: Option<&[i16]> = None;
     for (k, tap) in taps.iter().enumerate() {
-        let first = k == 0;
         let plane = &planes[tap.channel * w * h..(tap.channel + 1) * w * h];
         let ry = Coord::from_uv(zoom_uv(v, tap.scale, tap.f), h);
         let r0 = &plane[ry.i0 as usize * w..(ry.i0 as usize + 1) * w];
         let r1 = &plane[ry.i1 as usize * w..(ry.i1 as usize + 1) * w];
         if tap.identity && ry.fixed == 0 {
             // The filter with zero weights gives the texel itself, exactly.
-            if first {
-                acc[..w].copy_from_slice(r0);
-            } else {
-                for (acc, &texel) in acc.iter_mut().zip(r0) {
-                    *acc = acc.wrapping_add(texel);
+            match pending.take() {
+                _ if k == 0 => pending = Some(r0),
+                Some(base) => {
+                    for ((acc, &base), &texel) in acc.iter_mut().zip(base).zip(r0) {
+                        *acc = base.wrapping_add(texel);
+                    }
+                }
+                None => {
+                    for (acc, &texel) in acc.iter_mut().zip(r0) {
+                        *acc = acc.wrapping_add(texel);
+                    }
                 }
             }
-        } else if first {
-            add_zoom_tap::<true>(tap, r0, r1, (ry.fixed << 7) as i16, acc);
-        } else {
-            add_zoom_tap::<false>(tap, r0, r1, (ry.fixed << 7) as i16, acc);
+            continue;
+        }
+        let sum = match pending.take() {
+            Some(base) => Sum::Onto(base),
+            None if k == 0 => Sum::Store,
+            None => Sum::Add,
+        };
+        add_zoom_tap(tap, r0, r1, (ry.fixed << 7) as i16, sum, acc);
+    }
+    if let Some(base) = pending {
+        acc[..w].copy_from_slice(base);
+    }
+}
+
+/// Where a tap's samples go.
+#[derive(Clone, Copy)]
+enum Sum<'a> {
+    /// `acc[x] = sample`.
+    Store,
+    /// `acc[x] += sample`.
+    Add,
+    /// `acc[x] = row[x] + sample`.
+    Onto(&'a [i16]),
+}
+
+impl Sum<'_> {
+    /// The value column `x` receives, where it holds `acc`.
+    #[inline(always)]
+    fn at(self, x: usize, acc: i16, sample: i16) -> i16 {
+        match self {
+            Sum::Store => sample,
+            Sum::Add => acc.wrapping_add(sample),
+            Sum::Onto(row) => row[x].wrapping_add(sample),
         }
     }
 }
 
-/// Adds to `acc[x]` (or with `STORE` writes there) the tap's bilinear sample for every column
-/// `x` of the row whose source rows are `r0` and `r1` (`fy` the Q15 weight of `r1`): a
-/// vectorised loop per run of columns, then the edge columns. The runs and edges cover every
-/// column once.
-fn add_zoom_tap<const STORE: bool>(
-    tap: &ZoomTap,
-    r0: &[i16],
-    r1: &[i16],
-    fy: i16,
-    acc: &mut [i16],
-) {
+/// Writes the tap's bilinear sample for every column `x` of the row whose source rows are `r0`
+/// and `r1` (`fy` the Q15 weight of `r1`) into `acc[x]` as `sum` says: a vectorised loop per
+/// run of columns, then the edge columns. The runs and edges cover every column once.
+fn add_zoom_tap(tap: &ZoomTap, r0: &[i16], r1: &[i16], fy: i16, sum: Sum, acc: &mut [i16]) {
     #[cfg(target_arch = "x86_64")]
     if std::arch::is_x86_feature_detected!("avx2") && !crate::render::portable_only() {
         // SAFETY: the CPU has AVX2, checked just above.
-        return unsafe { add_zoom_tap_avx2::<STORE>(tap, r0, r1, fy, acc) };
+        return unsafe { add_zoom_tap_avx2(tap, r0, r1, fy, sum, acc) };
     }
-    add_zoom_tap_generic::<STORE>(tap, r0, r1, fy, acc);
-}
-
-/// `acc + value`, or `value` where a tap stores.
-#[inline(always)]
-fn accumulate<const STORE: bool>(acc: i16, value: i16) -> i16 {
-    if STORE {
-        value
-    } else {
-        acc.wrapping_add(value)
-    }
+    add_zoom_tap_generic(tap, r0, r1, fy, sum, acc);
 }
 
 /// The portable definition: each column of each block on its own.
-fn add_zoom_tap_generic<const STORE: bool>(
-    tap: &ZoomTap,
-    r0: &[i16],
-    r1: &[i16],
-    fy: i16,
-    acc: &mut [i16],
-) {
+fn add_zoom_tap_generic(tap: &ZoomTap, r0: &[i16], r1: &[i16], fy: i16, sum: Sum, acc: &mut [i16]) {
     let wide = tap.wide.iter().map(|b| (b, 16));
     for (block, lanes) in wide.chain(tap.narrow.iter().map(|b| (b, 8))) {
         for lane in 0..lanes {
@@ -385,26 +398,20 @@ fn add_zoom_tap_generic<const STORE: bool>(
             let fx = tap.weights[x];
             let top = lerp_fixed(r0[i0], r0[i0 + 1], fx);
             let bottom = lerp_fixed(r1[i0], r1[i0 + 1], fx);
-            acc[x] = accumulate::<STORE>(acc[x], lerp_fixed(top, bottom, fy));
+            acc[x] = sum.at(x, acc[x], lerp_fixed(top, bottom, fy));
         }
     }
-    add_zoom_edges::<STORE>(tap, r0, r1, fy, acc);
+    add_zoom_edges(tap, r0, r1, fy, sum, acc);
 }
 
 #[inline(always)]
-fn add_zoom_edges<const STORE: bool>(
-    tap: &ZoomTap,
-    r0: &[i16],
-    r1: &[i16],
-    fy: i16,
-    acc: &mut [i16],
-) {
+fn add_zoom_edges(tap: &ZoomTap, r0: &[i16], r1: &[i16], fy: i16, sum: Sum, acc: &mut [i16]) {
     for &(x, coord) in &tap.edges {
         let (i0, i1) = (coord.i0 as usize, coord.i1 as usize);
         let fx = (coord.fixed << 7) as i16;
         let top = lerp_fixed(r0[i0], r0[i1], fx);
         let bottom = lerp_fixed(r1[i0], r1[i1], fx);
-        acc[x] = accumulate::<STORE>(acc[x], lerp_fixed(top, bottom, fy));
+        acc[x] = sum.at(x, acc[x], lerp_fixed(top, bottom, fy));
     }
 }
 
@@ -413,16 +420,20 @@ fn add_zoom_edges<const STORE: bool>(
 /// bits (tested).
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2")]
-unsafe fn add_zoom_tap_avx2<const STORE: bool>(
+unsafe fn add_zoom_tap_avx2(
     tap: &ZoomTap,
     r0: &[i16],
     r1: &[i16],
     fy: i16,
+    sum: Sum,
     acc: &mut [i16],
 ) {
     use std::arch::x86_64::*;
     let width = r0.len();
     assert!(r1.len() == width && acc.len() >= width && tap.weights.len() >= width);
+    if let Sum::Onto(row) = sum {
+        assert!(row.len() >= width);
+    }
     // `ZoomTap::new` made blocks whose reads r[s .. s + 17] and r[t .. t + 17] and columns
     // x .. x + lanes lie inside the row; checked again here, as the loads rely on it.
     let offsets = |block: &Block, lanes: usize| {
@@ -469,12 +480,12 @@ unsafe fn add_zoom_tap_avx2<const STORE: bool>(
             };
             let value = lerp(filter(r0), filter(r1), fy_wide);
             let out: *mut __m256i = acc.as_mut_ptr().add(x).cast();
-            let sum = if STORE {
-                value
-            } else {
-                _mm256_add_epi16(_mm256_loadu_si256(out), value)
+            let total = match sum {
+                Sum::Store => value,
+                Sum::Add => _mm256_add_epi16(_mm256_loadu_si256(out), value),
+                Sum::Onto(row) => _mm256_add_epi16(load(row, x), value),
             };
-            _mm256_storeu_si256(out, sum);
+            _mm256_storeu_si256(out, total);
         }
         let fy_narrow = _mm_set1_epi16(fy);
         let bits_narrow = _mm_setr_epi16(1, 2, 4, 8, 16, 32, 64, 128);
@@ -495,15 +506,15 @@ unsafe fn add_zoom_tap_avx2<const STORE: bool>(
             };
             let value = lerp(filter(r0), filter(r1), fy_narrow);
             let out: *mut __m128i = acc.as_mut_ptr().add(x).cast();
-            let sum = if STORE {
-                value
-            } else {
-                _mm_add_epi16(_mm_loadu_si128(out), value)
+            let total = match sum {
+                Sum::Store => value,
+                Sum::Add => _mm_add_epi16(_mm_loadu_si128(out), value),
+                Sum::Onto(row) => _mm_add_epi16(load(row, x), value),
             };
-            _mm_storeu_si128(out, sum);
+            _mm_storeu_si128(out, total);
         }
     }
-    add_zoom_edges::<STORE>(tap, r0, r1, fy, acc);
+    add_zoom_edges(tap, r0, r1, fy, sum, acc);
 }
 
 /// The frame as three fixed-point planes (see [`TEXEL_ONE`]), R then G then B, in a buffer
@@ -616,18 +627,25 @@ mod tests {
             for f in [0.0, 5.0 / 12.0, 11.0 / 12.0] {
                 let tap = ZoomTap::new(0, scale, f, &us);
                 let acc = texels(&noise_row(width, 4));
-                let (mut fast, mut portable) = (acc.clone(), acc.clone());
-                add_zoom_tap::<false>(&tap, &t0, &t1, 12288, &mut fast);
-                add_zoom_tap_generic::<false>(&tap, &t0, &t1, 12288, &mut portable);
-                assert_eq!(fast, portable, "{scale} {f}");
-                // Storing is adding to zeros, whatever `acc` held.
-                let mut added = vec![0; width];
-                add_zoom_tap_generic::<false>(&tap, &t0, &t1, 12288, &mut added);
-                let (mut fast, mut portable) = (acc.clone(), acc);
-                add_zoom_tap::<true>(&tap, &t0, &t1, 12288, &mut fast);
-                add_zoom_tap_generic::<true>(&tap, &t0, &t1, 12288, &mut portable);
-                assert_eq!(fast, added, "{scale} {f}");
-                assert_eq!(portable, added, "{scale} {f}");
+                let base = texels(&noise_row(width, 5));
+                let added = |sum: Sum| {
+                    let mut summed = match sum {
+                        Sum::Add => acc.clone(),
+                        Sum::Store => vec![0; width],
+                        Sum::Onto(row) => row.to_vec(),
+                    };
+                    add_zoom_tap_generic(&tap, &t0, &t1, 12288, Sum::Add, &mut summed);
+                    summed
+                };
+                for sum in [Sum::Add, Sum::Store, Sum::Onto(&base)] {
+                    // The AVX2 and portable paths agree, and storing is adding to zeros, and
+                    // writing onto a row is adding to a copy of it, whatever `acc` held.
+                    let (mut fast, mut portable) = (acc.clone(), acc.clone());
+                    add_zoom_tap(&tap, &t0, &t1, 12288, sum, &mut fast);
+                    add_zoom_tap_generic(&tap, &t0, &t1, 12288, sum, &mut portable);
+                    assert_eq!(fast, portable, "{scale} {f}");
+                    assert_eq!(portable, added(sum), "{scale} {f}");
+                }
             }
         }
     }
