@@ -230,18 +230,9 @@ const FIXED_TO_UNIT: f32 = 1.0 / (255.0 * 65536.0);
 impl Rgba8<'_> {
     /// [`Source::gather_rgb`], or with `SCATTERED` [`Source::gather_rgb_scattered`].
     #[inline(always)]
-    fn gather_rgb_with<const SCATTERED: bool>(
-        &self,
-        xs: &[f32],
-        ys: &[f32],
-        [r, g, b]: [&mut [f32]; 3],
-    ) {
-        let n = xs
-            .len()
-            .min(ys.len())
-            .min(r.len())
-            .min(g.len())
-            .min(b.len());
+    fn gather_rgb_with<const SCATTERED: bool>(&self, xs: &[f32], ys: &[f32], rgb: [&mut [f32]; 3]) {
+        let n = common_len(xs, ys, &rgb);
+        let [r, g, b] = rgb;
         #[cfg(target_arch = "x86_64")]
         let done = if std::arch::is_x86_feature_detected!("avx2") {
             let planes = [&mut r[..n], &mut g[..n], &mut b[..n]];
@@ -484,20 +475,19 @@ pub(crate) fn gather_channel<S: Source>(
     source.gather_channel(xs, ys, channel, out);
 }
 
+/// The length the positions and planes of a gather share: the shortest of them.
+fn common_len(xs: &[f32], ys: &[f32], planes: &[&mut [f32]]) -> usize {
+    planes
+        .iter()
+        .map(|plane| plane.len())
+        .fold(xs.len().min(ys.len()), usize::min)
+}
+
 /// [`Source::gather_rgb`] one sample at a time: the definition.
-fn gather_rgb_scalar<S: Source + ?Sized>(
-    source: &S,
-    xs: &[f32],
-    ys: &[f32],
-    [r, g, b]: [&mut [f32]; 3],
-) {
+fn gather_rgb_scalar<S: Source + ?Sized>(source: &S, xs: &[f32], ys: &[f32], rgb: [&mut [f32]; 3]) {
     let (w, h) = (source.width(), source.height());
-    let n = xs
-        .len()
-        .min(ys.len())
-        .min(r.len())
-        .min(g.len())
-        .min(b.len());
+    let n = common_len(xs, ys, &rgb);
+    let [r, g, b] = rgb;
     for i in 0..n {
         let rgb = source.sample_at(Coord::from_packed(xs[i], w), Coord::from_packed(ys[i], h));
         [r[i], g[i], b[i]] = rgb;
