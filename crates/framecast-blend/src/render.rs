@@ -90,19 +90,24 @@ impl Scratch {
     /// `N` arrays of `len` floats, holding whatever an earlier call left there: write before
     /// reading. (Zeroing them on every call cost `swirl-vortex` a tenth of its time.)
     pub fn arrays<const N: usize>(&mut self, len: usize) -> [&mut [f32]; N] {
-        if self.floats.len() < len * N {
-            self.floats.resize(len * N, 0.0);
-        }
-        planes(&mut self.floats, len)
+        grown_planes(&mut self.floats, len)
     }
 
     /// `N` arrays of `len` 16-bit integers, likewise holding whatever was there.
     pub fn short_arrays<const N: usize>(&mut self, len: usize) -> [&mut [i16]; N] {
-        if self.shorts.len() < len * N {
-            self.shorts.resize(len * N, 0);
-        }
-        planes(&mut self.shorts, len)
+        grown_planes(&mut self.shorts, len)
     }
+}
+
+/// The first `N` planes of `len` values of `values`, grown to hold them if it is shorter.
+fn grown_planes<T: Default + Clone, const N: usize>(
+    values: &mut Vec<T>,
+    len: usize,
+) -> [&mut [T]; N] {
+    if values.len() < len * N {
+        values.resize(len * N, T::default());
+    }
+    planes(values, len)
 }
 
 /// Runs `shade(y, colours, scratch)` for every row of the output, in parallel on the current

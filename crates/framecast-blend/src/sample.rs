@@ -263,18 +263,20 @@ impl Source for Rgba8<'_> {
         for (xs, ys) in xs.chunks(64).zip(ys.chunks(64)) {
             use std::arch::x86_64::{_MM_HINT_T0, _mm_prefetch};
             // The texel indices first, in a loop that vectorises (frames have fewer than
-            // 2^32 texels); packed positions are inside the frame.
+            // 2^32 texels). Packed positions are inside the frame; others, which only a
+            // wrong caller passes, wrap and are clamped below: a prefetch reads nothing.
             let mut texels = [0u32; 64];
             for ((texel, &x), &y) in texels.iter_mut().zip(xs).zip(ys) {
-                *texel = (y.to_bits() >> 8) * self.width as u32 + (x.to_bits() >> 8);
+                *texel = (y.to_bits() >> 8)
+                    .wrapping_mul(self.width as u32)
+                    .wrapping_add(x.to_bits() >> 8);
             }
             let last = self.data.len() - 1;
             for &texel in texels[..xs.len().min(ys.len())]
                 .iter()
                 .step_by(stride.max(1))
             {
-                // Both rows of the bilinear footprint; positions past the frame (which packed
-                // ones are not) only clamp the address.
+                // Both rows of the bilinear footprint.
                 let top = (texel as usize * 4).min(last);
                 let bottom = (top + self.width * 4).min(last);
                 // SAFETY: both offsets are inside the frame; a prefetch reads nothing.
@@ -535,13 +537,15 @@ mod tests {
     /// one sample at a time are the same bits.
     fn assert_rgb_gathers_match(frame: &Rgba8, xs: &[f32], ys: &[f32]) {
         let n = xs.len();
-        let planes = || [vec![0.0f32; n], vec![0.0f32; n], vec![0.0f32; n]];
-        let (mut fast, mut slow) = (planes(), planes());
-        let [r, g, b] = &mut fast;
-        frame.gather_rgb(xs, ys, [r, g, b]);
-        let [r, g, b] = &mut slow;
-        gather_rgb_scalar(frame, xs, ys, [r, g, b]);
-        assert!(fast == slow);
+        let gathered = |gather: &dyn Fn([&mut [f32]; 3])| {
+            let mut planes = [vec![0.0f32; n], vec![0.0f32; n], vec![0.0f32; n]];
+            let [r, g, b] = &mut planes;
+            gather([r, g, b]);
+            planes
+        };
+        let slow = gathered(&|rgb| gather_rgb_scalar(frame, xs, ys, rgb));
+        assert!(gathered(&|rgb| frame.gather_rgb(xs, ys, rgb)) == slow);
+        assert!(gathered(&|rgb| frame.gather_rgb_scattered(xs, ys, rgb)) == slow);
     }
 
     #[test]

@@ -319,21 +319,10 @@ fn sum_zoom_taps(taps: &[ZoomTap], planes: &[i16], w: usize, h: usize, y: usize,
         let ry = Coord::from_uv(zoom_uv(v, tap.scale, tap.f), h);
         let r0 = &plane[ry.i0 as usize * w..(ry.i0 as usize + 1) * w];
         let r1 = &plane[ry.i1 as usize * w..(ry.i1 as usize + 1) * w];
-        if tap.identity && ry.fixed == 0 {
-            // The filter with zero weights gives the texel itself, exactly.
-            match pending.take() {
-                _ if k == 0 => pending = Some(r0),
-                Some(base) => {
-                    for ((acc, &base), &texel) in acc.iter_mut().zip(base).zip(r0) {
-                        *acc = base.wrapping_add(texel);
-                    }
-                }
-                None => {
-                    for (acc, &texel) in acc.iter_mut().zip(r0) {
-                        *acc = acc.wrapping_add(texel);
-                    }
-                }
-            }
+        // With zero weights the filter gives the texels themselves, exactly.
+        let unfiltered = tap.identity && ry.fixed == 0;
+        if k == 0 && unfiltered {
+            pending = Some(r0);
             continue;
         }
         let sum = match pending.take() {
@@ -341,7 +330,13 @@ fn sum_zoom_taps(taps: &[ZoomTap], planes: &[i16], w: usize, h: usize, y: usize,
             None if k == 0 => Sum::Store,
             None => Sum::Add,
         };
-        add_zoom_tap(tap, r0, r1, (ry.fixed << 7) as i16, sum, acc);
+        if unfiltered {
+            for (x, (acc, &texel)) in acc.iter_mut().zip(r0).enumerate() {
+                *acc = sum.at(x, *acc, texel);
+            }
+        } else {
+            add_zoom_tap(tap, r0, r1, (ry.fixed << 7) as i16, sum, acc);
+        }
     }
     if let Some(base) = pending {
         acc[..w].copy_from_slice(base);
@@ -604,6 +599,48 @@ mod tests {
                 (state >> 8) as f32 / (1 << 24) as f32
             })
             .collect()
+    }
+
+    #[test]
+    fn a_sum_of_taps_is_each_tap_added_to_zeros() {
+        let (w, h) = (97, 41);
+        let us: Vec<f32> = (0..w).map(|x| (x as f32 + 0.5) / w as f32).collect();
+        let planes: Vec<i16> = noise_row(w * h * 3, 6)
+            .iter()
+            .map(|&v| (v * TEXEL_ONE) as i16)
+            .collect();
+        let tap_sets = [
+            // The first pass: the texels themselves first, then three zoomed samples.
+            (0..4)
+                .map(|i| ZoomTap::new(1, -0.08, i as f32 / 12.0, &us))
+                .collect::<Vec<_>>(),
+            // No zoom at all: every tap the texels themselves.
+            (0..3).map(|_| ZoomTap::new(2, 0.0, 1.0, &us)).collect(),
+            // The second pass: every tap filtered.
+            [0.01, 0.03, 0.05]
+                .map(|scale| ZoomTap::new(0, scale, 1.0, &us))
+                .into(),
+            // One tap alone, the texels themselves.
+            vec![ZoomTap::new(0, 0.0, 0.0, &us)],
+        ];
+        for taps in &tap_sets {
+            for y in [0, 7, 20, h - 1] {
+                let v = (y as f32 + 0.5) / h as f32;
+                let mut expected = vec![0i16; w];
+                for tap in taps {
+                    let plane = &planes[tap.channel * w * h..][..w * h];
+                    let ry = Coord::from_uv(zoom_uv(v, tap.scale, tap.f), h);
+                    let r0 = &plane[ry.i0 as usize * w..][..w];
+                    let r1 = &plane[ry.i1 as usize * w..][..w];
+                    let fy = (ry.fixed << 7) as i16;
+                    add_zoom_tap_generic(tap, r0, r1, fy, Sum::Add, &mut expected);
+                }
+                // Whatever the row held before.
+                let mut summed = vec![-1234i16; w];
+                sum_zoom_taps(taps, &planes, w, h, y, &mut summed);
+                assert_eq!(summed, expected, "{} taps, row {y}", taps.len());
+            }
+        }
     }
 
     #[test]
