@@ -41,10 +41,12 @@ pub enum GifLoop {
 
 impl OutputFormat {
     /// The format a file name implies: `.mp4`/`.m4v`, `.webm`, `.mov`, `.gif`; a name without
-    /// an extension (or ending in `/`) is a PNG sequence directory.
+    /// an extension (or ending in `/`) is a PNG sequence directory. The name alone decides,
+    /// never what exists on disk: a folder called `out.mp4` is still asked to be an MP4 (and
+    /// the output rule refuses it).
     pub fn from_path(path: &Path) -> Option<OutputFormat> {
         let text = path.to_string_lossy();
-        if text.ends_with('/') || path.is_dir() {
+        if text.ends_with('/') {
             return Some(OutputFormat::PngSequence);
         }
         match path
@@ -234,6 +236,13 @@ mod tests {
         for (path, expected) in cases {
             assert_eq!(OutputFormat::from_path(Path::new(path)), expected, "{path}");
         }
+        let dir = tempfile::tempdir().unwrap();
+        let named_like_a_video = dir.path().join("frames.mp4");
+        std::fs::create_dir(&named_like_a_video).unwrap();
+        assert_eq!(
+            OutputFormat::from_path(&named_like_a_video),
+            Some(OutputFormat::Mp4)
+        );
     }
 
     #[test]

@@ -10,6 +10,9 @@
 
 use std::path::{Path, PathBuf};
 
+use framecast_media::OutputFormat;
+use framecast_render::{OutputKind, PendingOutput, ReadSet};
+
 /// The default cap on one fixture's golden, in bytes.
 pub const DEFAULT_MAX_GOLDEN_BYTES: u64 = 1024 * 1024;
 
@@ -57,15 +60,6 @@ fn copy_tree(from: &Path, to: &Path) -> std::io::Result<()> {
     Ok(())
 }
 
-fn remove_tree(path: &Path) -> std::io::Result<()> {
-    match std::fs::symlink_metadata(path) {
-        Ok(metadata) if metadata.is_dir() => std::fs::remove_dir_all(path),
-        Ok(_) => std::fs::remove_file(path),
-        Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(()),
-        Err(error) => Err(error),
-    }
-}
-
 /// Why a golden cannot be used or written.
 #[derive(Debug, thiserror::Error)]
 pub enum GoldenError {
@@ -85,6 +79,9 @@ pub enum GoldenError {
         bytes: u64,
         limit: u64,
     },
+
+    #[error("cannot update the golden: {0}")]
+    Refused(#[source] framecast_render::RenderError),
 
     #[error("{action} {} failed: {source}", path.display())]
     Io {
@@ -147,14 +144,20 @@ pub fn update(
             source,
         }
     };
-    std::fs::create_dir_all(&paths.dir).map_err(io(&paths.dir, "creating"))?;
-    // Copy beside the golden, then swap it in: an interrupted update never leaves a half-written
-    // golden under the real name.
-    let staging = paths.dir.join(".update.partial");
-    remove_tree(&staging).map_err(io(&staging, "removing"))?;
-    copy_tree(rendered, &staging).map_err(io(&staging, "writing"))?;
-    remove_tree(&paths.video).map_err(io(&paths.video, "replacing"))?;
-    std::fs::rename(&staging, &paths.video).map_err(io(&paths.video, "replacing"))?;
+    // Through the publish step: copied under a temporary name beside the golden and renamed
+    // over it, so an interrupted update never leaves a half-written golden, and nothing but a
+    // golden of the same format (or a sequence framecast wrote) is ever replaced.
+    let kind = match OutputFormat::from_path(&paths.video) {
+        Some(format) => OutputKind::of(format),
+        None => OutputKind::Sequence,
+    };
+    let pending = PendingOutput::prepare(&paths.video, kind, &ReadSet::default(), true)
+        .map_err(GoldenError::Refused)?;
+    copy_tree(rendered, pending.temporary_path())
+        .map_err(io(pending.temporary_path(), "writing"))?;
+    pending
+        .publish(&ReadSet::default())
+        .map_err(GoldenError::Refused)?;
     Ok(bytes)
 }
 
@@ -192,8 +195,16 @@ mod tests {
         std::fs::create_dir_all(&second).unwrap();
         std::fs::write(second.join("frame_000000.png"), vec![1u8; 10]).unwrap();
         assert_eq!(update("fx", &paths, &second, 2048).unwrap(), 10);
-        let names: Vec<_> = std::fs::read_dir(&paths.video).unwrap().collect();
-        assert_eq!(names.len(), 1, "the old frames are gone");
+        let mut names: Vec<_> = std::fs::read_dir(&paths.video)
+            .unwrap()
+            .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        assert_eq!(
+            names,
+            ["frame_000000.png", framecast_render::SEQUENCE_MANIFEST],
+            "the old frames are gone"
+        );
         assert!(matches!(
             check_size("fx", &paths.video, 5),
             Err(GoldenError::TooLarge { bytes: 10, .. })

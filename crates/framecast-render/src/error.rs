@@ -43,6 +43,13 @@ pub enum RenderError {
         source: std::io::Error,
     },
 
+    /// The output rule (`publish/rule.rs`) refused the target: writing it could lose data.
+    #[error("refusing to write {path}: it {reason}")]
+    UnsafeOutput {
+        path: std::path::PathBuf,
+        reason: String,
+    },
+
     #[error("the shader transition at {at} s cannot be rendered: {reason}")]
     Transition { at: f64, reason: String },
 

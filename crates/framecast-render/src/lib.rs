@@ -27,5 +27,8 @@ pub use options::{MediaOptions, Quality, RenderOptions, WorkerCount};
 pub use pipeline::{RenderSummary, render};
 pub use plan::FramePlan;
 pub use progress::{CancelFlag, ProgressEvent};
+pub use publish::{
+    FileKind, OutputKind, PendingOutput, ReadSet, SEQUENCE_MANIFEST, write_file as publish_file,
+};
 pub use reorder::{ReorderWindow, WindowClosed};
 pub use snapshot::{Snapshot, SnapshotOptions, runtime_prelude, snapshot, snapshot_file_name};

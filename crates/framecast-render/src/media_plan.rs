@@ -198,6 +198,12 @@ impl MediaPlan {
     /// Adds every video frame the page may request to the server's by-name fallback files.
     /// With the duration known only the frames the render shows are listed, else the whole
     /// clip of each source.
+    /// Every media file the render reads.
+    pub(crate) fn source_paths(&self) -> impl Iterator<Item = &Path> {
+        let videos = self.videos.iter().map(|video| video.path.as_path());
+        videos.chain(self.audio.iter().map(|audio| audio.clip.path.as_path()))
+    }
+
     pub(crate) fn has_videos(&self) -> bool {
         !self.videos.is_empty()
     }

@@ -80,6 +80,11 @@ pub struct RenderOptions {
     /// Values for the composition's declared variables (`--variables`), a JSON object; the page
     /// rejects unknown names and ill-typed values.
     pub variables: Option<serde_json::Value>,
+    /// Replace a PNG sequence framecast wrote earlier at the output (`--overwrite`); nothing
+    /// else is ever replaced but a file of the output's own format.
+    pub overwrite: bool,
+    /// Files the caller read for this render (a `--variables-file`): never written.
+    pub read_files: Vec<PathBuf>,
     /// Output format and its knobs (`--format`, `--codec`, `--gif-loop`, `--alpha`, audio,
     /// the video frame cache); see `media_plan.rs` and `formats.rs`.
     pub media: MediaOptions,
@@ -127,6 +132,8 @@ impl RenderOptions {
             discard_output: false,
             allow_network: false,
             variables: None,
+            overwrite: false,
+            read_files: Vec::new(),
             media: MediaOptions::default(),
         }
     }

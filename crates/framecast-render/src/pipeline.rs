@@ -1,12 +1,12 @@
 //! One render from start to finish.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Instant;
 
 use framecast_browser::{CaptureMode, LaunchOptions, PageInfo};
 use framecast_composition::{Composition, Fps};
-use framecast_media::{AudioTrack, InputFrame, OutputEncoder, OutputFormat, OutputSettings};
+use framecast_media::{AudioTrack, InputFrame, OutputEncoder, OutputSettings};
 use framecast_server::{FileServer, FileServerConfig, VendorLibraries};
 use futures::future::join_all;
 
@@ -14,7 +14,7 @@ use crate::calibrate;
 use crate::formats::OutputPlan;
 use crate::media_plan::MediaPlan;
 use crate::plan::{FrameQueue, window_capacity};
-use crate::publish::PendingOutput;
+use crate::publish::{OutputKind, PendingOutput, ReadSet};
 use crate::transitions::TransitionPlan;
 use crate::worker::{
     CaptureContext, CaptureWorker, FirstFailure, FramePixels, StartError, WorkerRecipe,
@@ -71,6 +71,14 @@ pub async fn render(
         fps,
         &options.media.frame_cache,
     )?);
+    // The output rule, before any frame is extracted or Chrome starts (publish/rule.rs).
+    let reads = read_set(options, &composition, &media);
+    let pending = PendingOutput::prepare(
+        &options.output,
+        OutputKind::of(output_plan.format),
+        &reads,
+        options.overwrite,
+    )?;
     let mut options = options.clone();
     options.media.transparent = output_plan.transparent_page();
     options.media.page_config = media.page_config();
@@ -92,11 +100,6 @@ pub async fn render(
                 RenderError::Internal(format!("video frame extraction failed: {error}"))
             })??;
     }
-    let pending = if output_plan.format == OutputFormat::PngSequence {
-        PendingOutput::new_directory(&options.output)?
-    } else {
-        PendingOutput::new(&options.output)?
-    };
 
     let server = FileServer::start(FileServerConfig {
         root: composition.dir.clone(),
@@ -109,13 +112,19 @@ pub async fn render(
         &composition,
         fps,
         &url,
-        pending,
+        pending.temporary_path(),
         on_progress,
         cancel,
     )
     .await;
     server.shutdown().await;
-    result.map(|(output, plan, workers, capture_mode)| RenderSummary {
+    let (plan, workers, capture_mode) = result?;
+    let output = if options.discard_output {
+        options.output.clone()
+    } else {
+        pending.publish(&reads)?
+    };
+    Ok(RenderSummary {
         output,
         plan,
         workers,
@@ -129,10 +138,10 @@ async fn render_with_server(
     composition: &Composition,
     fps: Fps,
     url: &str,
-    pending: PendingOutput,
+    temporary: &Path,
     on_progress: Arc<dyn Fn(ProgressEvent) + Send + Sync>,
     cancel: CancelFlag,
-) -> Result<(PathBuf, FramePlan, usize, CaptureMode), RenderError> {
+) -> Result<(FramePlan, usize, CaptureMode), RenderError> {
     let (output_plan, media) = options
         .media
         .planned
@@ -206,7 +215,7 @@ async fn render_with_server(
     });
 
     let settings = output_plan.settings(options, &plan);
-    let destination = (!options.discard_output).then(|| pending.temporary_path().to_path_buf());
+    let destination = (!options.discard_output).then(|| temporary.to_path_buf());
     let encoder = spawn_encoder(
         destination,
         (settings, audio),
@@ -226,11 +235,21 @@ async fn render_with_server(
             "the encoder stopped before the last frame".to_string(),
         ));
     }
-    if options.discard_output {
-        return Ok((options.output.clone(), plan, worker_total, capture_mode));
+    Ok((plan, worker_total, capture_mode))
+}
+
+/// What the render reads, and so must never write: the composition's folder, its entry file,
+/// its media sources and the files the caller read for it.
+fn read_set(options: &RenderOptions, composition: &Composition, media: &MediaPlan) -> ReadSet {
+    let mut reads = ReadSet::for_folder(&composition.dir);
+    reads.add_file(&composition.html_path);
+    for path in media
+        .source_paths()
+        .chain(options.read_files.iter().map(PathBuf::as_path))
+    {
+        reads.add_file(path);
     }
-    let output = pending.publish()?;
-    Ok((output, plan, worker_total, capture_mode))
+    reads
 }
 
 /// The frame plan, the soundtrack and the transition windows, from the composition and what

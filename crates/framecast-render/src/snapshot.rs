@@ -10,6 +10,7 @@ use framecast_composition::Composition;
 use framecast_server::{FileServer, FileServerConfig, VendorLibraries};
 
 use crate::pipeline::{page_prelude, start_workers};
+use crate::publish::{FileKind, OutputKind, ReadSet};
 use crate::{CancelFlag, RenderError, RenderOptions, WorkerCount};
 
 /// What to capture, and where to write it.
@@ -85,17 +86,20 @@ async fn snapshot_uncancelled(options: &SnapshotOptions) -> Result<Vec<Snapshot>
             reason: "no times given; list them as --at 0.5,1.5".to_string(),
         });
     }
-    std::fs::create_dir_all(&options.output_dir).map_err(|source| RenderError::Output {
-        path: options.output_dir.clone(),
-        source,
-    })?;
+    // Each still is checked against the output rule before Chrome starts, and written whole.
+    let mut reads = ReadSet::for_folder(&composition.dir);
+    reads.add_file(&composition.html_path);
+    for &time in &options.times {
+        let path = options.output_dir.join(snapshot_file_name(time));
+        crate::publish::check_target(&path, OutputKind::File(FileKind::Png), &reads)?;
+    }
     let server = FileServer::start(FileServerConfig {
         root: composition.dir.clone(),
         vendor: VendorLibraries::discover(),
     })
     .await?;
     let url = server.url_for(Path::new(composition.entry_name()));
-    let result = capture_times(options, &composition, &url).await;
+    let result = capture_times(options, &composition, &url, &reads).await;
     server.shutdown().await;
     result
 }
@@ -104,6 +108,7 @@ async fn capture_times(
     options: &SnapshotOptions,
     composition: &Composition,
     url: &str,
+    reads: &ReadSet,
 ) -> Result<Vec<Snapshot>, RenderError> {
     let mut render_options = RenderOptions::new(&options.input, &options.output_dir);
     render_options.chrome_path = options.chrome_path.clone();
@@ -132,10 +137,7 @@ async fn capture_times(
                 previous = Arc::new(png);
             }
             let path = options.output_dir.join(snapshot_file_name(time));
-            std::fs::write(&path, previous.as_slice()).map_err(|source| RenderError::Output {
-                path: path.clone(),
-                source,
-            })?;
+            let path = crate::publish::write_file(&path, FileKind::Png, &previous, reads)?;
             written.push(Snapshot { time, path });
         }
         Ok(written)

@@ -16,9 +16,17 @@ pub struct RenderArgs {
     /// The composition: a directory containing index.html, or an .html file.
     input: PathBuf,
 
-    /// Where to write the video (written to a temporary file and renamed on success).
+    /// Where to write the video: a new file (.mp4, .webm, .mov, .gif), or a new folder for a
+    /// PNG sequence (a name without extension, or ending in /). Written under a temporary name
+    /// and renamed on success; an existing file is replaced only if it is of the same format,
+    /// and an existing folder is never written into.
     #[arg(short, long)]
     output: PathBuf,
+
+    /// Replace a PNG sequence folder that framecast wrote earlier (recognised by its
+    /// framecast-sequence.json). Nothing else is ever replaced.
+    #[arg(long)]
+    overwrite: bool,
 
     /// Frames per second: an integer, a decimal (29.97) or a ratio (30000/1001). Defaults to the
     /// composition's data-fps, else 30.
@@ -151,6 +159,10 @@ fn options_from(args: &RenderArgs) -> anyhow::Result<RenderOptions> {
     options.discard_output = args.discard_output;
     options.allow_network = args.allow_network;
     options.variables = variables_from(args)?;
+    options.overwrite = args.overwrite;
+    options
+        .read_files
+        .extend(args.variables_file.iter().cloned());
     args.media.apply(&mut options)?;
     Ok(options)
 }

@@ -305,10 +305,11 @@ fn png_sequence_is_rgba_files_with_the_audio_beside_them() {
         .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
     names.sort();
-    assert_eq!(names.len(), 31, "{names:?}");
+    assert_eq!(names.len(), 32, "{names:?}");
     assert_eq!(names[0], "audio.wav");
     assert_eq!(names[1], "frame_000000.png");
     assert_eq!(names[30], "frame_000029.png");
+    assert_eq!(names[31], framecast_render::SEQUENCE_MANIFEST);
     let frame =
         framecast_media::decode_png(&std::fs::read(output.join("frame_000015.png")).unwrap())
             .unwrap();
