@@ -53,7 +53,22 @@ pub enum CompositionError {
     ZeroDuration { path: PathBuf, element: String },
 
     #[error(
-        "invalid frame rate \"{value}\": use a positive number such as 30, 29.97 or a ratio such as 30000/1001"
+        "invalid frame rate \"{value}\": use a number of frames per second from 0.001 to 1000 such as 30 or 29.97, or a ratio such as 30000/1001"
     )]
     BadFps { value: String },
+
+    #[error(
+        "{input} is not valid JSON ({error}); pass an object of variable values such as {{\"title\": \"Hello\"}}"
+    )]
+    VariablesNotJson {
+        /// Where the text came from, e.g. `--variables` or `--variables-file vars.json`.
+        input: String,
+        #[source]
+        error: serde_json::Error,
+    },
+
+    #[error(
+        "{input} is a JSON {found}, not an object; pass an object of variable values such as {{\"title\": \"Hello\"}}"
+    )]
+    VariablesNotObject { input: String, found: &'static str },
 }

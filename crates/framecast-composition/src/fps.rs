@@ -12,9 +12,17 @@ pub struct Fps {
 }
 
 impl Fps {
-    /// Builds a reduced ratio; `None` when either part is zero.
+    /// The highest frame rate accepted, in frames per second.
+    pub const MAX_PER_SECOND: u32 = 1000;
+
+    /// Builds a reduced ratio; `None` when either part is zero or the rate is outside
+    /// 1/1000 to 1000 frames per second. Decimals are read to the millisecond, so this is the
+    /// range a decimal can express; ratios get the same range so that `1000000000/1` is refused
+    /// like `1e9` rather than planning billions of frames a second.
     pub fn new(num: u32, den: u32) -> Option<Self> {
-        if num == 0 || den == 0 {
+        let max = u64::from(Self::MAX_PER_SECOND);
+        let (wide_num, wide_den) = (u64::from(num), u64::from(den));
+        if num == 0 || den == 0 || wide_num > max * wide_den || wide_num * max < wide_den {
             return None;
         }
         let divisor = gcd(num, den);
@@ -63,7 +71,7 @@ impl FromStr for Fps {
             return Fps::new(num, den).ok_or_else(bad);
         }
         let value = text.parse::<f64>().map_err(|_| bad())?;
-        if !value.is_finite() || value <= 0.0 || value > 1000.0 {
+        if !value.is_finite() || value <= 0.0 || value > f64::from(Self::MAX_PER_SECOND) {
             return Err(bad());
         }
         for ntsc in [24_000u32, 30_000, 48_000, 60_000, 120_000] {
@@ -79,15 +87,22 @@ impl FromStr for Fps {
 
 /// The number of frames in `duration_secs` at `fps`: the nearest integer when the product is
 /// within 1e-3 of one (so 5 s at 29.97 is 150 frames, not 150 plus a sliver), otherwise rounded
-/// up so the last partial frame is still shown.
+/// up so the last partial frame is still shown. A positive duration has at least one frame; a
+/// duration that is NaN, zero or negative has none.
 pub fn frame_count(duration_secs: f64, fps: Fps) -> u64 {
+    if duration_secs.is_nan() || duration_secs <= 0.0 {
+        return 0;
+    }
     let exact = duration_secs * fps.as_f64();
     let nearest = exact.round();
-    if (exact - nearest).abs() < 1e-3 {
-        nearest as u64
+    let count = if (exact - nearest).abs() < 1e-3 {
+        nearest
     } else {
-        exact.ceil() as u64
-    }
+        exact.ceil()
+    };
+    // Rounding to the nearest frame must not round a duration shorter than 1e-3 of a frame away
+    // to nothing: the root's duration was accepted as positive, so something is rendered.
+    (count as u64).max(1)
 }
 
 fn gcd(mut a: u32, mut b: u32) -> u32 {
@@ -137,6 +152,27 @@ mod tests {
     }
 
     #[test]
+    fn ratios_are_held_to_the_range_decimals_have() {
+        for bad in [
+            "1000000000/1",
+            "4294967295/1",
+            "1001/1",
+            "1/4294967295",
+            "1/1001",
+        ] {
+            assert!(bad.parse::<Fps>().is_err(), "{bad} should be rejected");
+        }
+        assert_eq!("1000/1".parse::<Fps>().unwrap(), Fps { num: 1000, den: 1 });
+        assert_eq!("1/1000".parse::<Fps>().unwrap(), Fps { num: 1, den: 1000 });
+        assert_eq!("0.001".parse::<Fps>().unwrap(), Fps { num: 1, den: 1000 });
+        assert_eq!(
+            "4294967295/4294967295".parse::<Fps>().unwrap(),
+            Fps { num: 1, den: 1 }
+        );
+        assert!("0.0004".parse::<Fps>().is_err());
+    }
+
+    #[test]
     fn frame_times_are_exact() {
         let fps = Fps::new(30, 1).unwrap();
         assert_eq!(fps.frame_time(0), 0.0);
@@ -157,5 +193,16 @@ mod tests {
         // 5 s at 29.97 is 149.85 frames: not near an integer, so the partial frame is kept.
         assert_eq!(frame_count(5.0, ntsc), 150);
         assert_eq!(frame_count(1001.0 / 30000.0 * 90.0, ntsc), 90);
+    }
+
+    #[test]
+    fn a_positive_duration_has_a_frame_and_others_have_none() {
+        let fps30 = Fps::new(30, 1).unwrap();
+        assert_eq!(frame_count(1e-5, fps30), 1);
+        assert_eq!(frame_count(f64::MIN_POSITIVE, fps30), 1);
+        assert_eq!(frame_count(0.0, fps30), 0);
+        assert_eq!(frame_count(-0.0, fps30), 0);
+        assert_eq!(frame_count(-5.0, fps30), 0);
+        assert_eq!(frame_count(f64::NAN, fps30), 0);
     }
 }

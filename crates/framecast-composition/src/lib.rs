@@ -4,12 +4,14 @@
 //! This crate does no I/O beyond reading the composition's files and has no async code. What
 //! the page itself computes at run time (timelines, clip visibility) belongs to `runtime-js/`;
 //! this crate owns what must be known before Chrome starts: where the composition is, its size,
-//! its frame rate, and its declared duration.
+//! its frame rate, its declared duration, and the values given for its variables.
 
 mod error;
 mod fps;
 mod root;
+mod variables;
 
 pub use error::CompositionError;
 pub use fps::{Fps, frame_count};
-pub use root::{Composition, RootAttributes};
+pub use root::{Composition, MAX_DURATION_SECS, RootAttributes, parse_root};
+pub use variables::parse_variable_values;

@@ -2,6 +2,10 @@ use std::path::{Path, PathBuf};
 
 use crate::{CompositionError, Fps};
 
+/// The longest `data-duration` accepted: a day. Every stage sizes its work by the frame count,
+/// so a duration such as `1e300` must be refused here rather than planned as `u64::MAX` frames.
+pub const MAX_DURATION_SECS: f64 = 86_400.0;
+
 /// The attributes of a composition's root element, as written in its HTML.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RootAttributes {
@@ -9,7 +13,8 @@ pub struct RootAttributes {
     pub id: String,
     pub width: u32,
     pub height: u32,
-    /// `data-duration` in seconds; `None` when the root leaves it to its timeline or media.
+    /// `data-duration` in seconds, above zero and at most [`MAX_DURATION_SECS`]; `None` when the
+    /// root leaves it to its timeline or media.
     pub duration: Option<f64>,
     /// `data-fps`; `None` when absent (the renderer's default applies).
     pub fps: Option<Fps>,
@@ -75,24 +80,16 @@ impl Composition {
     }
 }
 
-/// Finds the first element marked as a composition root and reads its size, duration and fps.
+/// Finds the element the page will use as the composition root and reads its size, duration
+/// and fps.
 pub fn parse_root(html: &str, path: &Path) -> Result<RootAttributes, CompositionError> {
     let dom =
         tl::parse(html, tl::ParserOptions::default()).map_err(|_| CompositionError::NoRoot {
             path: path.to_path_buf(),
         })?;
-    let root = dom
-        .nodes()
-        .iter()
-        .filter_map(|node| node.as_tag())
-        .find(|tag| {
-            let attributes = tag.attributes();
-            attributes.contains("data-composition-id")
-                || attribute(tag, "data-root").as_deref() == Some("true")
-        })
-        .ok_or_else(|| CompositionError::NoRoot {
-            path: path.to_path_buf(),
-        })?;
+    let root = find_root(&dom).ok_or_else(|| CompositionError::NoRoot {
+        path: path.to_path_buf(),
+    })?;
 
     let id = attribute(root, "data-composition-id").unwrap_or_default();
     let element = describe(root, &id);
@@ -110,7 +107,7 @@ pub fn parse_root(html: &str, path: &Path) -> Result<RootAttributes, Composition
             reader.bad(
                 "data-fps",
                 &value,
-                "a positive frame rate such as 30 or 30000/1001",
+                "a frame rate from 0.001 to 1000 such as 30 or 30000/1001",
             )
         })?),
     };
@@ -121,6 +118,65 @@ pub fn parse_root(html: &str, path: &Path) -> Result<RootAttributes, Composition
         duration,
         fps,
     })
+}
+
+/// Elements whose content the page never finds with `querySelector`: a template's content is a
+/// separate document fragment, and the others hold raw text. A root written inside one (a
+/// sub-composition's `<template>`, markup in a script's string) is not the page's root.
+const INERT_ELEMENTS: [&str; 6] = [
+    "template", "script", "style", "textarea", "title", "noscript",
+];
+
+/// The root as the runtime finds it (`findRoot` in runtime-js/runtime.js): the first element
+/// with `data-composition-id`, else the first with `data-root="true"`, outside inert elements.
+fn find_root<'a>(dom: &'a tl::VDom<'a>) -> Option<&'a tl::HTMLTag<'a>> {
+    let parser = dom.parser();
+    let tags: Vec<&tl::HTMLTag<'a>> = dom.nodes().iter().filter_map(tl::Node::as_tag).collect();
+    let inert = InertSpans::new(
+        tags.iter()
+            .filter(|tag| {
+                let name = tag.name().as_utf8_str();
+                INERT_ELEMENTS
+                    .iter()
+                    .any(|inert| name.eq_ignore_ascii_case(inert))
+            })
+            .map(|tag| tag.boundaries(parser)),
+    );
+    let visible = || {
+        tags.iter()
+            .copied()
+            .filter(|tag| !inert.contains(tag.boundaries(parser).0))
+    };
+    visible()
+        .find(|tag| tag.attributes().contains("data-composition-id"))
+        .or_else(|| visible().find(|tag| attribute(tag, "data-root").as_deref() == Some("true")))
+}
+
+/// The byte spans of inert elements, merged and sorted so a lookup is a binary search. tl ends an
+/// element's span at its closing tag; an element it never saw closed spans only its start tag,
+/// so nothing after an unclosed `<script>` is hidden by it.
+struct InertSpans(Vec<(usize, usize)>);
+
+impl InertSpans {
+    fn new(spans: impl Iterator<Item = (usize, usize)>) -> Self {
+        let mut spans: Vec<(usize, usize)> = spans.collect();
+        spans.sort_unstable();
+        let mut merged: Vec<(usize, usize)> = Vec::with_capacity(spans.len());
+        for (start, end) in spans {
+            match merged.last_mut() {
+                Some(last) if start <= last.1 => last.1 = last.1.max(end),
+                _ => merged.push((start, end)),
+            }
+        }
+        InertSpans(merged)
+    }
+
+    /// Whether a tag starting at byte `start` lies inside an inert element (not at its start,
+    /// which is the inert element itself).
+    fn contains(&self, start: usize) -> bool {
+        let before = self.0.partition_point(|span| span.0 < start);
+        before > 0 && start <= self.0[before - 1].1
+    }
 }
 
 struct AttributeReader<'a> {
@@ -156,12 +212,12 @@ impl AttributeReader<'_> {
             .trim()
             .parse::<f64>()
             .ok()
-            .filter(|seconds| seconds.is_finite() && *seconds >= 0.0)
+            .filter(|seconds| (0.0..=MAX_DURATION_SECS).contains(seconds))
             .ok_or_else(|| {
                 self.bad(
                     "data-duration",
                     &value,
-                    "a number of seconds, e.g. 5 or 2.5",
+                    "a number of seconds up to 86400 (24 hours), e.g. 5 or 2.5",
                 )
             })?;
         if seconds == 0.0 {
@@ -268,5 +324,76 @@ mod tests {
         )
         .unwrap_err();
         assert!(fps.to_string().contains("data-fps"), "{fps}");
+    }
+
+    #[test]
+    fn roots_inside_templates_and_scripts_are_not_the_page_root() {
+        let root = parse(
+            r#"<head><script>const html = '<div data-composition-id="s" data-width="1" data-height="1"></div>';</script>
+               <style>/* <div data-root="true" data-width="2" data-height="2"></div> */</style></head>
+               <body><TEMPLATE id="intro-template"><div data-composition-id="intro" data-width="3" data-height="3"></div></TEMPLATE>
+               <div data-composition-id="main" data-width="64" data-height="36"></div></body>"#,
+        )
+        .unwrap();
+        assert_eq!((root.id.as_str(), root.width), ("main", 64));
+
+        // A sub-composition file on its own has its root only inside a template.
+        let sub = parse(
+            r#"<template><div data-composition-id="sub" data-width="4" data-height="4"></div></template>"#,
+        )
+        .unwrap_err();
+        assert!(matches!(sub, CompositionError::NoRoot { .. }), "{sub}");
+
+        // A script tl never saw closed hides nothing after it.
+        let unclosed = parse(
+            r#"<script>if (a <b) {}</script><div data-composition-id="m" data-width="8" data-height="8"></div>"#,
+        )
+        .unwrap();
+        assert_eq!(unclosed.id, "m");
+    }
+
+    #[test]
+    fn data_composition_id_wins_over_an_earlier_data_root() {
+        let root = parse(
+            r#"<div data-root="true" data-width="2" data-height="2">
+               <div data-composition-id="main" data-width="10" data-height="10"></div></div>"#,
+        )
+        .unwrap();
+        assert_eq!((root.id.as_str(), root.width), ("main", 10));
+    }
+
+    #[test]
+    fn durations_past_a_day_or_not_finite_are_refused_by_name() {
+        for value in ["1e300", "1e400", "inf", "NaN", "-1", "86400.5"] {
+            let html = format!(
+                r#"<div data-composition-id="a" data-width="2" data-height="2" data-duration="{value}"></div>"#
+            );
+            let error = parse(&html).unwrap_err();
+            assert!(
+                matches!(
+                    &error,
+                    CompositionError::BadAttribute {
+                        attribute: "data-duration",
+                        ..
+                    }
+                ),
+                "{value}: {error}"
+            );
+            assert!(error.to_string().contains(value), "{error}");
+        }
+        let html = r#"<div data-composition-id="a" data-width="2" data-height="2" data-duration="86400"></div>"#;
+        assert_eq!(parse(html).unwrap().duration, Some(MAX_DURATION_SECS));
+    }
+
+    #[test]
+    fn an_out_of_range_fps_ratio_is_refused_by_name() {
+        let error = parse(
+            r#"<div data-composition-id="a" data-width="2" data-height="2" data-fps="4000000000/1"></div>"#,
+        )
+        .unwrap_err();
+        assert!(
+            error.to_string().contains("data-fps=\"4000000000/1\""),
+            "{error}"
+        );
     }
 }

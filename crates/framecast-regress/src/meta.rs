@@ -212,7 +212,9 @@ impl Fields {
         let bad = |value: &Value| {
             self.error(
                 "fps",
-                &format!("is {value}: use an integer (30) or a rational string (\"30000/1001\")"),
+                &format!(
+                    "is {value}: use a frame rate up to 1000 as an integer (30) or a rational string (\"30000/1001\")"
+                ),
             )
         };
         match Self::present(object, "fps") {
@@ -307,5 +309,22 @@ mod tests {
 
         let message = error_text("{\"name\": ");
         assert!(message.contains("not valid JSON"), "{message}");
+    }
+
+    #[test]
+    fn frame_rates_past_what_a_root_may_declare_are_refused() {
+        for fps in [
+            "4000000000",
+            "1001",
+            "\"4000000000/1\"",
+            "\"1/4000000000\"",
+            "30.5",
+            "-30",
+        ] {
+            let message = error_text(&format!(r#"{{"renderConfig":{{"fps":{fps}}}}}"#));
+            assert!(message.contains("renderConfig.fps"), "{message}");
+        }
+        let meta = parse(r#"{"renderConfig":{"fps":1000}}"#).unwrap();
+        assert_eq!(meta.render.fps, Fps::new(1000, 1));
     }
 }
