@@ -205,10 +205,14 @@ mod tests {
             ["frame_000000.png", framecast_render::SEQUENCE_MANIFEST],
             "the old frames are gone"
         );
-        assert!(matches!(
-            check_size("fx", &paths.video, 5),
-            Err(GoldenError::TooLarge { bytes: 10, .. })
-        ));
+        let manifest = std::fs::metadata(paths.video.join(framecast_render::SEQUENCE_MANIFEST))
+            .unwrap()
+            .len();
+        let measured = check_size("fx", &paths.video, 5);
+        assert!(
+            matches!(measured, Err(GoldenError::TooLarge { bytes, .. }) if bytes == 10 + manifest),
+            "{measured:?}"
+        );
     }
 
     #[test]

@@ -80,6 +80,7 @@ pub async fn run(
     let started = Instant::now();
     let fixtures = select(options)?;
     if let Some(dir) = &options.report_dir {
+        check_report_dir(dir)?;
         std::fs::create_dir_all(dir).map_err(|source| RegressError::Io {
             path: dir.clone(),
             action: "creating",
@@ -120,6 +121,35 @@ pub async fn run(
         report::write_report(dir, &summary)?;
     }
     Ok(summary)
+}
+
+/// The report folder is new, empty, or an earlier report (it has `report.json`): this run
+/// clears a fixture's images of an earlier run in it, and must never do so in a user's folder.
+fn check_report_dir(dir: &Path) -> Result<(), RegressError> {
+    let refuse = |reason: &str| RegressError::Report {
+        path: dir.to_path_buf(),
+        reason: reason.to_string(),
+    };
+    match std::fs::read_dir(dir).map(|mut entries| entries.next().is_none()) {
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        Err(_) if dir.exists() && !dir.is_dir() => Err(refuse(
+            "it is a file, not a folder; name a new folder for the report",
+        )),
+        Err(error) => Err(refuse(&error.to_string())),
+        Ok(true) => Ok(()),
+        Ok(false) if is_report(&dir.join("report.json")) => Ok(()),
+        Ok(false) => Err(refuse(
+            "the folder is not empty and holds no earlier framecast report (report.json); name a new folder for the report",
+        )),
+    }
+}
+
+/// Whether `path` is a `report.json` this harness wrote (a run summary with its fixtures).
+fn is_report(path: &Path) -> bool {
+    std::fs::read(path)
+        .ok()
+        .and_then(|bytes| serde_json::from_slice::<serde_json::Value>(&bytes).ok())
+        .is_some_and(|value| value.get("fixtures").is_some_and(|f| f.is_array()))
 }
 
 /// Merges this run's times into the timings file, and drops fixtures that no longer exist.
@@ -277,4 +307,25 @@ fn render_options(
     options.media.format = Some(format);
     options.chrome_path = chrome_path.to_path_buf();
     Ok(options)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_report_goes_only_into_a_new_empty_or_earlier_report_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        assert!(check_report_dir(&dir.path().join("new")).is_ok());
+        assert!(check_report_dir(dir.path()).is_ok(), "empty");
+        std::fs::write(dir.path().join("notes.txt"), b"mine").unwrap();
+        let error = check_report_dir(dir.path()).unwrap_err().to_string();
+        assert!(error.contains("not empty"), "{error}");
+        std::fs::write(dir.path().join("report.json"), b"{\"other\": 1}").unwrap();
+        assert!(check_report_dir(dir.path()).is_err(), "not a framecast report");
+        std::fs::write(dir.path().join("report.json"), b"{\"fixtures\": []}").unwrap();
+        assert!(check_report_dir(dir.path()).is_ok());
+        let file = dir.path().join("notes.txt");
+        assert!(check_report_dir(&file).unwrap_err().to_string().contains("is a file"));
+    }
 }

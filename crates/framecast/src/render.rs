@@ -178,10 +178,6 @@ fn variables_from(args: &RenderArgs) -> anyhow::Result<Option<serde_json::Value>
         ),
         (None, None) => return Ok(None),
     };
-    let value: serde_json::Value =
-        serde_json::from_str(&text).with_context(|| format!("{source} is not valid JSON"))?;
-    if !value.is_object() {
-        anyhow::bail!("{source} must be a JSON object such as {{\"title\": \"Hello\"}}");
-    }
-    Ok(Some(value))
+    let values = framecast_composition::parse_variable_values(&text, &source)?;
+    Ok(Some(serde_json::Value::Object(values)))
 }

@@ -424,7 +424,7 @@ fn bad_variables_are_named() {
 
     let stderr = failure(&test, &fixture("variables"), &["--variables", "[1, 2]"]);
     assert!(
-        stderr.contains("--variables must be a JSON object"),
+        stderr.contains("--variables is a JSON array, not an object"),
         "{stderr}"
     );
 }

@@ -238,17 +238,11 @@ fn check_file(
     if metadata.len() == 0 {
         return Ok(());
     }
-    let mut head = [0u8; 12];
-    let read = std::fs::File::open(target).and_then(|file| {
-        let mut read = 0;
-        for byte in file.take(head.len() as u64).bytes() {
-            head[read] = byte?;
-            read += 1;
-        }
-        Ok(read)
-    });
+    let mut head = Vec::with_capacity(12);
+    let read = std::fs::File::open(target)
+        .and_then(|file| file.take(12).read_to_end(&mut head));
     match read {
-        Ok(read) if kind.recognises(&head[..read]) => Ok(()),
+        Ok(_) if kind.recognises(&head) => Ok(()),
         Ok(_) => Err(refusal(
             target,
             &format!(
