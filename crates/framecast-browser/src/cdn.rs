@@ -1,6 +1,6 @@
 //! Which local file answers a script URL of a public CDN. Compositions written for HyperFrames
 //! load their libraries from jsDelivr, unpkg or cdnjs; a render has no network, so those URLs are
-//! answered from the copies `scripts/setup` installs into `node_modules`, whatever version the URL
+//! answered from the copies embedded in the binary (`framecast-assets`), whatever version the URL
 //! names. Pure string work: nothing here touches the file system.
 
 /// The npm packages whose CDN URLs are served locally.
@@ -223,6 +223,17 @@ mod tests {
             "data:text/javascript,1",
         ] {
             assert_eq!(cdn_file(url), None, "{url}");
+        }
+    }
+
+    #[test]
+    fn every_default_file_is_embedded() {
+        for package in PACKAGES {
+            let path = format!("{}/{}", package.npm, package.default_file);
+            assert!(
+                framecast_assets::file(&path).is_some_and(|bytes| !bytes.is_empty()),
+                "{path}"
+            );
         }
     }
 

@@ -41,7 +41,7 @@ pub enum BrowserError {
     )]
     NetworkBlocked { urls: Vec<String> },
 
-    #[error("cannot prepare the fonts compositions render with: {message}; run scripts/setup")]
+    #[error("cannot prepare the fonts compositions render with: {message}")]
     Fonts { message: String },
 }
 

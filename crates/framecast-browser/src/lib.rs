@@ -3,8 +3,8 @@
 //! from `runtime-js/`, readiness, seeking, and capturing frames with
 //! `HeadlessExperimental.beginFrame` (or `Page.captureScreenshot` where BeginFrame is missing).
 //! It also closes the page's world: the network reaches only the loopback server (known CDN
-//! scripts are answered from `node_modules`, see `network.rs`), and fonts are the installed
-//! Inter and JetBrains Mono, never the machine's (see `fonts/`).
+//! scripts are answered from the copies `framecast-assets` embeds, see `network.rs`), and fonts
+//! are the embedded Inter and JetBrains Mono, never the machine's (see `fonts/`).
 //!
 //! All async code of the capture path lives here. This crate must not decode or convert
 //! pixels: a captured frame leaves it as the encoded bytes Chrome produced.
@@ -14,14 +14,12 @@ mod error;
 mod flags;
 mod fonts;
 mod network;
-mod node_modules;
 mod page;
 mod process;
 mod session;
 
 pub use error::BrowserError;
 pub use fonts::FONT_URL_PREFIX;
-pub use node_modules::discover_node_modules;
 pub use page::{
     CaptureMode, CapturePage, CapturedFrame, ImageFormat, MediaVolumes, PageInfo, PageTransition,
 };
@@ -50,9 +48,10 @@ pub const RUNTIME_JS: &str = concat!(
 
 /// The font setup a capture page runs before the runtime (`window.__framecastFontFaces` and
 /// `runtime-js/fonts.js`), for other hosts of the runtime such as the preview server, so named
-/// families resolve to the same fonts there. Blocks on the file system.
-pub fn fonts_page_script(node_modules: &std::path::Path) -> Result<String, BrowserError> {
-    fonts::FontSetup::prepare(node_modules).map(|setup| setup.page_script.clone())
+/// families resolve to the same fonts there. Blocks on the file system (the fontconfig
+/// directory is prepared with it).
+pub fn fonts_page_script() -> Result<String, BrowserError> {
+    fonts::FontSetup::prepare().map(|setup| setup.page_script.clone())
 }
 
 /// Where Debian's `chromium-headless-shell` package puts the real binary (the names under

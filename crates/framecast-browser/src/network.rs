@@ -1,13 +1,14 @@
 //! The page's network during a render: the loopback server that serves the composition is the
 //! only place it reaches. Requests are intercepted with the DevTools `Fetch` domain: requests to
-//! the server continue at once, CDN script URLs of known libraries are answered from the copies in
-//! `node_modules` (see [`crate::cdn`]), and every other request is failed and recorded, so that the
-//! render can fail with the list of what the composition tried to load.
+//! the server continue at once, CDN script URLs of known libraries are answered from the copies
+//! embedded in the binary (see [`crate::cdn`] and `framecast-assets`), and every other request is
+//! failed and recorded, so that the render can fail with the list of what the composition tried
+//! to load.
 //!
 //! With `allow_network` only the CDN hosts are intercepted and everything else goes out as usual.
 
 use std::collections::HashSet;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::{Arc, Mutex};
 
 use base64::Engine;
@@ -39,7 +40,6 @@ pub(crate) struct NetworkPolicy {
     /// `http://127.0.0.1:PORT`: requests to it continue untouched.
     pub allowed_origin: String,
     pub allow_network: bool,
-    pub node_modules: PathBuf,
 }
 
 /// What happens to one intercepted request.
@@ -138,7 +138,7 @@ impl NetworkGuard {
                 while let Some(event) = events.next().await {
                     let (page, blocked, policy) =
                         (page.clone(), Arc::clone(&blocked), Arc::clone(&policy));
-                    // Each request is answered on its own task, so a large local file being read
+                    // Each request is answered on its own task, so a large local file being sent
                     // never holds up the loopback requests behind it.
                     tokio::spawn(async move { answer(&page, &event, &policy, &blocked).await });
                 }
@@ -206,8 +206,8 @@ async fn answer(
     let id = event.request_id.clone();
     let result = match verdict(url, policy) {
         Verdict::Continue => page.execute(ContinueRequestParams::new(id)).await.map(drop),
-        Verdict::Serve(file) => match read_local_copy(&policy.node_modules, &file, url).await {
-            Ok(body) => page.execute(fulfill(id, &file, &body)).await.map(drop),
+        Verdict::Serve(file) => match local_copy(&file, url) {
+            Ok(body) => page.execute(fulfill(id, &file, body)).await.map(drop),
             Err(reason) => {
                 record(blocked, format!("{url} ({reason})"));
                 fail(page, id).await
@@ -253,40 +253,31 @@ async fn fail(
         .map(drop)
 }
 
-/// Reads the installed copy of a CDN file, logging once per URL when its version is not the one
-/// the URL names.
-async fn read_local_copy(
-    node_modules: &Path,
-    file: &CdnFile,
-    url: &str,
-) -> Result<Vec<u8>, String> {
-    let package_dir = node_modules.join(file.package);
-    let body = tokio::fs::read(package_dir.join(&file.path))
-        .await
-        .map_err(|_| {
-            format!(
-                "no local copy: {}/{} is not installed; run scripts/setup",
-                file.package, file.path
-            )
-        })?;
-    let installed = installed_version(&package_dir).await;
-    if !cdn::version_matches(file.version.as_deref(), &installed) {
-        notice_version_once(url, file, &installed);
+/// The embedded copy of a CDN file, logging once per URL when its version is not the one the
+/// URL names.
+fn local_copy(file: &CdnFile, url: &str) -> Result<&'static [u8], String> {
+    let body = framecast_assets::file(&format!("{}/{}", file.package, file.path)).ok_or_else(|| {
+        format!(
+            "no local copy: framecast embeds the browser builds of {}, and {} is not one of them",
+            file.package, file.path
+        )
+    })?;
+    let embedded = embedded_version(file.package);
+    if !cdn::version_matches(file.version.as_deref(), &embedded) {
+        notice_version_once(url, file, &embedded);
     }
     Ok(body)
 }
 
-async fn installed_version(package_dir: &Path) -> String {
-    let manifest = tokio::fs::read(package_dir.join("package.json"))
-        .await
-        .unwrap_or_default();
-    serde_json::from_slice::<serde_json::Value>(&manifest)
-        .ok()
+/// The version of the embedded package, from its `package.json`.
+fn embedded_version(package: &str) -> String {
+    framecast_assets::file(&format!("{package}/package.json"))
+        .and_then(|manifest| serde_json::from_slice::<serde_json::Value>(manifest).ok())
         .and_then(|value| value.get("version")?.as_str().map(str::to_string))
         .unwrap_or_else(|| "unknown".to_string())
 }
 
-fn notice_version_once(url: &str, file: &CdnFile, installed: &str) {
+fn notice_version_once(url: &str, file: &CdnFile, embedded: &str) {
     static NOTICED: Mutex<Option<HashSet<String>>> = Mutex::new(None);
     let mut noticed = NOTICED
         .lock()
@@ -296,7 +287,7 @@ fn notice_version_once(url: &str, file: &CdnFile, installed: &str) {
     let key = format!("{}@{}", file.package, file.version.as_deref().unwrap_or(""));
     if noticed.get_or_insert_with(HashSet::new).insert(key) {
         tracing::warn!(
-            "{url} asks for {} {}; serving the installed {installed} instead (renders never reach the network)",
+            "{url} asks for {} {}; serving the embedded {embedded} instead (renders never reach the network)",
             file.package,
             file.version.as_deref().unwrap_or("")
         );
@@ -337,7 +328,6 @@ mod tests {
         NetworkPolicy {
             allowed_origin: "http://127.0.0.1:4000".to_string(),
             allow_network,
-            node_modules: PathBuf::from("/nm"),
         }
     }
 
@@ -414,6 +404,74 @@ mod tests {
             ),
             Verdict::Block
         );
+    }
+
+    /// A file of the checkout's `node_modules`, which the embedded table was built from.
+    fn installed(path: &str) -> Vec<u8> {
+        let node_modules = concat!(env!("CARGO_MANIFEST_DIR"), "/../../node_modules");
+        std::fs::read(Path::new(node_modules).join(path))
+            .unwrap_or_else(|error| panic!("should read the installed {path}: {error}"))
+    }
+
+    fn cdn(url: &str) -> CdnFile {
+        cdn::cdn_file(url).unwrap_or_else(|| panic!("{url} should name a CDN file"))
+    }
+
+    #[test]
+    fn cdn_urls_are_answered_with_the_embedded_copies() {
+        for (url, path) in [
+            (
+                "https://cdn.jsdelivr.net/npm/gsap@3.12.5/dist/gsap.min.js",
+                "gsap/dist/gsap.min.js",
+            ),
+            (
+                "https://cdnjs.cloudflare.com/ajax/libs/gsap/3.12.5/ScrollTrigger.min.js",
+                "gsap/dist/ScrollTrigger.min.js",
+            ),
+            (
+                "https://unpkg.com/lottie-web",
+                "lottie-web/build/player/lottie.min.js",
+            ),
+            (
+                "https://cdn.jsdelivr.net/npm/three@0.159.0/build/three.module.js",
+                "three/build/three.module.js",
+            ),
+            (
+                "https://unpkg.com/animejs@3.2.1/lib/anime.min.js",
+                "animejs/lib/anime.min.js",
+            ),
+        ] {
+            let body = local_copy(&cdn(url), url).unwrap_or_else(|error| panic!("{url}: {error}"));
+            assert_eq!(Some(body), framecast_assets::file(path), "{url}");
+            assert_eq!(body, installed(path), "{url}");
+        }
+    }
+
+    #[test]
+    fn files_outside_the_embedded_builds_have_no_local_copy() {
+        for url in [
+            "https://cdn.jsdelivr.net/npm/three@0.159.0/examples/jsm/controls/OrbitControls.js",
+            "https://cdn.jsdelivr.net/npm/gsap@3/dist/gsap.min.js.map",
+            "https://unpkg.com/lottie-web@5/build/player/cjs/lottie.min.js",
+        ] {
+            let error = local_copy(&cdn(url), url).expect_err(url);
+            assert!(error.starts_with("no local copy"), "{url}: {error}");
+        }
+    }
+
+    #[test]
+    fn embedded_versions_come_from_the_embedded_manifests() {
+        for package in ["gsap", "lottie-web", "three", "animejs"] {
+            let manifest: serde_json::Value =
+                serde_json::from_slice(&installed(&format!("{package}/package.json")))
+                    .expect("an installed package.json should be JSON");
+            assert_eq!(
+                Some(embedded_version(package).as_str()),
+                manifest["version"].as_str(),
+                "{package}"
+            );
+        }
+        assert_eq!(embedded_version("left-pad"), "unknown");
     }
 
     #[test]

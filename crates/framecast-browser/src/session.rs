@@ -30,8 +30,6 @@ pub struct LaunchOptions {
     /// Let the page reach the network. Without it, requests other than the loopback server
     /// (and CDN scripts, served locally) fail and fail the render.
     pub allow_network: bool,
-    /// Where `scripts/setup` installed the CDN libraries and fonts.
-    pub node_modules: PathBuf,
 }
 
 impl LaunchOptions {
@@ -44,7 +42,6 @@ impl LaunchOptions {
             launch_timeout: Duration::from_secs(20),
             step_timeout: Duration::from_secs(30),
             allow_network: false,
-            node_modules: crate::discover_node_modules(),
         }
     }
 }
@@ -67,8 +64,7 @@ impl BrowserSession {
         let chrome_path = options.chrome_path.clone();
         let launch_timeout = options.launch_timeout;
         let allow_network = options.allow_network;
-        let node_modules = options.node_modules.clone();
-        let fonts = tokio::task::spawn_blocking(move || FontSetup::prepare(&node_modules))
+        let fonts = tokio::task::spawn_blocking(FontSetup::prepare)
             .await
             .map_err(|error| BrowserError::Fonts {
                 message: error.to_string(),
@@ -155,7 +151,6 @@ impl BrowserSession {
             // The server's origin (`http://127.0.0.1:PORT`): the one place the page may reach.
             allowed_origin: crate::network::origin(url).unwrap_or(url).to_string(),
             allow_network: self.options.allow_network,
-            node_modules: self.options.node_modules.clone(),
         };
         let network = NetworkGuard::install(&page, policy).await?;
         let mut capture = CapturePage::new(

@@ -103,7 +103,7 @@ pub async fn render(
 
     let server = FileServer::start(FileServerConfig {
         root: composition.dir.clone(),
-        vendor: media.serve_frames(VendorLibraries::discover(), root.duration),
+        vendor: media.serve_frames(VendorLibraries::embedded(), root.duration),
     })
     .await?;
     let url = server.url_for(std::path::Path::new(composition.entry_name()));

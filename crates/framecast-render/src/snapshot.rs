@@ -95,7 +95,7 @@ async fn snapshot_uncancelled(options: &SnapshotOptions) -> Result<Vec<Snapshot>
     }
     let server = FileServer::start(FileServerConfig {
         root: composition.dir.clone(),
-        vendor: VendorLibraries::discover(),
+        vendor: VendorLibraries::embedded(),
     })
     .await?;
     let url = server.url_for(Path::new(composition.entry_name()));

@@ -1,15 +1,14 @@
 //! The running file server: an axum app on an ephemeral loopback port, answering every request
 //! from the served directory (or a vendor fallback), with `Cache-Control: no-store` so Chrome
-//! never shows a stale file between renders.
+//! never shows a stale file between renders (fonts excepted: they are embedded and never change).
 
 use crate::request_path::{self, PathRejection};
 use crate::resolve::{Resolution, Site};
 use crate::vendor::VendorLibraries;
-use crate::{ServerError, content_type};
+use crate::{ServerError, serve};
 use axum::Router;
-use axum::body::Body;
 use axum::extract::{Request, State};
-use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE, LOCATION};
+use axum::http::header::{CACHE_CONTROL, LOCATION};
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use std::net::{Ipv4Addr, SocketAddr};
@@ -18,7 +17,6 @@ use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
-use tower_http::services::ServeFile;
 
 /// How long `shutdown` waits for open requests to finish before dropping them.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(2);
@@ -33,11 +31,11 @@ pub struct FileServerConfig {
 }
 
 impl FileServerConfig {
-    /// Serves `root`, with the installed vendor libraries as fallbacks.
+    /// Serves `root`, with the embedded vendor libraries and fonts as fallbacks.
     pub fn new(root: impl Into<PathBuf>) -> Self {
         Self {
             root: root.into(),
-            vendor: VendorLibraries::discover(),
+            vendor: VendorLibraries::embedded(),
         }
     }
 }
@@ -172,10 +170,12 @@ async fn respond(site: Arc<Site>, request: Request) -> Response {
         Err(PathRejection::Malformed) => return StatusCode::BAD_REQUEST.into_response(),
     };
     let ends_with_slash = url_path.ends_with('/');
+    let resolving = relative.clone();
     let resolution =
-        tokio::task::spawn_blocking(move || site.resolve(&relative, ends_with_slash)).await;
+        tokio::task::spawn_blocking(move || site.resolve(&resolving, ends_with_slash)).await;
     match resolution {
-        Ok(Resolution::File(path)) => serve_file(&path, request).await,
+        Ok(Resolution::File(path)) => serve::file(&path, request).await,
+        Ok(Resolution::Embedded(bytes)) => serve::embedded(&relative, bytes),
         Ok(Resolution::AddTrailingSlash) => redirect_to_directory(&request),
         Ok(Resolution::Forbidden) => {
             tracing::debug!(path = url_path, "refused a symlink that leaves the root");
@@ -187,27 +187,6 @@ async fn respond(site: Arc<Site>, request: Request) -> Response {
         }
         Err(error) => {
             tracing::warn!(%error, path = url_path, "resolving a request path failed");
-            StatusCode::INTERNAL_SERVER_ERROR.into_response()
-        }
-    }
-}
-
-/// Serves one file; `ServeFile` takes care of HEAD, ranges (video elements seek with them)
-/// and streaming, and the content type comes from the crate's own table.
-async fn serve_file(path: &Path, request: Request) -> Response {
-    match ServeFile::new(path).try_call(request).await {
-        Ok(response) => {
-            let mut response = response.map(Body::new);
-            if response.status().is_success() {
-                response.headers_mut().insert(
-                    CONTENT_TYPE,
-                    HeaderValue::from_static(content_type::for_path(path)),
-                );
-            }
-            response
-        }
-        Err(error) => {
-            tracing::warn!(%error, path = %path.display(), "reading a served file failed");
             StatusCode::INTERNAL_SERVER_ERROR.into_response()
         }
     }

@@ -2,7 +2,8 @@
 //! server: it serves a composition's directory to Chrome on `127.0.0.1` with exact content
 //! types and no caching, refuses anything outside that directory (`..`, encoded or not, and
 //! symlinks that lead out), and answers requests for well-known libraries (`gsap.min.js`) with
-//! the copies `scripts/setup` installed when the composition does not ship its own.
+//! the copies embedded in the binary (`framecast-assets`) when the composition does not ship
+//! its own.
 //!
 //! This crate owns the network side only: it does not parse compositions or drive Chrome, and
 //! the capture server never listens on anything but loopback (the preview
@@ -13,13 +14,14 @@ mod file_server;
 mod preview;
 mod request_path;
 mod resolve;
+mod serve;
 mod vendor;
 
 pub use file_server::{FileServer, FileServerConfig};
 pub use preview::{
     CompositionCheck, PreviewConfig, PreviewError, PreviewEvent, PreviewServer, Problem,
 };
-pub use vendor::{NODE_MODULES_ENV, VendorLibraries};
+pub use vendor::{VendorFile, VendorLibraries};
 
 use std::path::PathBuf;
 

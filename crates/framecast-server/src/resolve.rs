@@ -1,8 +1,9 @@
-//! Deciding which file on disk answers a request, once its path has been decoded. This is where
-//! symlinks are followed and checked: a file is served only if its canonical path lies inside
-//! the canonical served directory, or it is one of the vendor fallback files.
+//! Deciding which file answers a request, once its path has been decoded. This is where symlinks
+//! are followed and checked: a file on disk is served only if its canonical path lies inside the
+//! canonical served directory, or it is one of the vendor fallback files; embedded libraries and
+//! fonts come from the binary.
 
-use crate::vendor::VendorLibraries;
+use crate::vendor::{VendorFile, VendorLibraries};
 use std::path::{Path, PathBuf};
 
 /// What the server does with a decoded request path.
@@ -10,6 +11,8 @@ use std::path::{Path, PathBuf};
 pub(crate) enum Resolution {
     /// Serve this file (a canonical path).
     File(PathBuf),
+    /// Serve these bytes, embedded in the binary, typed by the requested path.
+    Embedded(&'static [u8]),
     /// The path names a directory but the URL lacks its trailing slash; redirect, so relative
     /// URLs inside its `index.html` resolve against the directory.
     AddTrailingSlash,
@@ -43,8 +46,8 @@ impl Site {
     pub(crate) fn resolve(&self, relative: &Path, url_ends_with_slash: bool) -> Resolution {
         if let Ok(font) = relative.strip_prefix(crate::vendor::FONTS_PREFIX) {
             return match self.vendor.font_file(font) {
-                Some(path) if path.is_file() => Resolution::File(path),
-                _ => Resolution::NotFound,
+                Some(bytes) => Resolution::Embedded(bytes),
+                None => Resolution::NotFound,
             };
         }
         match self.locate(&self.root.join(relative)) {
@@ -82,7 +85,8 @@ impl Site {
             .and_then(|name| name.to_str())
             .and_then(|name| self.vendor.lookup(name));
         match fallback {
-            Some(path) if path.is_file() => Resolution::File(path.to_path_buf()),
+            Some(VendorFile::Embedded(bytes)) => Resolution::Embedded(bytes),
+            Some(VendorFile::Disk(path)) if path.is_file() => Resolution::File(path.clone()),
             _ => Resolution::NotFound,
         }
     }
@@ -151,27 +155,38 @@ mod tests {
         );
     }
 
+    /// A file of the checkout's `node_modules`, which the embedded table was built from.
+    fn installed(path: &str) -> Vec<u8> {
+        let node_modules = concat!(env!("CARGO_MANIFEST_DIR"), "/../../node_modules");
+        fs::read(Path::new(node_modules).join(path))
+            .unwrap_or_else(|error| panic!("should read the installed {path}: {error}"))
+    }
+
+    fn embedded(resolution: Resolution) -> &'static [u8] {
+        match resolution {
+            Resolution::Embedded(bytes) => bytes,
+            other => panic!("expected embedded bytes, got {other:?}"),
+        }
+    }
+
     #[test]
     fn serves_fonts_under_the_reserved_prefix_only_from_fontsource() {
-        let node_modules = tempfile::tempdir().expect("should create a temp dir");
-        let files = node_modules.path().join("@fontsource/inter/files");
-        fs::create_dir_all(&files).expect("should mkdir");
-        fs::write(files.join("inter-latin-400-normal.woff"), "woff").expect("should write");
         let dir = tempfile::tempdir().expect("should create a temp dir");
-        let (site, _) = site_in(
-            dir.path(),
-            VendorLibraries::from_node_modules(node_modules.path()),
-        );
+        // A file of the composition's own at the reserved path never shadows the fonts.
+        let own = dir.path().join("__framecast/fonts/inter");
+        fs::create_dir_all(&own).expect("should mkdir");
+        fs::write(own.join("inter-latin-400-normal.woff"), "own").expect("should write");
+        let (site, _) = site_in(dir.path(), VendorLibraries::embedded());
 
-        assert_eq!(
-            site.resolve(
-                Path::new("__framecast/fonts/inter/inter-latin-400-normal.woff"),
-                false
-            ),
-            Resolution::File(files.join("inter-latin-400-normal.woff"))
-        );
+        let font = "@fontsource/inter/files/inter-latin-400-normal.woff";
+        let served = embedded(site.resolve(
+            Path::new("__framecast/fonts/inter/inter-latin-400-normal.woff"),
+            false,
+        ));
+        assert_eq!(Some(served), framecast_assets::file(font));
+        assert_eq!(served, installed(font));
         for missing in [
-            "__framecast/fonts/inter/inter-latin-700-normal.woff",
+            "__framecast/fonts/inter/inter-latin-100-normal.woff",
             "__framecast/fonts/roboto/roboto-latin-400-normal.woff",
             "__framecast/fonts/inter/sub/inter-latin-400-normal.woff",
             "__framecast/fonts/inter",
@@ -182,6 +197,35 @@ mod tests {
                 "{missing}"
             );
         }
+        let (without_fonts, _) = site_in(dir.path(), VendorLibraries::none());
+        assert_eq!(
+            without_fonts.resolve(
+                Path::new("__framecast/fonts/inter/inter-latin-400-normal.woff"),
+                false
+            ),
+            Resolution::NotFound
+        );
+    }
+
+    #[test]
+    fn falls_back_to_embedded_libraries_by_name() {
+        let dir = tempfile::tempdir().expect("should create a temp dir");
+        fs::create_dir(dir.path().join("own")).expect("should mkdir");
+        fs::write(dir.path().join("own/gsap.min.js"), "own").expect("should write");
+        let (site, root) = site_in(dir.path(), VendorLibraries::embedded());
+
+        let gsap = "gsap/dist/gsap.min.js";
+        let served = embedded(site.resolve(Path::new("deep/dir/gsap.min.js"), false));
+        assert_eq!(Some(served), framecast_assets::file(gsap));
+        assert_eq!(served, installed(gsap));
+        assert_eq!(
+            site.resolve(Path::new("own/gsap.min.js"), false),
+            Resolution::File(root.join("own/gsap.min.js"))
+        );
+        assert_eq!(
+            site.resolve(Path::new("gsap.js"), false),
+            Resolution::NotFound
+        );
     }
 
     #[test]
@@ -207,6 +251,12 @@ mod tests {
         );
         assert_eq!(
             site.resolve(Path::new("other.js"), false),
+            Resolution::NotFound
+        );
+        // A fallback file that has gone from the disk is not found, not an error.
+        fs::remove_file(&library).expect("should remove");
+        assert_eq!(
+            site.resolve(Path::new("lib.js"), false),
             Resolution::NotFound
         );
     }

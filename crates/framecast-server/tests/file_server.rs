@@ -225,33 +225,77 @@ async fn refuses_symlinks_that_lead_out_of_the_root() {
     server.shutdown().await;
 }
 
+/// A file of the checkout's `node_modules`, which the embedded table was built from.
+fn installed(path: &str) -> Vec<u8> {
+    let node_modules = concat!(env!("CARGO_MANIFEST_DIR"), "/../../node_modules");
+    fs::read(Path::new(node_modules).join(path))
+        .unwrap_or_else(|error| panic!("should read the installed {path}: {error}"))
+}
+
 #[tokio::test]
-async fn falls_back_to_installed_libraries_by_file_name() {
+async fn falls_back_to_embedded_libraries_by_file_name() {
     let site = Site::new();
     site.write("own/gsap.min.js", "/* the composition's own copy */");
-    let node_modules = tempfile::tempdir().expect("should create a temp dir");
-    let gsap = node_modules.path().join("gsap/dist/gsap.min.js");
-    fs::create_dir_all(gsap.parent().expect("should have a parent")).expect("should mkdir");
-    fs::write(&gsap, "/* installed gsap */").expect("should write");
-    let server = site
-        .serve(VendorLibraries::from_node_modules(node_modules.path()))
-        .await;
+    let server = site.serve(VendorLibraries::embedded()).await;
 
+    let gsap = framecast_assets::file("gsap/dist/gsap.min.js").expect("gsap should be embedded");
+    assert_eq!(gsap, installed("gsap/dist/gsap.min.js"));
     for target in ["/gsap.min.js", "/deep/dir/gsap.min.js"] {
         let reply = get(&server, target).await;
         assert_eq!(reply.status, 200, "{target}");
-        assert_eq!(reply.text(), "/* installed gsap */", "{target}");
+        assert_eq!(reply.body, gsap, "{target}");
         assert_eq!(
             reply.header("content-type"),
             Some("text/javascript; charset=utf-8")
         );
+        assert_eq!(reply.header("cache-control"), Some("no-store"));
     }
+    let head = send(&server, "HEAD /gsap.min.js HTTP/1.1").await;
+    assert_eq!(head.status, 200);
+    assert_eq!(
+        head.header("content-length"),
+        Some(gsap.len().to_string().as_str())
+    );
+    assert!(head.body.is_empty());
     assert_eq!(
         get(&server, "/own/gsap.min.js").await.text(),
         "/* the composition's own copy */"
     );
-    // The shader library is not installed in this node_modules, so there is no fallback.
-    assert_eq!(get(&server, "/hyper-shader.global.js").await.status, 404);
+    let shader = get(&server, "/hyper-shader.global.js").await;
+    assert_eq!(
+        shader.body,
+        installed("@hyperframes/shader-transitions/dist/index.global.js")
+    );
+    // Only the table's names fall back: other files of the packages are not served by name.
+    assert_eq!(get(&server, "/ScrollTrigger.min.js").await.status, 404);
+    server.shutdown().await;
+}
+
+#[tokio::test]
+async fn serves_embedded_fonts_under_the_reserved_prefix() {
+    let site = Site::new();
+    let server = site.serve(VendorLibraries::embedded()).await;
+
+    let font = "@fontsource/jetbrains-mono/files/jetbrains-mono-latin-700-italic.woff";
+    let reply = get(
+        &server,
+        "/__framecast/fonts/jetbrains-mono/jetbrains-mono-latin-700-italic.woff",
+    )
+    .await;
+    assert_eq!(reply.status, 200);
+    assert_eq!(reply.header("content-type"), Some("font/woff"));
+    assert_eq!(
+        reply.header("cache-control"),
+        Some("public, max-age=31536000, immutable")
+    );
+    assert_eq!(Some(reply.body.as_slice()), framecast_assets::file(font));
+    assert_eq!(reply.body, installed(font));
+    let missing = get(
+        &server,
+        "/__framecast/fonts/inter/inter-latin-100-normal.woff",
+    )
+    .await;
+    assert_eq!(missing.status, 404);
     server.shutdown().await;
 }
 

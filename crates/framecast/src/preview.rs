@@ -85,10 +85,7 @@ async fn prelude(input: &Path, dir: &Path) -> String {
     // A page that never gets ready shows an overlay naming what it waits for, not a blank stage.
     let settings =
         format!("{settings}\nwindow.__framecastConfig.readyTimeoutMs = {READY_TIMEOUT_MS};");
-    let node_modules = framecast_browser::discover_node_modules();
-    let fonts =
-        tokio::task::spawn_blocking(move || framecast_browser::fonts_page_script(&node_modules))
-            .await;
+    let fonts = tokio::task::spawn_blocking(framecast_browser::fonts_page_script).await;
     match fonts {
         Ok(Ok(fonts)) => format!("{settings}\n{fonts}"),
         Ok(Err(error)) => {

@@ -21,9 +21,9 @@ fn gsap_from_jsdelivr_is_served_from_the_local_copy() {
     let run = test.render(&fixture("cdn-gsap"), &output, &["--workers", "1"]);
     assert_success(&run);
     let stderr = String::from_utf8_lossy(&run.stderr);
-    // The URL names 3.12.5; the installed copy answers it, and the user is told.
+    // The URL names 3.12.5; the embedded copy answers it, and the user is told.
     assert!(
-        stderr.contains("gsap@3.12.5") && stderr.contains("serving the installed"),
+        stderr.contains("gsap@3.12.5") && stderr.contains("serving the embedded"),
         "expected a version notice in:\n{stderr}"
     );
     let video = decode(&output);

@@ -4,14 +4,15 @@
 //! directory for characters the fonts lack, generic aliases, and the rendering settings under
 //! which a system font draws exactly like the same font loaded as a web font.
 //!
-//! The directory is built once per `@fontsource` install and kept in the user's cache directory,
-//! so fontconfig's own cache of it stays valid from one Chrome launch to the next.
+//! The directory is built once per set of embedded font files and kept in the user's cache
+//! directory, so fontconfig's own cache of it stays valid from one Chrome launch to the next,
+//! and a framecast built with other fonts gets a directory of its own.
 
 use std::collections::hash_map::DefaultHasher;
 use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
 
-use super::{Face, FontPackage, MONOSPACE, SANS_SERIF, woff};
+use super::{Face, FontPackage, MONOSPACE, SANS_SERIF, woff, woff_bytes};
 
 /// Bumped whenever the directory's layout or configuration changes.
 const LAYOUT_VERSION: u32 = 1;
@@ -20,11 +21,8 @@ const LATIN_DIR: &str = "1-latin";
 const OTHER_DIR: &str = "2-other";
 
 /// Builds the directory if needed and returns its `fonts.conf`.
-pub(super) fn prepare(
-    fonts_dir: &Path,
-    packages: &[(&FontPackage, Vec<Face>)],
-) -> Result<PathBuf, String> {
-    let target = cache_root().join(format!("fonts-{:016x}", cache_key(fonts_dir, packages)));
+pub(super) fn prepare(packages: &[(&FontPackage, Vec<Face>)]) -> Result<PathBuf, String> {
+    let target = cache_root().join(format!("fonts-{:016x}", cache_key(packages)?));
     let config = target.join("fonts.conf");
     if config.is_file() {
         return Ok(config);
@@ -48,11 +46,8 @@ pub(super) fn prepare(
     }
     for (package, faces) in packages {
         for face in faces {
-            let source = fonts_dir.join(package.dir).join("files").join(&face.file);
-            let woff = std::fs::read(&source)
-                .map_err(|error| format!("cannot read {}: {error}", source.display()))?;
-            let sfnt = woff::woff_to_sfnt(&woff)
-                .map_err(|error| format!("{}: {error}", source.display()))?;
+            let sfnt = woff::woff_to_sfnt(woff_bytes(package, face)?)
+                .map_err(|error| format!("{}: {error}", face.file))?;
             let dir = if face.is_latin() {
                 LATIN_DIR
             } else {
@@ -86,22 +81,22 @@ fn cache_root() -> PathBuf {
     base.join("framecast")
 }
 
-/// Changes whenever the installed font files or this layout change.
-fn cache_key(fonts_dir: &Path, packages: &[(&FontPackage, Vec<Face>)]) -> u64 {
+/// Changes whenever the embedded font files or this layout change. The fonts' bytes are hashed,
+/// not only their names: a framecast built from another `@fontsource` version must not reuse
+/// converted files of this one. About 1 MB, once per process.
+fn cache_key(packages: &[(&FontPackage, Vec<Face>)]) -> Result<u64, String> {
+    // `DefaultHasher::new()` always starts from the same keys, so the key is stable from one
+    // run to the next.
     let mut hasher = DefaultHasher::new();
     LAYOUT_VERSION.hash(&mut hasher);
-    fonts_dir.hash(&mut hasher);
     for (package, faces) in packages {
-        package.dir.hash(&mut hasher);
-        let manifest = fonts_dir.join(package.dir).join("package.json");
-        std::fs::read(manifest)
-            .unwrap_or_default()
-            .hash(&mut hasher);
+        package.assets.dir.hash(&mut hasher);
         for face in faces {
             face.file.hash(&mut hasher);
+            woff_bytes(package, face)?.hash(&mut hasher);
         }
     }
-    hasher.finish()
+    Ok(hasher.finish())
 }
 
 fn config_text(dir: &Path) -> String {
@@ -156,5 +151,27 @@ mod tests {
         assert!(text.contains("<family>sans-serif</family><prefer><family>Inter</family>"));
         assert!(text.contains("<family>monospace</family><prefer><family>JetBrains Mono</family>"));
         assert!(text.contains(r#"<edit name="hinting" mode="assign"><bool>false</bool>"#));
+    }
+
+    #[test]
+    fn the_cache_key_follows_the_embedded_faces() {
+        let packages: Vec<(&FontPackage, Vec<Face>)> = crate::fonts::PACKAGES
+            .iter()
+            .map(|package| {
+                let faces = crate::fonts::read_faces(&package.assets)
+                    .expect("the embedded faces should parse");
+                (package, faces)
+            })
+            .collect();
+        let key = cache_key(&packages).expect("every face should be embedded");
+        assert_eq!(cache_key(&packages), Ok(key));
+
+        let mut fewer = packages.clone();
+        fewer[0].1.pop();
+        assert_ne!(cache_key(&fewer), Ok(key));
+
+        let mut unknown = packages;
+        unknown[0].1[0].file = "inter-klingon-400-normal.woff".to_string();
+        assert!(cache_key(&unknown).is_err());
     }
 }

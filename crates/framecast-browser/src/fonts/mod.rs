@@ -1,6 +1,7 @@
 //! Deterministic fonts: as HyperFrames does, the common sans-serif families and generic
 //! `sans-serif` render with Inter, the common monospace families and `monospace` with JetBrains
-//! Mono, from the `@fontsource` files `scripts/setup` installs, never whatever the machine has.
+//! Mono, from the `@fontsource` files embedded in the binary (`framecast-assets`), never whatever
+//! the machine has.
 //!
 //! Two mechanisms, because CSS cannot redefine a generic family:
 //! - named families (`Arial`, `Menlo`, …) become `FontFace`s added to the page before any page
@@ -14,13 +15,13 @@
 mod fontconfig;
 mod woff;
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
 use crate::BrowserError;
 
-/// Where the loopback server serves font files: `/__framecast/fonts/<dir>/<file>` is
-/// `node_modules/@fontsource/<dir>/files/<file>`.
+/// Where the loopback server serves font files: `/__framecast/fonts/<dir>/<file>` is the
+/// embedded `@fontsource/<dir>/files/<file>`.
 pub const FONT_URL_PREFIX: &str = "/__framecast/fonts/";
 
 /// The page side of the font setup, embedded like the runtime.
@@ -28,18 +29,17 @@ const FONTS_JS: &str = include_str!("../../../../runtime-js/fonts.js");
 
 /// One `@fontsource` package and the families it stands in for.
 struct FontPackage {
-    /// The directory under `node_modules/@fontsource` and under [`FONT_URL_PREFIX`].
-    dir: &'static str,
+    /// Its directory under `@fontsource` and the embedded weights; the directory is also the
+    /// one under [`FONT_URL_PREFIX`].
+    assets: framecast_assets::FontPackage,
     family: &'static str,
     /// Families resolved to this font, its own name first.
     families: &'static [&'static str],
-    weights: &'static [u16],
 }
 
-/// JetBrains Mono has no 900; 800 is its heaviest.
 const PACKAGES: &[FontPackage] = &[
     FontPackage {
-        dir: "inter",
+        assets: framecast_assets::INTER,
         family: "Inter",
         families: &[
             "Inter",
@@ -49,13 +49,11 @@ const PACKAGES: &[FontPackage] = &[
             "DejaVu Sans",
             "Noto Sans",
         ],
-        weights: &[400, 700, 900],
     },
     FontPackage {
-        dir: "jetbrains-mono",
+        assets: framecast_assets::JETBRAINS_MONO,
         family: "JetBrains Mono",
         families: &["JetBrains Mono", "Courier", "Menlo", "DejaVu Sans Mono"],
-        weights: &[400, 700, 800],
     },
 ];
 
@@ -98,55 +96,57 @@ pub(crate) struct FontSetup {
 }
 
 impl FontSetup {
-    /// Reads the installed `@fontsource` packages and prepares (once per process and
-    /// `node_modules`) the fontconfig directory. Blocks on the file system.
-    pub(crate) fn prepare(node_modules: &Path) -> Result<Arc<FontSetup>, BrowserError> {
-        static PREPARED: Mutex<Vec<(PathBuf, Arc<FontSetup>)>> = Mutex::new(Vec::new());
+    /// Reads the embedded `@fontsource` faces and prepares (once per process) the fontconfig
+    /// directory. Blocks on the file system.
+    pub(crate) fn prepare() -> Result<Arc<FontSetup>, BrowserError> {
+        static PREPARED: Mutex<Option<Arc<FontSetup>>> = Mutex::new(None);
         let mut prepared = PREPARED
             .lock()
             .expect("font setup lock should not be poisoned");
-        if let Some((_, setup)) = prepared.iter().find(|(dir, _)| dir == node_modules) {
+        if let Some(setup) = prepared.as_ref() {
             return Ok(Arc::clone(setup));
         }
-        let fonts_dir = node_modules.join("@fontsource");
         let mut packages = Vec::new();
         for package in PACKAGES {
-            let faces =
-                read_faces(&fonts_dir.join(package.dir), package.weights).map_err(|message| {
-                    BrowserError::Fonts {
-                        message: format!("{}: {message}", package.family),
-                    }
-                })?;
+            let faces = read_faces(&package.assets).map_err(|message| BrowserError::Fonts {
+                message: format!("{}: {message}", package.family),
+            })?;
             packages.push((package, faces));
         }
-        let fontconfig_file = fontconfig::prepare(&fonts_dir, &packages)
-            .map_err(|message| BrowserError::Fonts { message })?;
+        let fontconfig_file =
+            fontconfig::prepare(&packages).map_err(|message| BrowserError::Fonts { message })?;
         let setup = Arc::new(FontSetup {
             fontconfig_file,
             page_script: page_script(&packages),
         });
-        prepared.push((node_modules.to_path_buf(), Arc::clone(&setup)));
+        *prepared = Some(Arc::clone(&setup));
         Ok(setup)
     }
 }
 
-/// The faces of one package for `weights`, normal and italic, read from the CSS files
-/// `@fontsource` ships (`400.css`, `400-italic.css`), which carry each subset's Unicode range.
-fn read_faces(package_dir: &Path, weights: &[u16]) -> Result<Vec<Face>, String> {
+/// The faces of one package for its embedded weights, normal and italic, read from the CSS
+/// files `@fontsource` ships (`400.css`, `400-italic.css`), which carry each subset's Unicode
+/// range.
+fn read_faces(package: &framecast_assets::FontPackage) -> Result<Vec<Face>, String> {
     let mut faces = Vec::new();
-    for weight in weights {
-        for suffix in ["", "-italic"] {
-            let css_path = package_dir.join(format!("{weight}{suffix}.css"));
-            let css = std::fs::read_to_string(&css_path)
-                .map_err(|error| format!("cannot read {}: {error}", css_path.display()))?;
-            let parsed = parse_faces(&css);
-            if parsed.is_empty() {
-                return Err(format!("{} has no usable @font-face", css_path.display()));
-            }
-            faces.extend(parsed);
+    for css_path in package.css_files() {
+        // `framecast-assets` embeds the CSS of every weight it lists or fails to build, so a
+        // missing file is a bug of the build, not of the machine.
+        let css = framecast_assets::file(&css_path)
+            .ok_or_else(|| format!("{css_path} is not embedded in this framecast"))?;
+        let parsed = parse_faces(&String::from_utf8_lossy(css));
+        if parsed.is_empty() {
+            return Err(format!("{css_path} has no usable @font-face"));
         }
+        faces.extend(parsed);
     }
     Ok(faces)
+}
+
+/// The embedded bytes of a face's `.woff` file.
+fn woff_bytes(package: &FontPackage, face: &Face) -> Result<&'static [u8], String> {
+    let path = package.assets.file_path(&face.file);
+    framecast_assets::file(&path).ok_or_else(|| format!("{path} is not embedded in this framecast"))
 }
 
 /// The `@font-face` rules of a `@fontsource` CSS file that have a `.woff` source.
@@ -187,7 +187,7 @@ fn page_script(packages: &[(&FontPackage, Vec<Face>)]) -> String {
             faces.iter().map(|face| {
                 serde_json::json!({
                     "families": package.families,
-                    "url": format!("{FONT_URL_PREFIX}{}/{}", package.dir, face.file),
+                    "url": format!("{FONT_URL_PREFIX}{}/{}", package.assets.dir, face.file),
                     "style": face.style,
                     "weight": face.weight,
                     "unicodeRange": face.unicode_range,
@@ -279,12 +279,14 @@ mod tests {
     }
 
     #[test]
-    fn reads_the_installed_packages() {
-        let fonts = crate::node_modules::discover_node_modules().join("@fontsource");
+    fn reads_the_embedded_packages() {
         for package in PACKAGES {
-            let faces = read_faces(&fonts.join(package.dir), package.weights)
-                .unwrap_or_else(|error| panic!("{error} (run scripts/setup)"));
-            for weight in package.weights {
+            let faces = read_faces(&package.assets).unwrap_or_else(|error| panic!("{error}"));
+            for face in &faces {
+                let woff = woff_bytes(package, face).unwrap_or_else(|error| panic!("{error}"));
+                assert!(woff.starts_with(b"wOFF"), "{}", face.file);
+            }
+            for weight in package.assets.weights {
                 for style in ["normal", "italic"] {
                     assert!(
                         faces

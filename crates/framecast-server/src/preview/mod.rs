@@ -88,7 +88,7 @@ impl PreviewConfig {
             prelude: String::new(),
             check: Arc::new(Vec::new),
             debounce: Duration::from_millis(150),
-            vendor: VendorLibraries::discover(),
+            vendor: VendorLibraries::embedded(),
         }
     }
 }

@@ -6,7 +6,6 @@ use std::path::Path;
 use std::sync::Arc;
 
 use axum::Router;
-use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE};
 use axum::http::{HeaderValue, StatusCode};
@@ -15,13 +14,12 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use futures::Stream;
 use tokio::sync::{broadcast, watch};
-use tower_http::services::ServeFile;
 
 use super::inject::{RUNTIME_URL, inject_runtime};
 use super::{PreviewEvent, Problem};
-use crate::content_type;
 use crate::request_path::{self, PathRejection};
 use crate::resolve::{Resolution, Site};
+use crate::serve;
 
 const PLAYER_HTML: &str = include_str!("../../../../runtime-js/player/index.html");
 const PLAYER_JS: &str = include_str!("../../../../runtime-js/player/player.js");
@@ -134,11 +132,13 @@ async fn project_file(State(state): State<Arc<PreviewState>>, request: Request) 
     let is_entry = relative == Path::new(&state.entry);
     let ends_with_slash = url_path.ends_with('/');
     let resolving = Arc::clone(&state);
+    let requested = relative.clone();
     let resolution =
-        tokio::task::spawn_blocking(move || resolving.site.resolve(&relative, ends_with_slash))
+        tokio::task::spawn_blocking(move || resolving.site.resolve(&requested, ends_with_slash))
             .await;
     let path = match resolution {
         Ok(Resolution::File(path)) => path,
+        Ok(Resolution::Embedded(bytes)) => return serve::embedded(&relative, bytes),
         Ok(Resolution::Forbidden) => return StatusCode::FORBIDDEN.into_response(),
         Ok(Resolution::NotFound) => return StatusCode::NOT_FOUND.into_response(),
         Ok(Resolution::AddTrailingSlash) => {
@@ -157,7 +157,7 @@ async fn project_file(State(state): State<Arc<PreviewState>>, request: Request) 
     if is_entry {
         return entry_html(&path).await;
     }
-    serve_file(&path, request).await
+    serve::file(&path, request).await
 }
 
 /// The composition's entry HTML with the runtime as the first script of `<head>`.
@@ -170,27 +170,6 @@ async fn entry_html(path: &Path) -> Response {
         }
         Err(error) => {
             tracing::warn!(%error, path = %path.display(), "reading the entry HTML failed");
-            StatusCode::INTERNAL_SERVER_ERROR.into_response()
-        }
-    }
-}
-
-/// Serves one file with HEAD and range support (media elements seek with ranges), typed by the
-/// crate's own table.
-async fn serve_file(path: &Path, request: Request) -> Response {
-    match ServeFile::new(path).try_call(request).await {
-        Ok(response) => {
-            let mut response = response.map(Body::new);
-            if response.status().is_success() {
-                response.headers_mut().insert(
-                    CONTENT_TYPE,
-                    HeaderValue::from_static(content_type::for_path(path)),
-                );
-            }
-            response
-        }
-        Err(error) => {
-            tracing::warn!(%error, path = %path.display(), "reading a served file failed");
             StatusCode::INTERNAL_SERVER_ERROR.into_response()
         }
     }
