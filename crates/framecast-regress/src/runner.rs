@@ -322,10 +322,18 @@ mod tests {
         let error = check_report_dir(dir.path()).unwrap_err().to_string();
         assert!(error.contains("not empty"), "{error}");
         std::fs::write(dir.path().join("report.json"), b"{\"other\": 1}").unwrap();
-        assert!(check_report_dir(dir.path()).is_err(), "not a framecast report");
+        assert!(
+            check_report_dir(dir.path()).is_err(),
+            "not a framecast report"
+        );
         std::fs::write(dir.path().join("report.json"), b"{\"fixtures\": []}").unwrap();
         assert!(check_report_dir(dir.path()).is_ok());
         let file = dir.path().join("notes.txt");
-        assert!(check_report_dir(&file).unwrap_err().to_string().contains("is a file"));
+        assert!(
+            check_report_dir(&file)
+                .unwrap_err()
+                .to_string()
+                .contains("is a file")
+        );
     }
 }

@@ -117,6 +117,11 @@ pub async fn render(
         cancel,
     )
     .await;
+    // Whatever the page loaded is read by the render too: never the output (publish/rule.rs).
+    let mut reads = reads;
+    for file in server.served_files() {
+        reads.add_file(&file);
+    }
     server.shutdown().await;
     let (plan, workers, capture_mode) = result?;
     let output = if options.discard_output {

@@ -11,9 +11,10 @@ use axum::extract::{Request, State};
 use axum::http::header::{CACHE_CONTROL, LOCATION};
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
+use std::collections::BTreeSet;
 use std::net::{Ipv4Addr, SocketAddr};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
@@ -49,6 +50,16 @@ pub struct FileServer {
     canonical_root: PathBuf,
     stop: Option<oneshot::Sender<()>>,
     task: Option<JoinHandle<std::io::Result<()>>>,
+    state: Arc<ServerState>,
+}
+
+/// What the request handlers share: the site, and the files under the root served so far.
+struct ServerState {
+    site: Site,
+    root: PathBuf,
+    /// Canonical paths; only files under the root, so the set is bounded by the composition's
+    /// own files however long the render.
+    served: Mutex<BTreeSet<PathBuf>>,
 }
 
 impl FileServer {
@@ -70,8 +81,14 @@ impl FileServer {
             .local_addr()
             .map_err(|source| ServerError::Bind { source })?;
 
-        let site = Arc::new(Site::new(canonical_root.clone(), config.vendor));
-        let app = Router::new().fallback(handle).with_state(site);
+        let state = Arc::new(ServerState {
+            site: Site::new(canonical_root.clone(), config.vendor),
+            root: canonical_root.clone(),
+            served: Mutex::default(),
+        });
+        let app = Router::new()
+            .fallback(handle)
+            .with_state(Arc::clone(&state));
         let (stop, stopped) = oneshot::channel::<()>();
         let task = tokio::spawn(async move {
             axum::serve(listener, app)
@@ -88,7 +105,19 @@ impl FileServer {
             canonical_root,
             stop: Some(stop),
             task: Some(task),
+            state,
         })
+    }
+
+    /// The files under the root that have been served so far (canonical paths): what the page
+    /// read, which a render must not overwrite.
+    pub fn served_files(&self) -> Vec<PathBuf> {
+        let served = self
+            .state
+            .served
+            .lock()
+            .expect("the served-files lock should not be poisoned");
+        served.iter().cloned().collect()
     }
 
     /// `http://127.0.0.1:PORT/`
@@ -140,7 +169,7 @@ impl Drop for FileServer {
     }
 }
 
-async fn handle(State(site): State<Arc<Site>>, request: Request) -> Response {
+async fn handle(State(state): State<Arc<ServerState>>, request: Request) -> Response {
     // Font files never change while framecast runs; caching them lets the many aliases of one
     // face (Arial, Helvetica, ... are all Inter) share a single download.
     let cache_control = if request
@@ -152,14 +181,14 @@ async fn handle(State(site): State<Arc<Site>>, request: Request) -> Response {
     } else {
         "no-store"
     };
-    let mut response = respond(site, request).await;
+    let mut response = respond(state, request).await;
     response
         .headers_mut()
         .insert(CACHE_CONTROL, HeaderValue::from_static(cache_control));
     response
 }
 
-async fn respond(site: Arc<Site>, request: Request) -> Response {
+async fn respond(state: Arc<ServerState>, request: Request) -> Response {
     let url_path = request.uri().path().to_owned();
     let relative = match request_path::decode(&url_path) {
         Ok(relative) => relative,
@@ -171,10 +200,23 @@ async fn respond(site: Arc<Site>, request: Request) -> Response {
     };
     let ends_with_slash = url_path.ends_with('/');
     let resolving = relative.clone();
-    let resolution =
-        tokio::task::spawn_blocking(move || site.resolve(&resolving, ends_with_slash)).await;
+    let resolving_state = Arc::clone(&state);
+    let resolution = tokio::task::spawn_blocking(move || {
+        resolving_state.site.resolve(&resolving, ends_with_slash)
+    })
+    .await;
     match resolution {
-        Ok(Resolution::File(path)) => serve::file(&path, request).await,
+        Ok(Resolution::File(path)) => {
+            if path.starts_with(&state.root) {
+                let canonical = path.canonicalize().unwrap_or_else(|_| path.clone());
+                state
+                    .served
+                    .lock()
+                    .expect("the served-files lock should not be poisoned")
+                    .insert(canonical);
+            }
+            serve::file(&path, request).await
+        }
         Ok(Resolution::Embedded(bytes)) => serve::embedded(&relative, bytes),
         Ok(Resolution::AddTrailingSlash) => redirect_to_directory(&request),
         Ok(Resolution::Forbidden) => {

@@ -235,3 +235,28 @@ fn snapshot_writes_new_stills_and_replaces_only_pngs() {
     assert_eq!(std::fs::read(stills.join("other.txt")).unwrap(), b"mine");
     assert_eq!(std::fs::read_dir(&stills).unwrap().count(), 3);
 }
+
+#[test]
+fn a_file_the_page_loads_is_never_the_output() {
+    let test = TestDir::new();
+    let comp = test.composition(
+        "comp",
+        &COMPOSITION.replace(
+            "</div>",
+            r#"<img src="assets/logo.gif" style="width:8px;height:8px"></div>"#,
+        ),
+    );
+    let assets = comp.join("assets");
+    std::fs::create_dir(&assets).unwrap();
+    // A 1x1 GIF: the output format's own, so only knowing the page read it protects it.
+    let logo: &[u8] = b"GIF89a\x01\x00\x01\x00\x80\x00\x00\xff\x00\x00\x00\x00\x00!\xf9\x04\x00\x00\x00\x00\x00,\x00\x00\x00\x00\x01\x00\x01\x00\x00\x02\x02D\x01\x00;";
+    std::fs::write(assets.join("logo.gif"), logo).unwrap();
+    let target = assets.join("logo.gif");
+    let run = test.render(&comp, &target, &["--workers", "1"]);
+    assert_refused(&run, &target, "the render reads");
+    assert_eq!(std::fs::read(&target).unwrap(), logo);
+    assert_eq!(std::fs::read_dir(&assets).unwrap().count(), 1);
+    // A new GIF beside it is fine.
+    assert_success(&test.render(&comp, &assets.join("out.gif"), &["--workers", "1"]));
+    assert_eq!(decode(&assets.join("out.gif")).frames.len(), 2);
+}

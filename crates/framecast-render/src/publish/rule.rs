@@ -239,8 +239,7 @@ fn check_file(
         return Ok(());
     }
     let mut head = Vec::with_capacity(12);
-    let read = std::fs::File::open(target)
-        .and_then(|file| file.take(12).read_to_end(&mut head));
+    let read = std::fs::File::open(target).and_then(|file| file.take(12).read_to_end(&mut head));
     match read {
         Ok(_) if kind.recognises(&head) => Ok(()),
         Ok(_) => Err(refusal(
