@@ -22,10 +22,10 @@ pub enum RegressError {
     #[error("fixtures directory {path} does not exist or is not a directory")]
     NoFixtureDir { path: PathBuf },
 
-    #[error("invalid --shard {value:?}: {reason}")]
+    #[error("invalid shard {value:?}: {reason}")]
     BadShard { value: String, reason: String },
 
-    #[error("invalid --filter: {0}")]
+    #[error("invalid fixture filter: {0}")]
     BadFilter(#[from] regex::Error),
 
     #[error("{path}: {reason}; fix it or delete it and run with --update-timings")]

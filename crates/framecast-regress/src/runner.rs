@@ -6,7 +6,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use framecast_media::OutputFormat;
-use framecast_render::{CancelFlag, Quality, RenderOptions, WorkerCount};
+use framecast_render::{BrowserSettings, CancelFlag, Quality, RenderOptions, WorkerCount};
 use regex::Regex;
 
 use crate::fixture::{Fixture, discover};
@@ -48,8 +48,7 @@ impl RunOptions {
             update: false,
             update_timings: false,
             report_dir: None,
-            // RenderOptions knows the browser crate's default Chrome path.
-            chrome_path: RenderOptions::new("", "").chrome_path,
+            chrome_path: BrowserSettings::default().chrome_path,
             max_golden_bytes: golden::DEFAULT_MAX_GOLDEN_BYTES,
             cancel: CancelFlag::default(),
         }
@@ -302,10 +301,13 @@ fn render_options(
             ));
         }
     };
-    options.workers = config.workers.map_or(WorkerCount::Auto, WorkerCount::Fixed);
+    options.workers = config
+        .workers
+        .and_then(std::num::NonZeroUsize::new)
+        .map_or(WorkerCount::Auto, WorkerCount::Fixed);
     options.variables = config.variables.clone().map(serde_json::Value::Object);
     options.media.format = Some(format);
-    options.chrome_path = chrome_path.to_path_buf();
+    options.browser.chrome_path = chrome_path.to_path_buf();
     Ok(options)
 }
 

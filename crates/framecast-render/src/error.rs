@@ -33,8 +33,10 @@ pub enum RenderError {
         height: u32,
     },
 
-    #[error("invalid option {flag}: {reason}")]
-    InvalidOption { flag: &'static str, reason: String },
+    /// A setting the composition or the other settings rule out. The message names the
+    /// setting; the CLI, which alone knows flag names, names the flag.
+    #[error("invalid {}: {reason}", setting.describe())]
+    Setting { setting: Setting, reason: String },
 
     #[error("cannot write the output {path}: {source}")]
     Output {
@@ -58,4 +60,26 @@ pub enum RenderError {
 
     #[error("internal error: {0}")]
     Internal(String),
+}
+
+/// The settings a [`RenderError::Setting`] can be about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Setting {
+    /// The output format, from its name or as asked.
+    Format,
+    Codec,
+    Alpha,
+    /// The times of snapshot stills.
+    Times,
+}
+
+impl Setting {
+    pub fn describe(self) -> &'static str {
+        match self {
+            Setting::Format => "output format",
+            Setting::Codec => "codec",
+            Setting::Alpha => "transparency setting",
+            Setting::Times => "still time",
+        }
+    }
 }

@@ -9,7 +9,7 @@
 mod calibrate;
 mod error;
 mod formats;
-mod media_elements;
+mod job;
 mod media_plan;
 mod options;
 mod pipeline;
@@ -21,10 +21,11 @@ mod snapshot;
 mod transitions;
 mod worker;
 
-pub use error::RenderError;
+pub use error::{RenderError, Setting};
+pub use job::RenderJob;
 pub use media_plan::{AudioMode, FrameCache};
-pub use options::{MediaOptions, Quality, RenderOptions, WorkerCount};
-pub use pipeline::{RenderSummary, render};
+pub use options::{BrowserSettings, MediaOptions, Quality, RenderOptions, WorkerCount};
+pub use pipeline::{RenderSummary, render, render_job};
 pub use plan::FramePlan;
 pub use progress::{CancelFlag, ProgressEvent};
 pub use publish::{

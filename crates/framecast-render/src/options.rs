@@ -1,3 +1,4 @@
+use std::num::NonZeroUsize;
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -42,10 +43,40 @@ impl Quality {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum WorkerCount {
     Auto,
-    Fixed(usize),
+    Fixed(NonZeroUsize),
 }
 
-/// Everything a render needs to know. Build with [`RenderOptions::new`] and adjust fields.
+/// How Chrome is run: shared by renders, snapshots, the preview's exact frames and regress.
+#[derive(Debug, Clone)]
+pub struct BrowserSettings {
+    pub chrome_path: PathBuf,
+    /// The longest a single seek or capture may take before the frame is declared hung.
+    pub frame_timeout: Duration,
+    /// The longest the page may take to load fonts, images and timelines.
+    pub ready_timeout: Duration,
+    /// Let the page reach the network. Without it, any request other than the composition's
+    /// own files (and known CDN scripts, served locally) fails the render.
+    pub allow_network: bool,
+    /// How many times a worker may replace a Chrome that died or hung before the render fails.
+    pub max_restarts: usize,
+}
+
+impl Default for BrowserSettings {
+    fn default() -> Self {
+        BrowserSettings {
+            chrome_path: PathBuf::from(framecast_browser::DEFAULT_CHROME_PATH),
+            frame_timeout: Duration::from_secs(30),
+            ready_timeout: Duration::from_secs(30),
+            allow_network: false,
+            max_restarts: 2,
+        }
+    }
+}
+
+/// What the user chose for a render, and nothing the pipeline works out: that goes into the
+/// [`RenderJob`](crate::RenderJob) built from these options and the loaded composition. Values
+/// are taken as valid here (the CLI checks each against its flag); settings that only the
+/// composition can judge (a format for its size, a codec for the format) are checked by the job.
 #[derive(Debug, Clone)]
 pub struct RenderOptions {
     /// A composition directory (with `index.html`) or an `.html` file.
@@ -54,18 +85,12 @@ pub struct RenderOptions {
     /// Overrides the composition's `data-fps`; 30 when neither is given.
     pub fps: Option<Fps>,
     pub quality: Quality,
-    /// Overrides the preset's CRF.
+    /// Overrides the preset's CRF: 0 (lossless) to 51.
     pub crf: Option<u8>,
     pub workers: WorkerCount,
-    pub chrome_path: PathBuf,
-    /// The longest a single seek or capture may take before the frame is declared hung.
-    pub frame_timeout: Duration,
-    /// The longest the page may take to load fonts, images and timelines.
-    pub ready_timeout: Duration,
-    /// How many times a worker may replace a Chrome that died or hung before the render fails.
-    pub max_restarts: usize,
+    pub browser: BrowserSettings,
     /// Shader-transition blends each worker may have in flight while it captures on.
-    pub blend_ring: usize,
+    pub blend_ring: NonZeroUsize,
     /// Frames a worker may run ahead of the encoder (raised when the workers' chunks need more).
     pub reorder_window: usize,
     /// Consecutive frames a worker takes at a time; workers take chunks in turn from a shared
@@ -74,26 +99,23 @@ pub struct RenderOptions {
     /// Capture and decode every frame but encode and write nothing: the capture floor that
     /// `scripts/bench` compares a full render against.
     pub discard_output: bool,
-    /// Let the page reach the network (`--allow-network`). Without it, any request other than
-    /// the composition's own files (and known CDN scripts, served locally) fails the render.
-    pub allow_network: bool,
-    /// Values for the composition's declared variables (`--variables`), a JSON object; the page
-    /// rejects unknown names and ill-typed values.
+    /// Values for the composition's declared variables, a JSON object; the page rejects
+    /// unknown names and ill-typed values.
     pub variables: Option<serde_json::Value>,
-    /// Replace a PNG sequence framecast wrote earlier at the output (`--overwrite`); nothing
-    /// else is ever replaced but a file of the output's own format.
+    /// Replace a PNG sequence framecast wrote earlier at the output; nothing else is ever
+    /// replaced but a file of the output's own format.
     pub overwrite: bool,
-    /// Files the caller read for this render (a `--variables-file`): never written.
+    /// Files the caller read for this render (a variables file): never written.
     pub read_files: Vec<PathBuf>,
-    /// Output format and its knobs (`--format`, `--codec`, `--gif-loop`, `--alpha`, audio,
-    /// the video frame cache); see `media_plan.rs` and `formats.rs`.
+    /// Output format and its knobs, audio, the video frame cache; see `media_plan.rs` and
+    /// `formats.rs`.
     pub media: MediaOptions,
 }
 
 /// How the output is encoded and how the composition's media is handled.
 #[derive(Debug, Clone, Default)]
 pub struct MediaOptions {
-    /// The output format; inferred from the output path's extension when `None`.
+    /// The output format; inferred from the output path's name when `None`.
     pub format: Option<framecast_media::OutputFormat>,
     pub codec: framecast_media::VideoCodec,
     pub gif_loop: framecast_media::GifLoop,
@@ -102,15 +124,6 @@ pub struct MediaOptions {
     pub alpha: Option<bool>,
     pub audio: crate::media_plan::AudioMode,
     pub frame_cache: crate::media_plan::FrameCache,
-    /// Set by the pipeline: the `media` entry of the page config (`runtime-js/media.js`).
-    pub(crate) page_config: Option<serde_json::Value>,
-    /// Set by the pipeline: capture over a transparent page background.
-    pub(crate) transparent: bool,
-    /// Set by the pipeline: the resolved output format and the planned media.
-    pub(crate) planned: Option<(
-        crate::formats::OutputPlan,
-        std::sync::Arc<crate::media_plan::MediaPlan>,
-    )>,
 }
 
 impl RenderOptions {
@@ -122,15 +135,11 @@ impl RenderOptions {
             quality: Quality::Standard,
             crf: None,
             workers: WorkerCount::Auto,
-            chrome_path: PathBuf::from(framecast_browser::DEFAULT_CHROME_PATH),
-            frame_timeout: Duration::from_secs(30),
-            ready_timeout: Duration::from_secs(30),
-            max_restarts: 2,
-            blend_ring: 2,
+            browser: BrowserSettings::default(),
+            blend_ring: NonZeroUsize::new(2).expect("2 is not zero"),
             reorder_window: 16,
             chunk_frames: 6,
             discard_output: false,
-            allow_network: false,
             variables: None,
             overwrite: false,
             read_files: Vec::new(),

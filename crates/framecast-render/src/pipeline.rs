@@ -4,17 +4,14 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Instant;
 
-use framecast_browser::{CaptureMode, LaunchOptions, PageInfo};
-use framecast_composition::{Composition, Fps};
+use framecast_browser::{CaptureMode, PageInfo};
 use framecast_media::{AudioTrack, InputFrame, OutputEncoder, OutputSettings};
 use framecast_server::{FileServer, FileServerConfig, VendorLibraries};
 use futures::future::join_all;
 
 use crate::calibrate;
-use crate::formats::OutputPlan;
-use crate::media_plan::MediaPlan;
+use crate::job::{LaunchPlan, RenderJob};
 use crate::plan::{FrameQueue, window_capacity};
-use crate::publish::{OutputKind, PendingOutput, ReadSet};
 use crate::transitions::TransitionPlan;
 use crate::worker::{
     CaptureContext, CaptureWorker, FirstFailure, FramePixels, StartError, WorkerRecipe,
@@ -33,67 +30,45 @@ pub struct RenderSummary {
     pub seconds: f64,
 }
 
-const DEFAULT_FPS: Fps = Fps { num: 30, den: 1 };
-
-/// Renders `options.input` to `options.output`. Progress events go to `on_progress`; setting
-/// `cancel` stops the render cleanly. On any failure no file is left at the output path and
-/// every Chrome process is gone.
+/// Renders `options.input` to `options.output`: builds the [`RenderJob`] and runs it.
+/// Progress events go to `on_progress`; setting `cancel` stops the render cleanly. On any
+/// failure no file is left at the output path and every Chrome process is gone.
 pub async fn render(
     options: &RenderOptions,
     on_progress: Arc<dyn Fn(ProgressEvent) + Send + Sync>,
     cancel: CancelFlag,
 ) -> Result<RenderSummary, RenderError> {
     let started = Instant::now();
-    let composition = Composition::load(&options.input)?;
-    let root = &composition.root;
-    // media: the output format decides which sizes are possible (formats.rs).
-    let output_plan =
-        OutputPlan::resolve(options, root.width, root.height, &composition.html_path)?;
-    if let Some(crf) = options.crf
-        && crf > 51
-    {
-        return Err(RenderError::InvalidOption {
-            flag: "--crf",
-            reason: format!("{crf} is out of range; x264 takes 0 (lossless) to 51"),
-        });
-    }
-    if options.blend_ring == 0 {
-        return Err(RenderError::InvalidOption {
-            flag: "--blend-ring",
-            reason: "each worker needs room for at least one transition blend".to_string(),
-        });
-    }
-    let fps = options.fps.or(root.fps).unwrap_or(DEFAULT_FPS);
-    // media: probe every <video>/<audio> before Chrome starts; extracted video frames are
-    // served to the page by file name (media_plan.rs).
-    let media = Arc::new(MediaPlan::load(
-        &composition,
-        fps,
-        &options.media.frame_cache,
-    )?);
-    // The output rule, before any frame is extracted or Chrome starts (publish/rule.rs).
-    let reads = read_set(options, &composition, &media);
-    let pending = PendingOutput::prepare(
-        &options.output,
-        OutputKind::of(output_plan.format),
-        &reads,
-        options.overwrite,
-    )?;
-    let mut options = options.clone();
-    options.media.transparent = output_plan.transparent_page();
-    options.media.page_config = media.page_config();
-    options.media.planned = Some((output_plan, Arc::clone(&media)));
-    let options = &options;
-    if media.has_videos() {
+    let job = RenderJob::build(options)?;
+    run(job, started, on_progress, cancel).await
+}
+
+/// Runs a built job.
+pub async fn render_job(
+    job: RenderJob,
+    on_progress: Arc<dyn Fn(ProgressEvent) + Send + Sync>,
+    cancel: CancelFlag,
+) -> Result<RenderSummary, RenderError> {
+    run(job, Instant::now(), on_progress, cancel).await
+}
+
+async fn run(
+    mut job: RenderJob,
+    started: Instant,
+    on_progress: Arc<dyn Fn(ProgressEvent) + Send + Sync>,
+    cancel: CancelFlag,
+) -> Result<RenderSummary, RenderError> {
+    let root = &job.composition.root;
+    if job.media.has_videos() {
         // The page shows a video frame as soon as it is ready, so the frames are extracted
         // before Chrome starts: all of them when the duration is declared, else those at 0 s.
         let early = FramePlan::new(
             root.width,
             root.height,
-            fps,
-            root.duration.unwrap_or(fps.frame_time(1)),
+            job.fps,
+            root.duration.unwrap_or(job.fps.frame_time(1)),
         );
-        let media = Arc::clone(&media);
+        let media = Arc::clone(&job.media);
         tokio::task::spawn_blocking(move || media.extract_frames(&early))
             .await
             .map_err(|error| {
@@ -102,32 +77,24 @@ pub async fn render(
     }
 
     let server = FileServer::start(FileServerConfig {
-        root: composition.dir.clone(),
-        vendor: media.serve_frames(VendorLibraries::embedded(), root.duration),
+        root: job.composition.dir.clone(),
+        vendor: job
+            .media
+            .serve_frames(VendorLibraries::embedded(), root.duration),
     })
     .await?;
-    let url = server.url_for(std::path::Path::new(composition.entry_name()));
-    let result = render_with_server(
-        options,
-        &composition,
-        fps,
-        &url,
-        pending.temporary_path(),
-        on_progress,
-        cancel,
-    )
-    .await;
+    let url = server.url_for(Path::new(job.composition.entry_name()));
+    let result = render_with_server(&job, &url, on_progress, cancel).await;
     // Whatever the page loaded is read by the render too: never the output (publish/rule.rs).
-    let mut reads = reads;
     for file in server.served_files() {
-        reads.add_file(&file);
+        job.reads.add_file(&file);
     }
     server.shutdown().await;
     let (plan, workers, capture_mode) = result?;
-    let output = if options.discard_output {
-        options.output.clone()
+    let output = if job.discard_output {
+        job.pending.target().to_path_buf()
     } else {
-        pending.publish(&reads)?
+        job.pending.publish(&job.reads)?
     };
     Ok(RenderSummary {
         output,
@@ -139,38 +106,29 @@ pub async fn render(
 }
 
 async fn render_with_server(
-    options: &RenderOptions,
-    composition: &Composition,
-    fps: Fps,
+    job: &RenderJob,
     url: &str,
-    temporary: &Path,
     on_progress: Arc<dyn Fn(ProgressEvent) + Send + Sync>,
     cancel: CancelFlag,
 ) -> Result<(FramePlan, usize, CaptureMode), RenderError> {
-    let (output_plan, media) = options
-        .media
-        .planned
-        .as_ref()
-        .expect("render() plans the output and media first");
-    let root = &composition.root;
+    let root = &job.composition.root;
     let estimated_frames = root
         .duration
-        .map(|duration| framecast_composition::frame_count(duration, fps));
-    let worker_count = choose_worker_count(options.workers, estimated_frames)?;
-    let workers = start_workers(options, composition, url, worker_count).await?;
+        .map(|duration| framecast_composition::frame_count(duration, job.fps));
+    let worker_count = choose_worker_count(job.schedule.workers, estimated_frames);
+    let workers = start_workers(&job.launch, url, worker_count).await?;
 
     // Everything between starting Chrome and capturing may fail; the workers are closed in one
     // place whatever fails.
-    let (plan, audio, transitions) =
-        match plan_capture(options, composition, fps, media, &workers[0].info).await {
-            Ok(planned) => planned,
-            Err(error) => {
-                close_all(workers).await;
-                return Err(error);
-            }
-        };
+    let (plan, audio, transitions) = match plan_capture(job, &workers[0].info).await {
+        Ok(planned) => planned,
+        Err(error) => {
+            close_all(workers).await;
+            return Err(error);
+        }
+    };
     // A webm without --alpha keeps alpha when the page paints no background (formats.rs).
-    let output_plan = output_plan.for_page(options, workers[0].info.transparent_background);
+    let output_plan = job.output.for_page(workers[0].info.transparent_background);
     let duration = plan.duration;
     let capture_mode = workers[0].capture_mode();
     if !transitions.is_empty() {
@@ -180,13 +138,14 @@ async fn render_with_server(
         );
         transitions.prepare_in_background(plan.width, plan.height);
     }
+    let chunk_frames = job.schedule.chunk_frames;
     let context = Arc::new(CaptureContext {
         plan,
         format: output_plan.capture,
         window: Arc::new(ReorderWindow::new(window_capacity(
-            options.reorder_window,
+            job.schedule.reorder_window,
             workers.len(),
-            options.chunk_frames,
+            chunk_frames,
         ))),
         failure: Arc::new(FirstFailure::default()),
         cancel,
@@ -195,32 +154,29 @@ async fn render_with_server(
     });
     // Auto mode measures a few frames on worker 0 before deciding how many workers to keep;
     // those frames wait in the reorder window and are not captured again.
-    let (mut workers, calibrated) = match options.workers {
+    let (mut workers, calibrated) = match job.schedule.workers {
         WorkerCount::Auto if workers.len() > 1 => {
-            calibrate_workers(workers, options, &context).await?
+            calibrate_workers(workers, job.encoding.preset, &context).await?
         }
         _ => (workers, 0),
     };
-    let queue = Arc::new(FrameQueue::new(
-        calibrated..plan.frame_count,
-        options.chunk_frames,
-    ));
-    let useful = (plan.frame_count - calibrated).div_ceil(options.chunk_frames.max(1) as u64);
+    let queue = Arc::new(FrameQueue::new(calibrated..plan.frame_count, chunk_frames));
+    let useful = (plan.frame_count - calibrated).div_ceil(chunk_frames.max(1) as u64);
     let idle = workers.split_off(workers.len().min(useful.max(1) as usize));
     close_all(idle).await;
     let worker_total = workers.len();
     on_progress(ProgressEvent::Planned {
         width: plan.width,
         height: plan.height,
-        fps: fps.to_string(),
+        fps: job.fps.to_string(),
         duration,
         frames: plan.frame_count,
         workers: worker_total,
         capture: format!("{capture_mode:?}"),
     });
 
-    let settings = output_plan.settings(options, &plan);
-    let destination = (!options.discard_output).then(|| temporary.to_path_buf());
+    let settings = job.encoding.settings(&output_plan, &plan);
+    let destination = (!job.discard_output).then(|| job.pending.temporary_path().to_path_buf());
     let encoder = spawn_encoder(
         destination,
         (settings, audio),
@@ -243,42 +199,25 @@ async fn render_with_server(
     Ok((plan, worker_total, capture_mode))
 }
 
-/// What the render reads, and so must never write: the composition's folder, its entry file,
-/// its media sources and the files the caller read for it.
-fn read_set(options: &RenderOptions, composition: &Composition, media: &MediaPlan) -> ReadSet {
-    let mut reads = ReadSet::for_folder(&composition.dir);
-    reads.add_file(&composition.html_path);
-    for path in media
-        .source_paths()
-        .chain(options.read_files.iter().map(PathBuf::as_path))
-    {
-        reads.add_file(path);
-    }
-    reads
-}
-
-/// The frame plan, the soundtrack and the transition windows, from the composition and what
-/// the first page reported. Decodes the `<video>` frames the render shows (cached) and mixes
-/// the soundtrack before the first capture.
+/// The frame plan, the soundtrack and the transition windows, from the job and what the first
+/// page reported. Decodes the `<video>` frames the render shows (cached) and mixes the
+/// soundtrack before the first capture.
 async fn plan_capture(
-    options: &RenderOptions,
-    composition: &Composition,
-    fps: Fps,
-    media: &Arc<MediaPlan>,
+    job: &RenderJob,
     page: &PageInfo,
 ) -> Result<(FramePlan, Option<AudioTrack>, TransitionPlan), RenderError> {
-    let root = &composition.root;
+    let root = &job.composition.root;
     let duration = root
         .duration
         .or(page.duration)
         .filter(|duration| *duration > 0.0)
         .ok_or_else(|| RenderError::NoDuration {
-            path: composition.html_path.clone(),
+            path: job.composition.html_path.clone(),
         })?;
-    let plan = FramePlan::new(root.width, root.height, fps, duration);
+    let plan = FramePlan::new(root.width, root.height, job.fps, duration);
     let audio = {
-        let media = Arc::clone(media);
-        let mode = options.media.audio;
+        let media = Arc::clone(&job.media);
+        let mode = job.audio;
         // Volumes the page animates, sampled by the runtime once it was ready (media.js).
         let volumes = page.volumes.clone();
         tokio::task::spawn_blocking(move || {
@@ -288,32 +227,28 @@ async fn plan_capture(
         .await
         .map_err(|error| RenderError::Internal(format!("media preparation failed: {error}")))??
     };
-    let transitions = TransitionPlan::from_page(&page.transitions, fps, plan.frame_count)?;
+    let transitions = TransitionPlan::from_page(&page.transitions, job.fps, plan.frame_count)?;
     Ok((plan, audio, transitions))
 }
 
 /// Starts the workers concurrently (start-up is mostly waiting on Chrome). If BeginFrame turns
 /// out to be unsupported, all of them restart in screenshot mode.
 pub(crate) async fn start_workers(
-    options: &RenderOptions,
-    composition: &Composition,
+    plan: &LaunchPlan,
     url: &str,
     count: usize,
 ) -> Result<Vec<CaptureWorker>, RenderError> {
-    let mut launch = LaunchOptions::new(composition.root.width, composition.root.height);
-    launch.chrome_path = options.chrome_path.clone();
-    launch.step_timeout = options.frame_timeout;
-    launch.allow_network = options.allow_network;
+    let mut launch = plan.launch.clone();
     for begin_frame in [true, false] {
         launch.begin_frame = begin_frame;
         let recipe = Arc::new(WorkerRecipe {
             launch: launch.clone(),
             url: url.to_string(),
-            prelude: render_prelude(composition, options),
-            transparent: options.media.transparent,
-            ready_timeout: options.ready_timeout,
-            max_restarts: options.max_restarts,
-            blend_ring: options.blend_ring,
+            prelude: plan.prelude.clone(),
+            transparent: plan.transparent,
+            ready_timeout: plan.ready_timeout,
+            max_restarts: plan.max_restarts,
+            blend_ring: plan.blend_ring.get(),
         });
         let starts = (0..count).map(|id| CaptureWorker::start(id, Arc::clone(&recipe)));
         let mut started = Vec::new();
@@ -343,38 +278,13 @@ pub(crate) async fn start_workers(
     Err(RenderError::Internal("no capture mode worked".to_string()))
 }
 
-/// Settings for the page runtime, set before any page script runs.
-pub(crate) fn page_prelude(composition: &Composition) -> String {
-    let config = serde_json::json!({
-        "sourceRoot": format!("{}/", composition.dir.display()),
-    });
-    format!("window.__framecastConfig = {config};")
-}
-
-/// The prelude of a render: the page settings plus what the render options add. The runtime
-/// gives up on readiness a little before the renderer does, so its error (which names what it
-/// was waiting for) is the one reported.
-fn render_prelude(composition: &Composition, options: &RenderOptions) -> String {
-    let ready_ms = options.ready_timeout.as_secs_f64() * 1000.0;
-    let settings = serde_json::json!({
-        "variables": options.variables,
-        "fps": options.fps.map(Fps::as_f64),
-        "readyTimeoutMs": (ready_ms - 1000.0).max(ready_ms * 0.8),
-        "media": options.media.page_config,
-    });
-    format!(
-        "{}\nObject.assign(window.__framecastConfig, {settings});",
-        page_prelude(composition)
-    )
-}
-
 /// Frames worker 0 captures to measure the page before the worker count is settled.
 const CALIBRATION_FRAMES: u64 = 6;
 
 /// Captures the first frames on worker 0, timing them, and keeps as many workers as pay off.
 async fn calibrate_workers(
     mut workers: Vec<CaptureWorker>,
-    options: &RenderOptions,
+    preset: &str,
     context: &CaptureContext,
 ) -> Result<(Vec<CaptureWorker>, u64), RenderError> {
     let frames = context.plan.frame_count;
@@ -389,11 +299,8 @@ async fn calibrate_workers(
         }
     };
     let cores = std::thread::available_parallelism().map_or(1, |cores| cores.get());
-    let other = calibrate::non_capture_seconds_per_frame(
-        options.quality.x264_preset(),
-        context.plan.width,
-        context.plan.height,
-    );
+    let other =
+        calibrate::non_capture_seconds_per_frame(preset, context.plan.width, context.plan.height);
     let keep = calibrate::choose_workers(measured, other, cores, workers.len());
     tracing::info!(
         "calibration: {:.1} ms per captured frame ({:.1} ms of Chrome CPU), about {:.1} ms of other CPU per frame on {cores} cores: {keep} worker(s)",
@@ -410,19 +317,15 @@ async fn close_all(workers: Vec<CaptureWorker>) {
     join_all(workers.into_iter().map(CaptureWorker::close)).await;
 }
 
-fn choose_worker_count(workers: WorkerCount, frames: Option<u64>) -> Result<usize, RenderError> {
+fn choose_worker_count(workers: WorkerCount, frames: Option<u64>) -> usize {
     match workers {
-        WorkerCount::Fixed(0) => Err(RenderError::InvalidOption {
-            flag: "--workers",
-            reason: "at least one worker is needed".to_string(),
-        }),
-        WorkerCount::Fixed(count) => Ok(count),
+        WorkerCount::Fixed(count) => count.get(),
         WorkerCount::Auto => {
             // One Chrome keeps about one core busy and the encoder needs a share too, so more
             // workers than cores only adds memory. Short videos do not repay a second start-up.
             let cores = std::thread::available_parallelism().map_or(1, |cores| cores.get());
             let by_length = frames.map_or(usize::MAX, |frames| (frames / 30).max(1) as usize);
-            Ok(cores.clamp(1, 4).min(by_length))
+            cores.clamp(1, 4).min(by_length)
         }
     }
 }

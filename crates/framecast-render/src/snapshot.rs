@@ -2,16 +2,17 @@
 //! injection, seek and BeginFrame capture as a render, with PNG instead of JPEG and no encoder.
 //! `framecast snapshot` and tests use it to check a frame without encoding a video.
 
+use std::num::NonZeroUsize;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::time::Duration;
 
 use framecast_composition::Composition;
 use framecast_server::{FileServer, FileServerConfig, VendorLibraries};
 
-use crate::pipeline::{page_prelude, start_workers};
+use crate::job::{LaunchPlan, PageSettings, page_prelude};
+use crate::pipeline::start_workers;
 use crate::publish::{FileKind, OutputKind, ReadSet};
-use crate::{CancelFlag, RenderError, RenderOptions, WorkerCount};
+use crate::{BrowserSettings, CancelFlag, RenderError, Setting};
 
 /// What to capture, and where to write it.
 #[derive(Debug, Clone)]
@@ -22,23 +23,18 @@ pub struct SnapshotOptions {
     pub times: Vec<f64>,
     /// The directory the PNG files go to; created if missing.
     pub output_dir: PathBuf,
-    pub chrome_path: PathBuf,
-    pub frame_timeout: Duration,
-    pub ready_timeout: Duration,
+    pub browser: BrowserSettings,
     /// Stops the snapshot cleanly: Chrome closed, no still half-written.
     pub cancel: CancelFlag,
 }
 
 impl SnapshotOptions {
     pub fn new(input: impl Into<PathBuf>, times: Vec<f64>, output_dir: impl Into<PathBuf>) -> Self {
-        let defaults = RenderOptions::new("", "");
         SnapshotOptions {
             input: input.into(),
             times,
             output_dir: output_dir.into(),
-            chrome_path: defaults.chrome_path,
-            frame_timeout: defaults.frame_timeout,
-            ready_timeout: defaults.ready_timeout,
+            browser: BrowserSettings::default(),
             cancel: CancelFlag::default(),
         }
     }
@@ -75,15 +71,15 @@ pub async fn snapshot(options: &SnapshotOptions) -> Result<Vec<Snapshot>, Render
 async fn snapshot_uncancelled(options: &SnapshotOptions) -> Result<Vec<Snapshot>, RenderError> {
     let composition = Composition::load(&options.input)?;
     if let Some(bad) = options.times.iter().find(|t| !t.is_finite() || **t < 0.0) {
-        return Err(RenderError::InvalidOption {
-            flag: "--at",
+        return Err(RenderError::Setting {
+            setting: Setting::Times,
             reason: format!("{bad} is not a time; use seconds from 0, such as 1.5"),
         });
     }
     if options.times.is_empty() {
-        return Err(RenderError::InvalidOption {
-            flag: "--at",
-            reason: "no times given; list them as --at 0.5,1.5".to_string(),
+        return Err(RenderError::Setting {
+            setting: Setting::Times,
+            reason: "no times given; list seconds such as 0.5,1.5".to_string(),
         });
     }
     // Each still is checked against the output rule before Chrome starts, and written whole.
@@ -110,12 +106,15 @@ async fn capture_times(
     url: &str,
     reads: &ReadSet,
 ) -> Result<Vec<Snapshot>, RenderError> {
-    let mut render_options = RenderOptions::new(&options.input, &options.output_dir);
-    render_options.chrome_path = options.chrome_path.clone();
-    render_options.frame_timeout = options.frame_timeout;
-    render_options.ready_timeout = options.ready_timeout;
-    render_options.workers = WorkerCount::Fixed(1);
-    let mut workers = start_workers(&render_options, composition, url, 1).await?;
+    // Stills are PNG over the page's own background, one worker, no blends in flight.
+    let launch = LaunchPlan::new(
+        composition,
+        &options.browser,
+        &PageSettings::default(),
+        false,
+        NonZeroUsize::MIN,
+    );
+    let mut workers = start_workers(&launch, url, 1).await?;
     let mut worker = workers
         .pop()
         .expect("start_workers should start the one worker asked for");
@@ -125,8 +124,8 @@ async fn capture_times(
             duration,
             options.times.iter().find(|t| Some(**t) > duration),
         ) {
-            return Err(RenderError::InvalidOption {
-                flag: "--at",
+            return Err(RenderError::Setting {
+                setting: Setting::Times,
                 reason: format!("{late} s is past the end of the composition ({duration} s long)"),
             });
         }

@@ -8,6 +8,7 @@ mod regress;
 mod render;
 mod snapshot;
 mod stop;
+mod values;
 
 use std::process::ExitCode;
 
@@ -63,9 +64,28 @@ fn main() -> ExitCode {
             ExitCode::from(stop::exit_code())
         }
         Err(error) => {
-            eprintln!("error: {error:#}");
+            eprintln!("error: {}", describe(&error));
             ExitCode::FAILURE
         }
+    }
+}
+
+/// The error as one paragraph; a setting the library refused is named by its flag, which only
+/// the CLI knows.
+fn describe(error: &anyhow::Error) -> String {
+    let setting = error.chain().find_map(|cause| match cause.downcast_ref() {
+        Some(framecast_render::RenderError::Setting { setting, reason }) => {
+            Some((*setting, reason.clone()))
+        }
+        _ => None,
+    });
+    match setting {
+        Some((setting, reason)) => format!(
+            "{:#}\n  (invalid {}: {reason})",
+            error,
+            values::flag_for(setting)
+        ),
+        None => format!("{error:#}"),
     }
 }
 

@@ -69,7 +69,8 @@ pub async fn run(args: RegressArgs) -> anyhow::Result<()> {
         .shard
         .as_deref()
         .map(str::parse::<ShardSpec>)
-        .transpose()?;
+        .transpose()
+        .context("invalid --shard")?;
     options.update = args.update;
     options.update_timings = args.update_timings;
     options.report_dir = args.report;

@@ -1,5 +1,6 @@
 //! `framecast render`.
 
+use std::num::NonZeroUsize;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
@@ -7,7 +8,9 @@ use std::time::Duration;
 use anyhow::Context;
 use clap::{Args, ValueEnum};
 use framecast_composition::Fps;
-use framecast_render::{CancelFlag, ProgressEvent, Quality, RenderOptions, WorkerCount};
+use framecast_render::{
+    BrowserSettings, CancelFlag, ProgressEvent, Quality, RenderOptions, WorkerCount,
+};
 
 use crate::progress::ProgressDisplay;
 
@@ -30,25 +33,25 @@ pub struct RenderArgs {
 
     /// Frames per second: an integer, a decimal (29.97) or a ratio (30000/1001). Defaults to the
     /// composition's data-fps, else 30.
-    #[arg(long, help_heading = "Output")]
-    fps: Option<String>,
+    #[arg(long, value_parser = crate::values::fps, help_heading = "Output")]
+    fps: Option<Fps>,
 
     /// Encoding preset: draft (fast, small), standard, or high.
     #[arg(long, value_enum, default_value_t = QualityArg::Standard, help_heading = "Output")]
     quality: QualityArg,
 
     /// Constant rate factor for x264 (0–51, lower is better); overrides the preset's.
-    #[arg(long, help_heading = "Output")]
+    #[arg(long, value_parser = clap::value_parser!(u8).range(0..=51), help_heading = "Output")]
     crf: Option<u8>,
 
     /// Chrome capture workers: a number, or auto.
-    #[arg(long, default_value = "auto", help_heading = "Performance")]
-    workers: String,
+    #[arg(long, default_value = "auto", value_parser = crate::values::workers, help_heading = "Performance")]
+    workers: WorkerCount,
 
     /// Shader-transition frames each worker may have waiting for their blend while it
     /// captures the next ones (each holds two captured layers).
-    #[arg(long, default_value_t = 2, help_heading = "Performance")]
-    blend_ring: usize,
+    #[arg(long, default_value = "2", help_heading = "Performance")]
+    blend_ring: NonZeroUsize,
 
     /// Print progress as JSON lines on stdout instead of a progress bar.
     #[arg(long)]
@@ -63,13 +66,13 @@ pub struct RenderArgs {
     discard_output: bool,
 
     /// Seconds a single frame's seek or capture may take before the render fails.
-    #[arg(long, default_value_t = 30.0, help_heading = "Browser")]
-    frame_timeout: f64,
+    #[arg(long, default_value = "30", value_parser = crate::values::seconds, help_heading = "Browser")]
+    frame_timeout: Duration,
 
     /// Seconds the page may take to load (fonts, images, sub-compositions, libraries) before
     /// the render fails, naming what it was still waiting for.
-    #[arg(long, default_value_t = 30.0, help_heading = "Browser")]
-    ready_timeout: f64,
+    #[arg(long, default_value = "30", value_parser = crate::values::seconds, help_heading = "Browser")]
+    ready_timeout: Duration,
 
     /// Let the page reach the network. By default it reaches only the composition's own files
     /// (known CDN scripts are served from local copies) and any other request fails the render.
@@ -125,39 +128,23 @@ pub async fn run(args: RenderArgs) -> anyhow::Result<()> {
 
 fn options_from(args: &RenderArgs) -> anyhow::Result<RenderOptions> {
     let mut options = RenderOptions::new(&args.input, &args.output);
-    if let Some(fps) = &args.fps {
-        options.fps = Some(fps.parse::<Fps>().context("invalid --fps")?);
-    }
+    options.fps = args.fps;
     options.quality = match args.quality {
         QualityArg::Draft => Quality::Draft,
         QualityArg::Standard => Quality::Standard,
         QualityArg::High => Quality::High,
     };
     options.crf = args.crf;
-    options.workers = match args.workers.as_str() {
-        "auto" => WorkerCount::Auto,
-        count => WorkerCount::Fixed(count.parse().with_context(|| {
-            format!("invalid --workers {count:?}: use a positive number or auto")
-        })?),
+    options.workers = args.workers;
+    options.browser = BrowserSettings {
+        chrome_path: args.chrome.clone(),
+        frame_timeout: args.frame_timeout,
+        ready_timeout: args.ready_timeout,
+        allow_network: args.allow_network,
+        ..BrowserSettings::default()
     };
-    if !(args.frame_timeout.is_finite() && args.frame_timeout > 0.0) {
-        anyhow::bail!(
-            "invalid --frame-timeout {}: use a positive number of seconds",
-            args.frame_timeout
-        );
-    }
-    options.frame_timeout = Duration::from_secs_f64(args.frame_timeout);
-    if !(args.ready_timeout.is_finite() && args.ready_timeout > 0.0) {
-        anyhow::bail!(
-            "invalid --ready-timeout {}: use a positive number of seconds",
-            args.ready_timeout
-        );
-    }
-    options.ready_timeout = Duration::from_secs_f64(args.ready_timeout);
     options.blend_ring = args.blend_ring;
-    options.chrome_path = args.chrome.clone();
     options.discard_output = args.discard_output;
-    options.allow_network = args.allow_network;
     options.variables = variables_from(args)?;
     options.overwrite = args.overwrite;
     options

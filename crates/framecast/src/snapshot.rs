@@ -14,7 +14,7 @@ pub struct SnapshotArgs {
     input: PathBuf,
 
     /// Times in seconds, separated by commas: --at 0.5,1.5,3.2
-    #[arg(long, value_delimiter = ',', required = true)]
+    #[arg(long, value_delimiter = ',', required = true, value_parser = crate::values::time)]
     at: Vec<f64>,
 
     /// The directory to write frame_<time>.png files to.
@@ -26,20 +26,14 @@ pub struct SnapshotArgs {
     chrome: PathBuf,
 
     /// Seconds a single seek or capture may take.
-    #[arg(long, default_value_t = 30.0, help_heading = "Browser")]
-    frame_timeout: f64,
+    #[arg(long, default_value = "30", value_parser = crate::values::seconds, help_heading = "Browser")]
+    frame_timeout: Duration,
 }
 
 pub async fn run(args: SnapshotArgs) -> anyhow::Result<()> {
-    if !(args.frame_timeout.is_finite() && args.frame_timeout > 0.0) {
-        anyhow::bail!(
-            "invalid --frame-timeout {}: use a positive number of seconds",
-            args.frame_timeout
-        );
-    }
     let mut options = SnapshotOptions::new(&args.input, args.at.clone(), &args.output);
-    options.chrome_path = args.chrome.clone();
-    options.frame_timeout = Duration::from_secs_f64(args.frame_timeout);
+    options.browser.chrome_path = args.chrome.clone();
+    options.browser.frame_timeout = args.frame_timeout;
     crate::stop::watch(options.cancel.clone(), |message| eprintln!("{message}"));
     let written = framecast_render::snapshot(&options)
         .await

@@ -123,8 +123,34 @@ fn odd_sizes_and_bad_flags_are_rejected_before_any_work() {
     );
     expect_failure(&test, &odd, &[], &["65x64", "even"]);
     let fine = test.composition("fine", VALID_ROOT);
-    expect_failure(&test, &fine, &["--fps", "fast"], &["--fps", "fast"]);
-    expect_failure(&test, &fine, &["--workers", "many"], &["--workers"]);
-    expect_failure(&test, &fine, &["--crf", "60"], &["--crf"]);
-    expect_failure(&test, &fine, &["--blend-ring", "0"], &["--blend-ring"]);
+    // Flag values are checked by the command-line parser: a usage error, exit code 2.
+    for (flag, value) in [
+        ("--fps", "fast"),
+        ("--workers", "many"),
+        ("--workers", "0"),
+        ("--crf", "60"),
+        ("--blend-ring", "0"),
+        ("--frame-timeout", "0"),
+        ("--ready-timeout", "nan"),
+    ] {
+        let output = test.path("out.mp4");
+        let run = test.render(&fine, &output, &[flag, value]);
+        let stderr = String::from_utf8_lossy(&run.stderr);
+        assert_eq!(run.status.code(), Some(2), "{flag} {value}: {stderr}");
+        assert!(stderr.contains(flag) && stderr.contains(value), "{stderr}");
+        assert!(!output.exists());
+    }
+    // A setting only the composition's format can rule out names its flag too.
+    expect_failure(
+        &test,
+        &fine,
+        &["--codec", "h265", "--format", "webm"],
+        &["--codec", "h265"],
+    );
+    expect_failure(
+        &test,
+        &fine,
+        &["--alpha", "true"],
+        &["--alpha", "transparency"],
+    );
 }

@@ -1,0 +1,253 @@
+//! The render job: everything a render resolves before Chrome starts, built by one function from
+//! what the user chose ([`RenderOptions`]) and the loaded composition: the frame rate, the output
+//! plan, the encoder settings, the media plan, the Chrome launch plan and page configuration,
+//! the scheduling knobs, what the render reads and where it writes. The stages take the parts
+//! they use; nothing is written back into the options. What only the page can tell (a duration
+//! left to the timeline, the shader transitions) is planned from the first page, in
+//! [`crate::pipeline`].
+
+use std::num::NonZeroUsize;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use framecast_browser::LaunchOptions;
+use framecast_composition::{Composition, Fps};
+use framecast_media::{GifLoop, OutputSettings, VideoCodec};
+
+use crate::formats::{OutputPlan, OutputRequest};
+use crate::media_plan::{AudioMode, MediaPlan};
+use crate::publish::{OutputKind, PendingOutput, ReadSet};
+use crate::{BrowserSettings, FramePlan, RenderError, RenderOptions, WorkerCount};
+
+/// The frame rate when neither the user nor the composition names one.
+pub(crate) const DEFAULT_FPS: Fps = Fps { num: 30, den: 1 };
+
+/// A render resolved and checked, ready to start Chrome. Built with [`RenderJob::build`].
+#[derive(Debug)]
+pub struct RenderJob {
+    pub(crate) composition: Composition,
+    pub(crate) fps: Fps,
+    pub(crate) output: OutputPlan,
+    pub(crate) encoding: Encoding,
+    pub(crate) media: Arc<MediaPlan>,
+    pub(crate) launch: LaunchPlan,
+    pub(crate) schedule: Schedule,
+    pub(crate) audio: AudioMode,
+    /// What the render reads and so must never write; grows with the files the page loads.
+    pub(crate) reads: ReadSet,
+    /// Where the output is written, checked against the output rule.
+    pub(crate) pending: PendingOutput,
+    /// Capture and decode, but encode and write nothing (the benchmark's capture floor).
+    pub(crate) discard_output: bool,
+}
+
+/// The encoder's settings that do not depend on the page.
+#[derive(Debug, Clone)]
+pub(crate) struct Encoding {
+    pub preset: &'static str,
+    pub crf: u8,
+    pub codec: VideoCodec,
+    pub gif_loop: GifLoop,
+}
+
+impl Encoding {
+    /// The encoder settings for an output plan and frame plan.
+    pub(crate) fn settings(&self, output: &OutputPlan, plan: &FramePlan) -> OutputSettings {
+        OutputSettings {
+            format: output.format,
+            codec: self.codec,
+            alpha: output.alpha,
+            width: plan.width,
+            height: plan.height,
+            fps_num: plan.fps.num,
+            fps_den: plan.fps.den,
+            preset: self.preset.to_string(),
+            crf: self.crf,
+            gif_loop: self.gif_loop,
+        }
+    }
+}
+
+/// How work is spread over the workers.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Schedule {
+    pub workers: WorkerCount,
+    pub reorder_window: usize,
+    pub chunk_frames: usize,
+}
+
+/// How each Chrome worker is started and its page configured: everything of a
+/// [`crate::worker::WorkerRecipe`] but the URL, which the file server decides.
+#[derive(Debug, Clone)]
+pub(crate) struct LaunchPlan {
+    pub launch: LaunchOptions,
+    /// The script run before the page runtime (`window.__framecastConfig`).
+    pub prelude: String,
+    /// Capture over a transparent page background.
+    pub transparent: bool,
+    pub ready_timeout: std::time::Duration,
+    pub max_restarts: usize,
+    pub blend_ring: NonZeroUsize,
+}
+
+/// What a render adds to the page's configuration beyond the composition's own.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct PageSettings {
+    pub variables: Option<serde_json::Value>,
+    /// The frame rate the user asked for, overriding `data-fps`.
+    pub fps: Option<Fps>,
+    /// The `media` entry for `runtime-js/media.js`.
+    pub media: Option<serde_json::Value>,
+}
+
+impl LaunchPlan {
+    pub(crate) fn new(
+        composition: &Composition,
+        browser: &BrowserSettings,
+        page: &PageSettings,
+        transparent: bool,
+        blend_ring: NonZeroUsize,
+    ) -> LaunchPlan {
+        let mut launch = LaunchOptions::new(composition.root.width, composition.root.height);
+        launch.chrome_path = browser.chrome_path.clone();
+        launch.step_timeout = browser.frame_timeout;
+        launch.allow_network = browser.allow_network;
+        LaunchPlan {
+            launch,
+            prelude: render_prelude(composition, browser, page),
+            transparent,
+            ready_timeout: browser.ready_timeout,
+            max_restarts: browser.max_restarts,
+            blend_ring,
+        }
+    }
+}
+
+impl RenderJob {
+    /// Loads the composition and resolves the render: format and size checks, the frame rate,
+    /// the media probed (an unreadable file fails here, naming it), and the output checked
+    /// against the output rule. Nothing here starts Chrome.
+    pub fn build(options: &RenderOptions) -> Result<RenderJob, RenderError> {
+        let composition = Composition::load(&options.input)?;
+        let root = &composition.root;
+        let output = OutputPlan::resolve(
+            &OutputRequest {
+                target: &options.output,
+                format: options.media.format,
+                codec: options.media.codec,
+                alpha: options.media.alpha,
+                jpeg_quality: options.quality.jpeg_quality(),
+            },
+            root.width,
+            root.height,
+            &composition.html_path,
+        )?;
+        let fps = options.fps.or(root.fps).unwrap_or(DEFAULT_FPS);
+        // Every <video>/<audio> is probed before Chrome starts; extracted video frames are
+        // served to the page by file name (media_plan.rs).
+        let media = Arc::new(MediaPlan::load(
+            &composition,
+            fps,
+            &options.media.frame_cache,
+        )?);
+        let reads = read_set(options, &composition, &media);
+        let pending = PendingOutput::prepare(
+            &options.output,
+            OutputKind::of(output.format),
+            &reads,
+            options.overwrite,
+        )?;
+        let page = PageSettings {
+            variables: options.variables.clone(),
+            fps: options.fps,
+            media: media.page_config(),
+        };
+        let launch = LaunchPlan::new(
+            &composition,
+            &options.browser,
+            &page,
+            output.transparent_page(),
+            options.blend_ring,
+        );
+        Ok(RenderJob {
+            fps,
+            output,
+            encoding: Encoding {
+                preset: options.quality.x264_preset(),
+                crf: options.crf.unwrap_or(options.quality.crf()),
+                codec: options.media.codec,
+                gif_loop: options.media.gif_loop,
+            },
+            media,
+            launch,
+            schedule: Schedule {
+                workers: options.workers,
+                reorder_window: options.reorder_window,
+                chunk_frames: options.chunk_frames,
+            },
+            audio: options.media.audio,
+            reads,
+            pending,
+            discard_output: options.discard_output,
+            composition,
+        })
+    }
+
+    /// The loaded composition.
+    pub fn composition(&self) -> &Composition {
+        &self.composition
+    }
+
+    /// The frame rate the render uses.
+    pub fn fps(&self) -> Fps {
+        self.fps
+    }
+
+    /// Where the output will be, as an absolute path.
+    pub fn target(&self) -> &std::path::Path {
+        self.pending.target()
+    }
+}
+
+/// What the render reads, and so must never write: the composition's folder, its entry file,
+/// its media sources and the files the caller read for it.
+fn read_set(options: &RenderOptions, composition: &Composition, media: &MediaPlan) -> ReadSet {
+    let mut reads = ReadSet::for_folder(&composition.dir);
+    reads.add_file(&composition.html_path);
+    for path in media
+        .source_paths()
+        .chain(options.read_files.iter().map(PathBuf::as_path))
+    {
+        reads.add_file(path);
+    }
+    reads
+}
+
+/// Settings for the page runtime, set before any page script runs.
+pub(crate) fn page_prelude(composition: &Composition) -> String {
+    let config = serde_json::json!({
+        "sourceRoot": format!("{}/", composition.dir.display()),
+    });
+    format!("window.__framecastConfig = {config};")
+}
+
+/// The prelude of a render: the page settings plus what the render adds. The runtime gives up
+/// on readiness a little before the renderer does, so its error (which names what it was
+/// waiting for) is the one reported.
+fn render_prelude(
+    composition: &Composition,
+    browser: &BrowserSettings,
+    page: &PageSettings,
+) -> String {
+    let ready_ms = browser.ready_timeout.as_secs_f64() * 1000.0;
+    let settings = serde_json::json!({
+        "variables": page.variables,
+        "fps": page.fps.map(Fps::as_f64),
+        "readyTimeoutMs": (ready_ms - 1000.0).max(ready_ms * 0.8),
+        "media": page.media,
+    });
+    format!(
+        "{}\nObject.assign(window.__framecastConfig, {settings});",
+        page_prelude(composition)
+    )
+}
