@@ -1,8 +1,9 @@
-//! The composition's soundtrack: every audible `<audio>`/`<video>` decoded with FFmpeg, trimmed,
-//! time-stretched (libavfilter's `atempo`, which keeps the pitch as a browser does), resampled
-//! to 48 kHz stereo, placed at its start time with its gain, looped if asked, and summed. The
-//! gain is `data-volume`, or, where the page animates the element's `volume`, an envelope
-//! sampled from the page at every frame and interpolated per audio sample.
+//! The composition's soundtrack: every audible `<audio>`/`<video>` decoded with FFmpeg (through
+//! the crate's one audio decode loop, `audio_decode`), trimmed, time-stretched (libavfilter's
+//! `atempo`, which keeps the pitch as a browser does), resampled to 48 kHz stereo, placed at its
+//! start time with its gain, looped if asked, and summed. The gain is `data-volume`, or, where
+//! the page animates the element's `volume`, an envelope sampled from the page at every frame
+//! and interpolated per audio sample.
 //!
 //! The mix is a plain sum: no normalisation, so a tone at volume 0.25 comes out at exactly a
 //! quarter of its level. Only when the sum goes above full scale does a limiter turn the gain
@@ -12,10 +13,8 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use ffmpeg_next::{self as ffmpeg, ChannelLayout, codec, filter, format, frame, media};
-
+use crate::audio_decode::FilteredAudio;
 use crate::error::MediaError;
-use crate::ffmpeg_setup::{init_ffmpeg, unusable_path_reason};
 
 /// The mix's sample rate.
 pub const AUDIO_RATE: u32 = 48_000;
@@ -226,40 +225,25 @@ fn limit_above_full_scale(mix: &mut [f32]) {
 /// Decodes the part of the clip's file it plays (from `media_start`; to the end when looping),
 /// at its playback rate, as 48 kHz stereo.
 fn decode_segment(clip: &AudioClip) -> Result<Vec<f32>, MediaError> {
-    init_ffmpeg();
-    let path = &clip.path;
     let source_error = |reason: String| MediaError::Source {
         element: clip.element.clone(),
-        path: path.clone(),
+        path: clip.path.clone(),
         reason,
     };
-    if let Some(reason) = unusable_path_reason(path) {
-        return Err(source_error(reason.to_string()));
-    }
-    let mut input =
-        format::input(path).map_err(|error| source_error(format!("cannot open it: {error}")))?;
-    let (stream_index, time_base, parameters) = {
-        let stream = input
-            .streams()
-            .best(media::Type::Audio)
-            .ok_or_else(|| source_error("it has no audio stream".to_string()))?;
-        (stream.index(), stream.time_base(), stream.parameters())
-    };
-    let mut decoder = codec::context::Context::from_parameters(parameters)
-        .and_then(|context| context.decoder().audio())
-        .map_err(|error| source_error(format!("cannot decode its audio: {error}")))?;
-    let layout = match decoder.channel_layout() {
-        layout if layout.bits() != 0 => layout,
-        _ => ChannelLayout::default(i32::from(decoder.channels())),
-    };
-    let sample_format = decoder.format().name().to_string();
-    let arguments = format!(
-        "time_base={}/{}:sample_rate={}:sample_fmt={sample_format}:channel_layout=0x{:x}",
-        time_base.numerator(),
-        time_base.denominator(),
-        decoder.rate(),
-        layout.bits()
-    );
+    let chain = segment_chain(clip).map_err(source_error)?;
+    let decode = FilteredAudio::open(&clip.path, &chain, AUDIO_CHANNELS)
+        .map_err(|failure| source_error(failure.reason()))?
+        .ok_or_else(|| source_error("it has no audio stream".to_string()))?;
+    let mut samples = Vec::new();
+    decode
+        .run(|filtered| samples.extend_from_slice(filtered))
+        .map_err(|failure| source_error(failure.reason()))?;
+    Ok(samples)
+}
+
+/// The filter chain that cuts the clip's segment out of its file, plays it at its rate and
+/// resamples it to the mix's format; an error when the rate is not a positive number.
+fn segment_chain(clip: &AudioClip) -> Result<String, String> {
     let mut chain = format!("atrim=start={:.9}", clip.media_start.max(0.0));
     if let (false, Some(duration)) = (clip.looped, clip.duration) {
         chain.push_str(&format!(
@@ -270,9 +254,9 @@ fn decode_segment(clip: &AudioClip) -> Result<Vec<f32>, MediaError> {
     chain.push_str(",asetpts=PTS-STARTPTS");
     let mut rate = clip.rate;
     if !(rate.is_finite() && rate > 0.0) {
-        return Err(source_error(format!(
+        return Err(format!(
             "data-playback-rate {rate} must be a positive number"
-        )));
+        ));
     }
     // atempo takes 0.5 to 100 per instance; slower rates are a chain of halvings.
     while rate < 0.5 {
@@ -285,84 +269,7 @@ fn decode_segment(clip: &AudioClip) -> Result<Vec<f32>, MediaError> {
     chain.push_str(&format!(
         ",aresample={AUDIO_RATE},aformat=sample_fmts=flt:channel_layouts=stereo"
     ));
-    let filter_error =
-        |error: ffmpeg::Error| source_error(format!("cannot filter its audio: {error}"));
-    let mut graph = filter::Graph::new();
-    graph
-        .add(
-            &filter::find("abuffer").expect("FFmpeg should have abuffer"),
-            "in",
-            &arguments,
-        )
-        .map_err(filter_error)?;
-    graph
-        .add(
-            &filter::find("abuffersink").expect("FFmpeg should have abuffersink"),
-            "out",
-            "",
-        )
-        .map_err(filter_error)?;
-    graph
-        .output("in", 0)
-        .and_then(|parser| parser.input("out", 0))
-        .and_then(|parser| parser.parse(&chain))
-        .map_err(filter_error)?;
-    graph.validate().map_err(filter_error)?;
-
-    let mut samples = Vec::new();
-    let mut decoded = frame::Audio::empty();
-    let mut filtered = frame::Audio::empty();
-    let mut pull = |graph: &mut filter::Graph, samples: &mut Vec<f32>| {
-        let mut sink = graph.get("out").expect("the sink was added above");
-        while sink.sink().frame(&mut filtered).is_ok() {
-            let count = filtered.samples() * AUDIO_CHANNELS;
-            let bytes = &filtered.data(0)[..count * 4];
-            samples.extend(
-                bytes
-                    .chunks_exact(4)
-                    .map(|b| f32::from_ne_bytes([b[0], b[1], b[2], b[3]])),
-            );
-        }
-    };
-    let mut feed = |decoder: &mut ffmpeg::decoder::Audio,
-                    graph: &mut filter::Graph,
-                    samples: &mut Vec<f32>|
-     -> Result<(), ffmpeg::Error> {
-        while decoder.receive_frame(&mut decoded).is_ok() {
-            if decoded.channel_layout().bits() == 0 {
-                decoded.set_channel_layout(layout);
-            }
-            let timestamp = decoded.timestamp();
-            decoded.set_pts(timestamp);
-            graph
-                .get("in")
-                .expect("the source was added above")
-                .source()
-                .add(&decoded)?;
-            pull(graph, samples);
-        }
-        Ok(())
-    };
-    for (stream, packet) in input.packets() {
-        if stream.index() != stream_index {
-            continue;
-        }
-        if decoder.send_packet(&packet).is_err() {
-            // A damaged packet loses a few milliseconds, as a browser would.
-            continue;
-        }
-        feed(&mut decoder, &mut graph, &mut samples).map_err(filter_error)?;
-    }
-    let _ = decoder.send_eof();
-    feed(&mut decoder, &mut graph, &mut samples).map_err(filter_error)?;
-    graph
-        .get("in")
-        .expect("the source was added above")
-        .source()
-        .flush()
-        .map_err(filter_error)?;
-    pull(&mut graph, &mut samples);
-    Ok(samples)
+    Ok(chain)
 }
 
 /// Writes the track as a 16-bit PCM WAV file.

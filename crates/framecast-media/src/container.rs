@@ -5,16 +5,16 @@ use std::path::{Path, PathBuf};
 
 use ffmpeg_next::{
     self as ffmpeg, ChannelLayout, Dictionary, Packet, Rational, codec, color, ffi, format, frame,
-    software::scaling::{self, Flags},
+    software::scaling,
 };
 
 use crate::audio::{AUDIO_CHANNELS, AUDIO_RATE, AudioTrack, write_wav};
 use crate::error::MediaError;
 use crate::ffmpeg_setup::{init_ffmpeg, unusable_path_reason};
-use crate::frame::Yuv420Frame;
-use crate::output::{InputFrame, OutputFormat, OutputSettings, OutputSummary, VideoCodec};
+use crate::frame::{InputFrame, Yuv420Frame};
 use crate::rgb::rgba_to_yuv420;
-use crate::rgba::copy_rows_in;
+use crate::scale::{bt709_scaler, copy_rows_in};
+use crate::settings::{OutputFormat, OutputSettings, OutputSummary, VideoCodec};
 
 /// The name of each frame in a PNG sequence directory.
 pub const PNG_SEQUENCE_PATTERN: &str = "frame_%06d.png";
@@ -75,28 +75,7 @@ impl ContainerWriter {
             let path = path.to_path_buf();
             move |source| MediaError::Encode { path, what, source }
         };
-        let mut output = match settings.format {
-            OutputFormat::PngSequence => {
-                std::fs::create_dir_all(path).map_err(|source| MediaError::Io {
-                    path: path.to_path_buf(),
-                    source,
-                })?;
-                format::output_as(&path.join(PNG_SEQUENCE_PATTERN), "image2")
-            }
-            OutputFormat::Mp4 => format::output_as(&path, "mp4"),
-            OutputFormat::Webm => format::output_as(&path, "webm"),
-            OutputFormat::Mov => format::output_as(&path, "mov"),
-            OutputFormat::Gif => unreachable!("GIF has its own writer"),
-        }
-        .map_err(encode_error("creating the output"))?;
-        if settings.format == OutputFormat::PngSequence {
-            // image2 writes each frame to its own file; ffmpeg-next opened the pattern itself as
-            // a file anyway, which is closed and removed here.
-            // SAFETY: the output context is live and owns `pb`; avio_closep nulls it.
-            unsafe { ffi::avio_closep(&mut (*output.as_mut_ptr()).pb) };
-            let _ = std::fs::remove_file(path.join(PNG_SEQUENCE_PATTERN));
-        }
-
+        let mut output = open_output(path, settings.format)?;
         let video = add_video_stream(&mut output, path, settings, fps)?;
         let (audio, wav_audio) = match (audio, settings.format) {
             (None, _) => (None, None),
@@ -107,14 +86,8 @@ impl ContainerWriter {
             ),
         };
 
-        let mut muxer_options = Dictionary::new();
-        match settings.format {
-            OutputFormat::Mp4 | OutputFormat::Mov => muxer_options.set("movflags", "+faststart"),
-            OutputFormat::PngSequence => muxer_options.set("start_number", "0"),
-            _ => {}
-        }
         output
-            .write_header_with(muxer_options)
+            .write_header_with(muxer_options(settings.format))
             .map_err(encode_error("writing the container header"))?;
         let mut video = video;
         video.stream_time_base = stream_time_base(&output, video.index);
@@ -122,15 +95,7 @@ impl ContainerWriter {
             audio.stream.stream_time_base = stream_time_base(&output, audio.stream.index);
             audio
         });
-        let pixel = video.encoder.format();
-        let mut frame = frame::Video::new(pixel, settings.width, settings.height);
-        if pixel != format::Pixel::RGBA {
-            // ProRes copies the colour description from each frame into its frame header.
-            frame.set_color_space(color::Space::BT709);
-            frame.set_color_range(color::Range::MPEG);
-            frame.set_color_primaries(color::Primaries::BT709);
-            frame.set_color_transfer_characteristic(color::TransferCharacteristic::BT709);
-        }
+        let frame = encoder_frame(video.encoder.format(), settings.width, settings.height);
         Ok(ContainerWriter {
             path: path.to_path_buf(),
             format: settings.format,
@@ -294,6 +259,61 @@ impl ContainerWriter {
     }
 }
 
+/// Opens the muxer for `format` at `path` (for a PNG sequence, the directory it creates).
+fn open_output(path: &Path, format: OutputFormat) -> Result<format::context::Output, MediaError> {
+    let output = match format {
+        OutputFormat::PngSequence => {
+            std::fs::create_dir_all(path).map_err(|source| MediaError::Io {
+                path: path.to_path_buf(),
+                source,
+            })?;
+            format::output_as(&path.join(PNG_SEQUENCE_PATTERN), "image2")
+        }
+        OutputFormat::Mp4 => format::output_as(&path, "mp4"),
+        OutputFormat::Webm => format::output_as(&path, "webm"),
+        OutputFormat::Mov => format::output_as(&path, "mov"),
+        OutputFormat::Gif => unreachable!("GIF has its own writer"),
+    };
+    let mut output = output.map_err(|source| MediaError::Encode {
+        path: path.to_path_buf(),
+        what: "creating the output",
+        source,
+    })?;
+    if format == OutputFormat::PngSequence {
+        // image2 writes each frame to its own file; ffmpeg-next opened the pattern itself as
+        // a file anyway, which is closed and removed here.
+        // SAFETY: the output context is live and owns `pb`; avio_closep nulls it.
+        unsafe { ffi::avio_closep(&mut (*output.as_mut_ptr()).pb) };
+        let _ = std::fs::remove_file(path.join(PNG_SEQUENCE_PATTERN));
+    }
+    Ok(output)
+}
+
+/// The muxer options of each format: MP4 and MOV put their index at the front, a PNG sequence
+/// numbers its files from 0.
+fn muxer_options(format: OutputFormat) -> Dictionary<'static> {
+    let mut options = Dictionary::new();
+    match format {
+        OutputFormat::Mp4 | OutputFormat::Mov => options.set("movflags", "+faststart"),
+        OutputFormat::PngSequence => options.set("start_number", "0"),
+        _ => {}
+    }
+    options
+}
+
+/// The frame the encoder is fed, reused for every frame; YUV frames carry the BT.709 tags.
+fn encoder_frame(pixel: format::Pixel, width: u32, height: u32) -> frame::Video {
+    let mut frame = frame::Video::new(pixel, width, height);
+    if pixel != format::Pixel::RGBA {
+        // ProRes copies the colour description from each frame into its frame header.
+        frame.set_color_space(color::Space::BT709);
+        frame.set_color_range(color::Range::MPEG);
+        frame.set_color_primaries(color::Primaries::BT709);
+        frame.set_color_transfer_characteristic(color::TransferCharacteristic::BT709);
+    }
+    frame
+}
+
 /// Audio sample frames that belong before video frame `frames` (exact integer arithmetic).
 fn samples_at(frames: u64, fps: Rational) -> usize {
     let numerator = u128::from(frames) * u128::from(AUDIO_RATE) * fps.denominator() as u128;
@@ -338,62 +358,6 @@ fn source_frame(input: InputFrame<'_>) -> frame::Video {
     }
 }
 
-/// A same-size swscale context whose YUV side is limited-range BT.709 (swscale assumes BT.601).
-pub(crate) fn bt709_scaler(
-    from: format::Pixel,
-    to: format::Pixel,
-    width: usize,
-    height: usize,
-) -> Result<scaling::Context, ffmpeg::Error> {
-    yuv_scaler(from, to, width, height, ffi::SWS_CS_ITU709, false)
-}
-
-/// A same-size swscale context whose YUV side uses `matrix` (an `SWS_CS_*` constant) and is
-/// limited range unless `yuv_full_range`.
-pub(crate) fn yuv_scaler(
-    from: format::Pixel,
-    to: format::Pixel,
-    width: usize,
-    height: usize,
-    matrix: i32,
-    yuv_full_range: bool,
-) -> Result<scaling::Context, ffmpeg::Error> {
-    let flags = Flags::POINT | Flags::ACCURATE_RND | Flags::FULL_CHR_H_INT | Flags::BITEXACT;
-    let mut scaler = scaling::Context::get(
-        from,
-        width as u32,
-        height as u32,
-        to,
-        width as u32,
-        height as u32,
-        flags,
-    )?;
-    let is_rgb = |pixel: format::Pixel| {
-        pixel.descriptor().is_some_and(|descriptor| {
-            // SAFETY: the descriptor points at FFmpeg's static table entry.
-            (unsafe { (*descriptor.as_ptr()).flags } & ffi::AV_PIX_FMT_FLAG_RGB as u64) != 0
-        })
-    };
-    // SAFETY: the scaler is live; sws_getCoefficients returns a pointer to a static table.
-    let status = unsafe {
-        let coefficients = ffi::sws_getCoefficients(matrix);
-        ffi::sws_setColorspaceDetails(
-            scaler.as_mut_ptr(),
-            coefficients,
-            i32::from(is_rgb(from) || yuv_full_range),
-            coefficients,
-            i32::from(is_rgb(to) || yuv_full_range),
-            0,
-            1 << 16,
-            1 << 16,
-        )
-    };
-    if status < 0 {
-        return Err(ffmpeg::Error::from(status));
-    }
-    Ok(scaler)
-}
-
 fn add_video_stream(
     output: &mut format::context::Output,
     path: &Path,
@@ -404,15 +368,7 @@ fn add_video_stream(
         let path = path.to_path_buf();
         move |source| MediaError::Encode { path, what, source }
     };
-    let (name, pixel) = match (settings.format, settings.codec) {
-        (OutputFormat::Mp4, VideoCodec::H264) => ("libx264", format::Pixel::YUV420P),
-        (OutputFormat::Mp4, VideoCodec::H265) => ("libx265", format::Pixel::YUV420P),
-        (OutputFormat::Webm, _) if settings.alpha => ("libvpx-vp9", format::Pixel::YUVA420P),
-        (OutputFormat::Webm, _) => ("libvpx-vp9", format::Pixel::YUV420P),
-        (OutputFormat::Mov, _) => ("prores_ks", format::Pixel::YUVA444P10LE),
-        (OutputFormat::PngSequence, _) => ("png", format::Pixel::RGBA),
-        (OutputFormat::Gif, _) => unreachable!("GIF has its own writer"),
-    };
+    let (name, pixel) = video_encoder_choice(settings);
     let codec = ffmpeg::encoder::find_by_name(name).ok_or(MediaError::MissingCodec { name })?;
     let global_header = output
         .format()
@@ -428,19 +384,69 @@ fn add_video_stream(
     config.set_time_base(fps.invert());
     config.set_frame_rate(Some(fps));
     if pixel != format::Pixel::RGBA {
-        config.set_colorspace(color::Space::BT709);
-        config.set_color_range(color::Range::MPEG);
-        // SAFETY: `config` owns a live, not yet opened AVCodecContext; plain enum fields that
-        // ffmpeg-next has no setter for.
-        unsafe {
-            let context = config.as_mut_ptr();
-            (*context).color_primaries = ffi::AVColorPrimaries::AVCOL_PRI_BT709;
-            (*context).color_trc = ffi::AVColorTransferCharacteristic::AVCOL_TRC_BT709;
-        }
+        tag_bt709_limited(&mut config);
     }
     if global_header {
         config.set_flags(codec::Flags::GLOBAL_HEADER);
     }
+    let encoder = config
+        .open_with(video_encoder_options(name, settings))
+        .map_err(encode_error("opening the video encoder"))?;
+    let index = {
+        let mut stream = output
+            .add_stream(codec)
+            .map_err(encode_error("adding the video stream"))?;
+        stream.set_parameters(&encoder);
+        stream.set_time_base(fps.invert());
+        stream.set_avg_frame_rate(fps);
+        stream.set_rate(fps);
+        if name == "libx265" {
+            // Apple players only accept HEVC in MP4 tagged `hvc1` (FFmpeg's default is `hev1`).
+            // SAFETY: the stream's codec parameters are live and owned by the output context.
+            unsafe {
+                (*(*stream.as_mut_ptr()).codecpar).codec_tag = u32::from_le_bytes(*b"hvc1");
+            }
+        }
+        stream.index()
+    };
+    Ok(EncodedStream {
+        encoder,
+        index,
+        encoder_time_base: fps.invert(),
+        stream_time_base: fps.invert(),
+    })
+}
+
+/// The FFmpeg encoder and the pixel format it is fed, per output format and codec.
+fn video_encoder_choice(settings: &OutputSettings) -> (&'static str, format::Pixel) {
+    match (settings.format, settings.codec) {
+        (OutputFormat::Mp4, VideoCodec::H264) => ("libx264", format::Pixel::YUV420P),
+        (OutputFormat::Mp4, VideoCodec::H265) => ("libx265", format::Pixel::YUV420P),
+        (OutputFormat::Webm, _) if settings.alpha => ("libvpx-vp9", format::Pixel::YUVA420P),
+        (OutputFormat::Webm, _) => ("libvpx-vp9", format::Pixel::YUV420P),
+        (OutputFormat::Mov, _) => ("prores_ks", format::Pixel::YUVA444P10LE),
+        (OutputFormat::PngSequence, _) => ("png", format::Pixel::RGBA),
+        (OutputFormat::Gif, _) => unreachable!("GIF has its own writer"),
+    }
+}
+
+/// Tags the encoder's output as limited-range BT.709 (primaries, transfer and matrix), so the
+/// H.264 VUI and the container say what the frames are.
+fn tag_bt709_limited(config: &mut ffmpeg::encoder::video::Video) {
+    config.set_colorspace(color::Space::BT709);
+    config.set_color_range(color::Range::MPEG);
+    // SAFETY: `config` owns a live, not yet opened AVCodecContext; plain enum fields that
+    // ffmpeg-next has no setter for.
+    unsafe {
+        let context = config.as_mut_ptr();
+        (*context).color_primaries = ffi::AVColorPrimaries::AVCOL_PRI_BT709;
+        (*context).color_trc = ffi::AVColorTransferCharacteristic::AVCOL_TRC_BT709;
+    }
+}
+
+/// The private options of encoder `name`: the x264-style preset and CRF, mapped to each
+/// encoder's own knobs.
+fn video_encoder_options(name: &str, settings: &OutputSettings) -> Dictionary<'static> {
     let mut options = Dictionary::new();
     options.set("threads", "auto");
     match name {
@@ -476,32 +482,7 @@ fn add_video_stream(
         }
         _ => {}
     }
-    let encoder = config
-        .open_with(options)
-        .map_err(encode_error("opening the video encoder"))?;
-    let index = {
-        let mut stream = output
-            .add_stream(codec)
-            .map_err(encode_error("adding the video stream"))?;
-        stream.set_parameters(&encoder);
-        stream.set_time_base(fps.invert());
-        stream.set_avg_frame_rate(fps);
-        stream.set_rate(fps);
-        if name == "libx265" {
-            // Apple players only accept HEVC in MP4 tagged `hvc1` (FFmpeg's default is `hev1`).
-            // SAFETY: the stream's codec parameters are live and owned by the output context.
-            unsafe {
-                (*(*stream.as_mut_ptr()).codecpar).codec_tag = u32::from_le_bytes(*b"hvc1");
-            }
-        }
-        stream.index()
-    };
-    Ok(EncodedStream {
-        encoder,
-        index,
-        encoder_time_base: fps.invert(),
-        stream_time_base: fps.invert(),
-    })
+    options
 }
 
 fn add_audio_stream(

@@ -1,17 +1,22 @@
-//! Whole-file video decode to RGB24, for tests and the regression harness.
+//! Whole-file video decode, for tests and the regression harness: every frame to RGB24
+//! ([`decode_video_rgb`]) or RGBA ([`decode_frames_rgba`]), and a look at a video's stream
+//! without decoding it ([`probe_video`]).
 //!
-//! This holds every frame in memory, so it is meant for short clips (test outputs, regression
-//! fixtures), not for source media of arbitrary length.
+//! The decodes hold every frame in memory, so they are meant for short clips (test outputs,
+//! regression fixtures), not for source media of arbitrary length; [`probe_video`] says how
+//! much a decode would take before it starts.
 
 use std::path::Path;
 
 use ffmpeg_next::{
-    self as ffmpeg, Packet, codec, color, decoder, ffi, format, frame, media,
+    self as ffmpeg, Packet, Rational, codec, color, decoder, ffi, format, frame, media,
     software::scaling::{self, Flags},
 };
 
 use crate::error::MediaError;
 use crate::ffmpeg_setup::{init_ffmpeg, unusable_path_reason};
+use crate::frame::RgbaFrame;
+use crate::scale::video_frame_to_rgba;
 
 /// Every frame of a file's best video stream, as full-range RGB24, with the stream facts tests
 /// assert on.
@@ -37,53 +42,58 @@ pub struct DecodedVideo {
     pub color_space: String,
 }
 
+/// What a file's best video stream says about itself, read without decoding a frame.
+#[derive(Clone, Debug, PartialEq)]
+pub struct VideoProbe {
+    pub width: u32,
+    pub height: u32,
+    /// The stream's average frame rate (its nominal rate when the average is unknown).
+    pub fps_num: u32,
+    pub fps_den: u32,
+    /// The container's duration in seconds (the stream's if the container has none, 0 if
+    /// neither is known).
+    pub duration_secs: f64,
+    /// The stream's frame count as the container records it, or its duration times its frame
+    /// rate, rounded up, when the container does not say.
+    pub frames: u64,
+}
+
+impl VideoProbe {
+    /// The bytes [`decode_video_rgb`] would hold for this video: three per pixel per frame.
+    pub fn decoded_rgb_bytes(&self) -> u64 {
+        self.frames * u64::from(self.width) * u64::from(self.height) * 3
+    }
+}
+
+/// Reads the size, frame rate, duration and frame count of the best video stream in `path`.
+pub fn probe_video(path: &Path) -> Result<VideoProbe, MediaError> {
+    let (_input, stream) = open_video(path)?;
+    let decoder = codec::context::Context::from_parameters(stream.parameters)
+        .and_then(|context| context.decoder().video())
+        .map_err(decode_error(path, "opening the decoder"))?;
+    let frames = match u64::try_from(stream.frame_count) {
+        Ok(frames) if frames > 0 => frames,
+        _ => (stream.duration_secs * f64::from(stream.frame_rate)).ceil() as u64,
+    };
+    Ok(VideoProbe {
+        width: decoder.width(),
+        height: decoder.height(),
+        fps_num: u32::try_from(stream.frame_rate.numerator()).unwrap_or(0),
+        fps_den: u32::try_from(stream.frame_rate.denominator()).unwrap_or(0),
+        duration_secs: stream.duration_secs,
+        frames,
+    })
+}
+
 /// Decodes every video frame of the file at `path` to RGB24.
 ///
 /// The YUV to RGB matrix and range follow the stream's tags (swscale would otherwise assume
 /// BT.601); an untagged stream is taken as BT.709 from 720 lines up and BT.601 below, the
 /// convention players follow.
 pub fn decode_video_rgb(path: &Path) -> Result<DecodedVideo, MediaError> {
-    init_ffmpeg();
-    if let Some(reason) = unusable_path_reason(path) {
-        return Err(MediaError::UnusablePath {
-            path: path.to_path_buf(),
-            reason,
-        });
-    }
-    let decode_error = |what| {
-        let path = path.to_path_buf();
-        move |source| MediaError::Decode { path, what, source }
-    };
-
-    let mut input = format::input(path).map_err(decode_error("opening the file"))?;
-    let (stream_index, time_base, frame_rate, parameters, stream_duration) =
-        {
-            let stream = input.streams().best(media::Type::Video).ok_or_else(|| {
-                MediaError::NoVideoStream {
-                    path: path.to_path_buf(),
-                }
-            })?;
-            let average = stream.avg_frame_rate();
-            let frame_rate = if average.numerator() > 0 {
-                average
-            } else {
-                stream.rate()
-            };
-            let duration = match stream.duration() {
-                ffi::AV_NOPTS_VALUE => 0.0,
-                ticks => ticks as f64 * f64::from(stream.time_base()),
-            };
-            (
-                stream.index(),
-                stream.time_base(),
-                frame_rate,
-                stream.parameters(),
-                duration,
-            )
-        };
-
-    let mut context = codec::context::Context::from_parameters(parameters)
-        .map_err(decode_error("reading the stream parameters"))?;
+    let (mut input, stream) = open_video(path)?;
+    let mut context = codec::context::Context::from_parameters(stream.parameters)
+        .map_err(decode_error(path, "reading the stream parameters"))?;
     context.set_threading(codec::threading::Config {
         kind: codec::threading::Type::Frame,
         count: 0,
@@ -92,20 +102,13 @@ pub fn decode_video_rgb(path: &Path) -> Result<DecodedVideo, MediaError> {
     let mut decoder = context
         .decoder()
         .video()
-        .map_err(decode_error("opening the decoder"))?;
-
-    let container_duration = input.duration();
-    let duration_secs = if container_duration == ffi::AV_NOPTS_VALUE {
-        stream_duration
-    } else {
-        container_duration as f64 / f64::from(ffi::AV_TIME_BASE)
-    };
+        .map_err(decode_error(path, "opening the decoder"))?;
     let mut video = DecodedVideo {
         width: decoder.width(),
         height: decoder.height(),
-        fps_num: u32::try_from(frame_rate.numerator()).unwrap_or(0),
-        fps_den: u32::try_from(frame_rate.denominator()).unwrap_or(0),
-        duration_secs,
+        fps_num: u32::try_from(stream.frame_rate.numerator()).unwrap_or(0),
+        fps_den: u32::try_from(stream.frame_rate.denominator()).unwrap_or(0),
+        duration_secs: stream.duration_secs,
         frames: Vec::new(),
         pts_secs: Vec::new(),
         codec_name: decoder
@@ -115,34 +118,128 @@ pub fn decode_video_rgb(path: &Path) -> Result<DecodedVideo, MediaError> {
         pixel_format: pixel_format_name(decoder.format()),
         color_space: decoder.color_space().name().unwrap_or("unknown").to_owned(),
     };
-
     let mut sink = FrameSink {
         converter: RgbConverter::new(),
         decoded: frame::Video::empty(),
-        time_base: f64::from(time_base),
+        time_base: f64::from(stream.time_base),
     };
     let mut packet = Packet::empty();
     loop {
         match packet.read(&mut input) {
             Ok(()) => {}
             Err(ffmpeg::Error::Eof) => break,
-            Err(source) => return Err(decode_error("reading a packet")(source)),
+            Err(source) => return Err(decode_error(path, "reading a packet")(source)),
         }
-        if packet.stream() != stream_index {
+        if packet.stream() != stream.index {
             continue;
         }
         decoder
             .send_packet(&packet)
-            .map_err(decode_error("decoding a packet"))?;
+            .map_err(decode_error(path, "decoding a packet"))?;
         sink.receive(&mut decoder, &mut video)
-            .map_err(decode_error("receiving a frame"))?;
+            .map_err(decode_error(path, "receiving a frame"))?;
     }
     decoder
         .send_eof()
-        .map_err(decode_error("flushing the decoder"))?;
+        .map_err(decode_error(path, "flushing the decoder"))?;
     sink.receive(&mut decoder, &mut video)
-        .map_err(decode_error("receiving a frame"))?;
+        .map_err(decode_error(path, "receiving a frame"))?;
     Ok(video)
+}
+
+/// Decodes a GIF (or any video FFmpeg reads) to RGBA frames, for tests.
+pub fn decode_frames_rgba(path: &Path) -> Result<Vec<RgbaFrame>, MediaError> {
+    let (mut input, stream) = open_video(path)?;
+    let mut decoder = codec::context::Context::from_parameters(stream.parameters)
+        .and_then(|context| context.decoder().video())
+        .map_err(decode_error(path, "opening the decoder"))?;
+    let mut frames = Vec::new();
+    let mut decoded = frame::Video::empty();
+    let mut collect = |decoder: &mut ffmpeg::decoder::Video,
+                       frames: &mut Vec<RgbaFrame>|
+     -> Result<(), ffmpeg::Error> {
+        while decoder.receive_frame(&mut decoded).is_ok() {
+            frames.push(video_frame_to_rgba(&decoded)?);
+        }
+        Ok(())
+    };
+    for (packet_stream, packet) in input.packets() {
+        if packet_stream.index() == stream.index {
+            decoder
+                .send_packet(&packet)
+                .map_err(decode_error(path, "decoding a packet"))?;
+            collect(&mut decoder, &mut frames).map_err(decode_error(path, "converting a frame"))?;
+        }
+    }
+    decoder
+        .send_eof()
+        .map_err(decode_error(path, "flushing the decoder"))?;
+    collect(&mut decoder, &mut frames).map_err(decode_error(path, "converting a frame"))?;
+    Ok(frames)
+}
+
+/// The facts of a file's best video stream that every decode here starts from.
+struct VideoStream {
+    index: usize,
+    time_base: Rational,
+    /// The average frame rate, or the nominal one when the average is unknown.
+    frame_rate: Rational,
+    parameters: codec::Parameters,
+    /// The container's duration, else the stream's, else 0.
+    duration_secs: f64,
+    /// The container's frame count for the stream (0 or less when it does not know).
+    frame_count: i64,
+}
+
+/// Opens `path` and finds its best video stream.
+fn open_video(path: &Path) -> Result<(format::context::Input, VideoStream), MediaError> {
+    init_ffmpeg();
+    if let Some(reason) = unusable_path_reason(path) {
+        return Err(MediaError::UnusablePath {
+            path: path.to_path_buf(),
+            reason,
+        });
+    }
+    let input = format::input(path).map_err(decode_error(path, "opening the file"))?;
+    let stream =
+        input
+            .streams()
+            .best(media::Type::Video)
+            .ok_or_else(|| MediaError::NoVideoStream {
+                path: path.to_path_buf(),
+            })?;
+    let average = stream.avg_frame_rate();
+    let frame_rate = if average.numerator() > 0 {
+        average
+    } else {
+        stream.rate()
+    };
+    let stream_duration = match stream.duration() {
+        ffi::AV_NOPTS_VALUE => 0.0,
+        ticks => ticks as f64 * f64::from(stream.time_base()),
+    };
+    let duration_secs = match input.duration() {
+        ffi::AV_NOPTS_VALUE => stream_duration,
+        container => container as f64 / f64::from(ffi::AV_TIME_BASE),
+    };
+    let facts = VideoStream {
+        index: stream.index(),
+        time_base: stream.time_base(),
+        frame_rate,
+        parameters: stream.parameters(),
+        duration_secs,
+        frame_count: stream.frames(),
+    };
+    Ok((input, facts))
+}
+
+/// Turns an FFmpeg error while decoding `path` into the crate's error.
+fn decode_error(path: &Path, what: &'static str) -> impl Fn(ffmpeg::Error) -> MediaError {
+    move |source| MediaError::Decode {
+        path: path.to_path_buf(),
+        what,
+        source,
+    }
 }
 
 fn pixel_format_name(pixel: format::Pixel) -> String {

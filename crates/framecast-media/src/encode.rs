@@ -5,8 +5,9 @@
 use std::path::Path;
 
 use crate::error::MediaError;
-use crate::frame::Yuv420Frame;
-use crate::output::{GifLoop, InputFrame, OutputEncoder, OutputFormat, OutputSettings, VideoCodec};
+use crate::frame::{InputFrame, Yuv420Frame};
+use crate::output::OutputEncoder;
+use crate::settings::{GifLoop, OutputFormat, OutputSettings, VideoCodec};
 
 /// What to encode: the frame size and exact rational frame rate of the render, and the x264
 /// quality knobs.

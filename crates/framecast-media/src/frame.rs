@@ -1,4 +1,6 @@
-//! The frame type every stage hands to the encoder: tightly packed planar I420.
+//! The frame types every stage hands to the encoder: tightly packed planar I420 from JPEG
+//! captures, straight-alpha RGBA from PNG captures, and [`InputFrame`], which is either. Plain
+//! data, no FFmpeg.
 
 /// Planar 8-bit YUV 4:2:0, limited range, BT.709.
 ///
@@ -96,6 +98,50 @@ impl Yuv420Frame {
         let len = self.luma_len() + 2 * self.chroma_len();
         // `resize` only writes bytes beyond the old length, so a reused frame costs nothing here.
         self.data.resize(len, 0);
+    }
+}
+
+/// Packed 8-bit RGBA, straight (not premultiplied) alpha, `width * height * 4` bytes with no row
+/// padding. Any size, odd ones included. What PNG captures decode to, and what the alpha-keeping
+/// outputs (VP9 with alpha, ProRes 4444, PNG sequences, GIF) are encoded from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RgbaFrame {
+    pub width: u32,
+    pub height: u32,
+    pub data: Vec<u8>,
+}
+
+impl RgbaFrame {
+    /// A fully transparent frame.
+    pub fn new(width: u32, height: u32) -> Self {
+        RgbaFrame {
+            width,
+            height,
+            data: vec![0; width as usize * height as usize * 4],
+        }
+    }
+
+    /// The RGBA value at (x, y).
+    pub fn pixel(&self, x: u32, y: u32) -> [u8; 4] {
+        let offset = (y as usize * self.width as usize + x as usize) * 4;
+        let p = &self.data[offset..offset + 4];
+        [p[0], p[1], p[2], p[3]]
+    }
+}
+
+/// One frame handed to the encoder: I420 from a JPEG capture, or RGBA from a PNG capture.
+#[derive(Clone, Copy, Debug)]
+pub enum InputFrame<'a> {
+    Yuv420(&'a Yuv420Frame),
+    Rgba(&'a RgbaFrame),
+}
+
+impl InputFrame<'_> {
+    pub(crate) fn size(&self) -> (u32, u32) {
+        match self {
+            InputFrame::Yuv420(frame) => (frame.width, frame.height),
+            InputFrame::Rgba(frame) => (frame.width, frame.height),
+        }
     }
 }
 

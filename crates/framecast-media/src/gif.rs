@@ -13,8 +13,9 @@ use ffmpeg_next::{self as ffmpeg, Dictionary, Packet, Rational, codec, filter, f
 
 use crate::error::MediaError;
 use crate::ffmpeg_setup::{init_ffmpeg, unusable_path_reason};
-use crate::output::{GifLoop, InputFrame, OutputSettings, OutputSummary};
-use crate::rgba::{copy_rows_in, video_frame_to_rgba};
+use crate::frame::InputFrame;
+use crate::scale::{copy_rows_in, video_frame_to_rgba};
+use crate::settings::{GifLoop, OutputSettings, OutputSummary};
 
 pub(crate) struct GifWriter {
     path: PathBuf,
@@ -148,6 +149,48 @@ impl GifWriter {
 
     /// Dithers every spilled frame against the palette and writes the GIF.
     fn encode_with(&self, palette: &frame::Video) -> Result<(), ffmpeg::Error> {
+        let mut graph = self.dither_graph(palette)?;
+        let mut gif = self.open_gif_output()?;
+
+        let mut palette_frame = palette.clone();
+        palette_frame.set_pts(Some(0));
+        graph
+            .get("palette")
+            .expect("added")
+            .source()
+            .add(&palette_frame)?;
+        graph.get("palette").expect("added").source().flush()?;
+
+        let mut indexed = frame::Video::empty();
+        let mut write =
+            |graph: &mut filter::Graph, gif: &mut GifOutput| -> Result<(), ffmpeg::Error> {
+                while graph
+                    .get("out")
+                    .expect("added")
+                    .sink()
+                    .frame(&mut indexed)
+                    .is_ok()
+                {
+                    gif.encoder.send_frame(&indexed)?;
+                    gif.receive()?;
+                }
+                Ok(())
+            };
+        self.for_each_frame(|frame| {
+            graph.get("in").expect("added").source().add(frame)?;
+            write(&mut graph, &mut gif)
+        })?;
+        graph.get("in").expect("added").source().flush()?;
+        write(&mut graph, &mut gif)?;
+        gif.encoder.send_eof()?;
+        gif.receive()?;
+        gif.output.write_trailer()?;
+        Ok(())
+    }
+
+    /// The `paletteuse` graph: spilled frames into `in`, the palette image into `palette`,
+    /// indexed frames out of `out`.
+    fn dither_graph(&self, palette: &frame::Video) -> Result<filter::Graph, ffmpeg::Error> {
         let mut graph = filter::Graph::new();
         graph.add(&find("buffer"), "in", &self.buffer_arguments())?;
         let palette_format = palette
@@ -173,7 +216,11 @@ impl GifWriter {
             .input("out", 0)?
             .parse("[in][palette]paletteuse=dither=floyd_steinberg")?;
         graph.validate()?;
+        Ok(graph)
+    }
 
+    /// Opens the GIF muxer and encoder and writes the header with the loop count.
+    fn open_gif_output(&self) -> Result<GifOutput, ffmpeg::Error> {
         let mut output = format::output_as(&self.path, "gif")?;
         let codec = ffmpeg::encoder::find(codec::Id::GIF).ok_or(ffmpeg::Error::EncoderNotFound)?;
         let mut config = codec::context::Context::new_with_codec(codec)
@@ -183,7 +230,7 @@ impl GifWriter {
         config.set_height(self.height);
         config.set_format(format::Pixel::PAL8);
         config.set_time_base(self.fps.invert());
-        let mut encoder = config.open_with(Dictionary::new())?;
+        let encoder = config.open_with(Dictionary::new())?;
         let index = {
             let mut stream = output.add_stream(codec)?;
             stream.set_parameters(&encoder);
@@ -199,59 +246,14 @@ impl GifWriter {
         options.set("loop", &repeats.to_string());
         output.write_header_with(options)?;
         let stream_time_base = output.stream(index).expect("added").time_base();
-
-        let mut palette_frame = palette.clone();
-        palette_frame.set_pts(Some(0));
-        graph
-            .get("palette")
-            .expect("added")
-            .source()
-            .add(&palette_frame)?;
-        graph.get("palette").expect("added").source().flush()?;
-
-        let mut indexed = frame::Video::empty();
-        let mut packet = Packet::empty();
-        let time_base = self.fps.invert();
-        let mut write = |graph: &mut filter::Graph,
-                         encoder: &mut ffmpeg::encoder::Video,
-                         output: &mut format::context::Output|
-         -> Result<(), ffmpeg::Error> {
-            while graph
-                .get("out")
-                .expect("added")
-                .sink()
-                .frame(&mut indexed)
-                .is_ok()
-            {
-                encoder.send_frame(&indexed)?;
-                receive(
-                    encoder,
-                    &mut packet,
-                    output,
-                    index,
-                    time_base,
-                    stream_time_base,
-                )?;
-            }
-            Ok(())
-        };
-        self.for_each_frame(|frame| {
-            graph.get("in").expect("added").source().add(frame)?;
-            write(&mut graph, &mut encoder, &mut output)
-        })?;
-        graph.get("in").expect("added").source().flush()?;
-        write(&mut graph, &mut encoder, &mut output)?;
-        encoder.send_eof()?;
-        receive(
-            &mut encoder,
-            &mut packet,
-            &mut output,
+        Ok(GifOutput {
+            output,
+            encoder,
+            packet: Packet::empty(),
             index,
-            time_base,
+            time_base: self.fps.invert(),
             stream_time_base,
-        )?;
-        output.write_trailer()?;
-        Ok(())
+        })
     }
 
     /// Reads the spilled frames back in order, as RGBA frames with their index as pts.
@@ -293,69 +295,35 @@ fn find(name: &str) -> filter::Filter {
     filter::find(name).unwrap_or_else(|| panic!("FFmpeg's libavfilter should have {name}"))
 }
 
-fn receive(
-    encoder: &mut ffmpeg::encoder::Video,
-    packet: &mut Packet,
-    output: &mut format::context::Output,
+/// The GIF muxer and encoder while frames are written.
+struct GifOutput {
+    output: format::context::Output,
+    encoder: ffmpeg::encoder::Video,
+    packet: Packet,
     index: usize,
     time_base: Rational,
     stream_time_base: Rational,
-) -> Result<(), ffmpeg::Error> {
-    loop {
-        match encoder.receive_packet(packet) {
-            Ok(()) => {}
-            Err(ffmpeg::Error::Eof) => return Ok(()),
-            Err(ffmpeg::Error::Other { errno }) if errno == ffmpeg::error::EAGAIN => return Ok(()),
-            Err(error) => return Err(error),
-        }
-        if packet.duration() == 0 {
-            packet.set_duration(1);
-        }
-        packet.set_stream(index);
-        packet.rescale_ts(time_base, stream_time_base);
-        packet.write_interleaved(output)?;
-    }
 }
 
-/// Decodes a GIF (or any video FFmpeg reads) to RGBA frames, for tests.
-pub fn decode_frames_rgba(path: &Path) -> Result<Vec<crate::RgbaFrame>, MediaError> {
-    init_ffmpeg();
-    let decode_error = |what| {
-        let path = path.to_path_buf();
-        move |source| MediaError::Decode { path, what, source }
-    };
-    let mut input = format::input(&path).map_err(decode_error("opening the file"))?;
-    let stream = input
-        .streams()
-        .best(ffmpeg::media::Type::Video)
-        .ok_or_else(|| MediaError::NoVideoStream {
-            path: path.to_path_buf(),
-        })?;
-    let index = stream.index();
-    let mut decoder = codec::context::Context::from_parameters(stream.parameters())
-        .and_then(|context| context.decoder().video())
-        .map_err(decode_error("opening the decoder"))?;
-    let mut frames = Vec::new();
-    let mut decoded = frame::Video::empty();
-    let mut collect = |decoder: &mut ffmpeg::decoder::Video,
-                       frames: &mut Vec<crate::RgbaFrame>|
-     -> Result<(), ffmpeg::Error> {
-        while decoder.receive_frame(&mut decoded).is_ok() {
-            frames.push(video_frame_to_rgba(&decoded)?);
-        }
-        Ok(())
-    };
-    for (stream, packet) in input.packets() {
-        if stream.index() == index {
-            decoder
-                .send_packet(&packet)
-                .map_err(decode_error("decoding a packet"))?;
-            collect(&mut decoder, &mut frames).map_err(decode_error("converting a frame"))?;
+impl GifOutput {
+    /// Moves every packet the encoder has ready into the muxer.
+    fn receive(&mut self) -> Result<(), ffmpeg::Error> {
+        let packet = &mut self.packet;
+        loop {
+            match self.encoder.receive_packet(packet) {
+                Ok(()) => {}
+                Err(ffmpeg::Error::Eof) => return Ok(()),
+                Err(ffmpeg::Error::Other { errno }) if errno == ffmpeg::error::EAGAIN => {
+                    return Ok(());
+                }
+                Err(error) => return Err(error),
+            }
+            if packet.duration() == 0 {
+                packet.set_duration(1);
+            }
+            packet.set_stream(self.index);
+            packet.rescale_ts(self.time_base, self.stream_time_base);
+            packet.write_interleaved(&mut self.output)?;
         }
     }
-    decoder
-        .send_eof()
-        .map_err(decode_error("flushing the decoder"))?;
-    collect(&mut decoder, &mut frames).map_err(decode_error("converting a frame"))?;
-    Ok(frames)
 }

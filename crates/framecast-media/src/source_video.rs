@@ -15,7 +15,9 @@ use rayon::prelude::*;
 
 use crate::error::MediaError;
 use crate::ffmpeg_setup::{init_ffmpeg, unusable_path_reason};
-use crate::rgba::{RgbaFrame, encode_png, video_frame_to_rgba};
+use crate::frame::RgbaFrame;
+use crate::png::encode_png;
+use crate::scale::video_frame_to_rgba;
 
 /// What probing a media file found.
 #[derive(Clone, Debug, PartialEq)]
@@ -159,42 +161,12 @@ pub fn extract_video_frames(request: &VideoFrameRequest) -> Result<usize, MediaE
         path: request.path.clone(),
         reason,
     };
-    let mut input = format::input(&request.path)
-        .map_err(|error| source_error(format!("cannot open it: {error}")))?;
-    let (stream_index, time_base, parameters, side_alpha) = {
-        let stream = input
-            .streams()
-            .best(media::Type::Video)
-            .ok_or_else(|| source_error("it has no video stream".to_string()))?;
-        (
-            stream.index(),
-            f64::from(stream.time_base()),
-            stream.parameters(),
-            alpha_mode_tag(&stream),
-        )
-    };
-    // VP8/VP9 keep alpha in a side channel that only libvpx's decoders read.
-    let libvpx = match parameters.id() {
-        codec::Id::VP9 if side_alpha => ffmpeg::decoder::find_by_name("libvpx-vp9"),
-        codec::Id::VP8 if side_alpha => ffmpeg::decoder::find_by_name("libvpx"),
-        _ => None,
-    };
-    let mut context = codec::context::Context::from_parameters(parameters)
-        .map_err(|error| source_error(format!("cannot read its video stream: {error}")))?;
-    context.set_threading(codec::threading::Config {
-        kind: codec::threading::Type::Frame,
-        count: 0,
-        ..Default::default()
-    });
-    let opened = match libvpx {
-        Some(codec) => context
-            .decoder()
-            .open_as(codec)
-            .and_then(|opened| opened.video()),
-        None => context.decoder().video(),
-    };
-    let mut decoder =
-        opened.map_err(|error| source_error(format!("cannot open its video decoder: {error}")))?;
+    let SourceDecoder {
+        mut input,
+        stream_index,
+        time_base,
+        mut decoder,
+    } = SourceDecoder::open(request).map_err(source_error)?;
 
     let mut cursor = FrameCursor {
         wanted: missing,
@@ -249,6 +221,62 @@ pub fn extract_video_frames(request: &VideoFrameRequest) -> Result<usize, MediaE
     }
     cursor.finish()?;
     Ok(cursor.written)
+}
+
+/// A `<video>` source opened for decoding its best video stream.
+struct SourceDecoder {
+    input: format::context::Input,
+    stream_index: usize,
+    /// Seconds per tick of the stream's timestamps.
+    time_base: f64,
+    decoder: ffmpeg::decoder::Video,
+}
+
+impl SourceDecoder {
+    /// Opens the source with frame threading, and with libvpx's decoder for VP8/VP9 that keep
+    /// alpha in a side channel (only libvpx reads it). The error is the reason, said of the file.
+    fn open(request: &VideoFrameRequest) -> Result<SourceDecoder, String> {
+        let input =
+            format::input(&request.path).map_err(|error| format!("cannot open it: {error}"))?;
+        let (stream_index, time_base, parameters, side_alpha) = {
+            let stream = input
+                .streams()
+                .best(media::Type::Video)
+                .ok_or_else(|| "it has no video stream".to_string())?;
+            (
+                stream.index(),
+                f64::from(stream.time_base()),
+                stream.parameters(),
+                alpha_mode_tag(&stream),
+            )
+        };
+        let libvpx = match parameters.id() {
+            codec::Id::VP9 if side_alpha => ffmpeg::decoder::find_by_name("libvpx-vp9"),
+            codec::Id::VP8 if side_alpha => ffmpeg::decoder::find_by_name("libvpx"),
+            _ => None,
+        };
+        let mut context = codec::context::Context::from_parameters(parameters)
+            .map_err(|error| format!("cannot read its video stream: {error}"))?;
+        context.set_threading(codec::threading::Config {
+            kind: codec::threading::Type::Frame,
+            count: 0,
+            ..Default::default()
+        });
+        let opened = match libvpx {
+            Some(codec) => context
+                .decoder()
+                .open_as(codec)
+                .and_then(|opened| opened.video()),
+            None => context.decoder().video(),
+        };
+        let decoder = opened.map_err(|error| format!("cannot open its video decoder: {error}"))?;
+        Ok(SourceDecoder {
+            input,
+            stream_index,
+            time_base,
+            decoder,
+        })
+    }
 }
 
 /// Walks the wanted clip frames as decoded frames arrive in presentation order.

@@ -5,10 +5,7 @@
 
 use std::path::Path;
 
-use ffmpeg_next::{
-    self as ffmpeg, ChannelLayout, Packet, format, frame, media,
-    software::resampling::Context as Resampler, util::format::sample::Type as SampleType,
-};
+use framecast_media::{AudioStreamReader, MediaError, SampleLayout};
 
 /// The envelope window, in seconds: 512 samples at 16 kHz.
 pub const WINDOW_SECONDS: f64 = 512.0 / 16_000.0;
@@ -22,73 +19,23 @@ pub struct AudioEnvelope {
 }
 
 /// The RMS envelope of the best audio stream in `path`, or `None` if it has no audio stream.
-pub fn decode_envelope(path: &Path) -> Result<Option<AudioEnvelope>, ffmpeg::Error> {
-    crate::probe::init_ffmpeg();
-    let mut input = format::input(path)?;
-    let Some(stream) = input.streams().best(media::Type::Audio) else {
+/// The mono mix is FFmpeg's downmix at the stream's own rate, decoded by `framecast-media`.
+pub fn decode_envelope(path: &Path) -> Result<Option<AudioEnvelope>, MediaError> {
+    let Some(reader) = AudioStreamReader::open(path, SampleLayout::Mono)? else {
         return Ok(None);
     };
-    let stream_index = stream.index();
-    let context = ffmpeg::codec::context::Context::from_parameters(stream.parameters())?;
-    let mut decoder = context.decoder().audio()?;
-    let rate = decoder.rate();
-    let source_layout = if decoder.channel_layout().is_empty() {
-        ChannelLayout::default(i32::from(decoder.channels()))
-    } else {
-        decoder.channel_layout()
-    };
-    // Same rate in and out: the resampler only converts the sample format and mixes to mono,
-    // so it never holds samples back.
-    let mut mixer = Resampler::get(
-        decoder.format(),
-        source_layout,
-        rate,
-        format::Sample::F32(SampleType::Packed),
-        ChannelLayout::MONO,
-        rate,
-    )?;
-    let window = ((f64::from(rate) * WINDOW_SECONDS).round() as usize).max(1);
-    let mut envelope = EnvelopeBuilder::new(window);
-    let mut decoded = frame::Audio::empty();
-    let mut packet = Packet::empty();
-    let mut drain = |decoder: &mut ffmpeg::decoder::Audio,
-                     envelope: &mut EnvelopeBuilder|
-     -> Result<(), ffmpeg::Error> {
-        loop {
-            match decoder.receive_frame(&mut decoded) {
-                Ok(()) => {}
-                Err(ffmpeg::Error::Eof) => return Ok(()),
-                Err(ffmpeg::Error::Other { errno }) if errno == ffmpeg::error::EAGAIN => {
-                    return Ok(());
-                }
-                Err(error) => return Err(error),
-            }
-            if decoded.channel_layout().is_empty() {
-                decoded.set_channel_layout(source_layout);
-            }
-            let mut mono = frame::Audio::empty();
-            mixer.run(&decoded, &mut mono)?;
-            envelope.push(&mono.plane::<f32>(0)[..mono.samples()]);
-        }
-    };
-    loop {
-        match packet.read(&mut input) {
-            Ok(()) => {}
-            Err(ffmpeg::Error::Eof) => break,
-            Err(error) => return Err(error),
-        }
-        if packet.stream() != stream_index {
-            continue;
-        }
-        decoder.send_packet(&packet)?;
-        drain(&mut decoder, &mut envelope)?;
-    }
-    decoder.send_eof()?;
-    drain(&mut decoder, &mut envelope)?;
+    let sample_rate = reader.sample_rate();
+    let mut envelope = EnvelopeBuilder::new(window_samples(sample_rate));
+    reader.read_all(|samples| envelope.push(samples))?;
     Ok(Some(AudioEnvelope {
-        sample_rate: rate,
+        sample_rate,
         rms: envelope.finish(),
     }))
+}
+
+/// Samples in one envelope window at `sample_rate`.
+fn window_samples(sample_rate: u32) -> usize {
+    ((f64::from(sample_rate) * WINDOW_SECONDS).round() as usize).max(1)
 }
 
 /// Accumulates samples into RMS windows.
@@ -135,8 +82,7 @@ impl EnvelopeBuilder {
 
 /// Builds an envelope from mono samples, for tests and callers that already hold PCM.
 pub fn envelope_of(samples: &[f32], sample_rate: u32) -> AudioEnvelope {
-    let window = ((f64::from(sample_rate) * WINDOW_SECONDS).round() as usize).max(1);
-    let mut builder = EnvelopeBuilder::new(window);
+    let mut builder = EnvelopeBuilder::new(window_samples(sample_rate));
     builder.push(samples);
     AudioEnvelope {
         sample_rate,

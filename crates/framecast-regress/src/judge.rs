@@ -221,7 +221,7 @@ fn compare_audio(golden: &Path, rendered: &Path, meta: &FixtureMeta, outcome: &m
 }
 
 fn audio_verdict(
-    envelopes: Result<(Option<AudioEnvelope>, Option<AudioEnvelope>), ffmpeg_next::Error>,
+    envelopes: Result<(Option<AudioEnvelope>, Option<AudioEnvelope>), framecast_media::MediaError>,
     meta: &FixtureMeta,
     outcome: &mut FixtureOutcome,
 ) {

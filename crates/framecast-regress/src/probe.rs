@@ -3,43 +3,17 @@
 //! clear message, for anything longer.
 
 use std::path::Path;
-use std::sync::Once;
 
-use ffmpeg_next::{self as ffmpeg, format, media};
+use framecast_media::{MediaError, probe_video};
 
 /// The most decoded RGB a single video may take: 2 GiB, about 6 minutes of 320x180 or 12 s of
 /// 1080p. Golden and render are decoded together, so a comparison takes at most twice this.
 pub const MAX_DECODED_BYTES: u64 = 2 << 30;
 
-pub(crate) fn init_ffmpeg() {
-    static INIT: Once = Once::new();
-    INIT.call_once(|| {
-        // Registering devices may fail on FFmpeg 5+; reading files does not need it.
-        let _ = ffmpeg::init();
-        ffmpeg::log::set_level(ffmpeg::log::Level::Error);
-    });
-}
-
 /// How many bytes decoding every frame of `path` to RGB24 would take, from the container's
 /// frame count (or duration times frame rate when it has none).
-pub fn decoded_size(path: &Path) -> Result<u64, ffmpeg::Error> {
-    init_ffmpeg();
-    let input = format::input(path)?;
-    let stream = input
-        .streams()
-        .best(media::Type::Video)
-        .ok_or(ffmpeg::Error::StreamNotFound)?;
-    let decoder = ffmpeg::codec::context::Context::from_parameters(stream.parameters())?
-        .decoder()
-        .video()?;
-    let frames = match u64::try_from(stream.frames()) {
-        Ok(frames) if frames > 0 => frames,
-        _ => {
-            let seconds = input.duration().max(0) as f64 / f64::from(ffmpeg::ffi::AV_TIME_BASE);
-            (seconds * f64::from(stream.avg_frame_rate())).ceil() as u64
-        }
-    };
-    Ok(frames * u64::from(decoder.width()) * u64::from(decoder.height()) * 3)
+pub fn decoded_size(path: &Path) -> Result<u64, MediaError> {
+    probe_video(path).map(|probe| probe.decoded_rgb_bytes())
 }
 
 /// Refuses a video too long or too large to compare whole.
