@@ -9,7 +9,7 @@ use framecast_render::{AudioMode, FrameCache, RenderOptions};
 #[derive(Debug, Args)]
 pub struct MediaArgs {
     /// Output format; inferred from the output name when omitted (.mp4, .webm, .mov, .gif, or a
-    /// directory name for a PNG sequence).
+    /// name without extension for a PNG sequence), never from what exists on disk.
     #[arg(long, value_enum, help_heading = "Output")]
     format: Option<FormatArg>,
 

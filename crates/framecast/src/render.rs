@@ -75,7 +75,7 @@ pub struct RenderArgs {
     ready_timeout: Duration,
 
     /// Let the page reach the network. By default it reaches only the composition's own files
-    /// (known CDN scripts are served from local copies) and any other request fails the render.
+    /// (known CDN scripts are served from the copies embedded in framecast) and any other request fails the render.
     #[arg(long, help_heading = "Browser")]
     allow_network: bool,
 
