@@ -53,6 +53,11 @@ pub enum CompositionError {
     ZeroDuration { path: PathBuf, element: String },
 
     #[error(
+        "{path}: <html> has data-composition-variables that {reason}; declare the variables as a JSON array such as [{{\"id\": \"title\", \"type\": \"string\", \"default\": \"Hello\"}}]"
+    )]
+    BadVariableDeclarations { path: PathBuf, reason: String },
+
+    #[error(
         "invalid frame rate \"{value}\": use a number of frames per second from 0.001 to 1000 such as 30 or 29.97, or a ratio such as 30000/1001"
     )]
     BadFps { value: String },

@@ -1,5 +1,10 @@
-use std::path::{Path, PathBuf};
+//! The composition root's attributes: size, declared duration and frame rate, checked once.
 
+use std::path::Path;
+
+use scraper::ElementRef;
+
+use crate::document::{Document, attribute};
 use crate::{CompositionError, Fps};
 
 /// The longest `data-duration` accepted: a day. Every stage sizes its work by the frame count,
@@ -20,83 +25,27 @@ pub struct RootAttributes {
     pub fps: Option<Fps>,
 }
 
-/// A composition on disk: its entry HTML file, the directory served to the page, and the root
-/// element's attributes.
-#[derive(Debug, Clone)]
-pub struct Composition {
-    pub html_path: PathBuf,
-    pub dir: PathBuf,
-    pub root: RootAttributes,
-}
-
-impl Composition {
-    /// Loads a composition from a directory (its `index.html`) or an `.html` file.
-    pub fn load(path: &Path) -> Result<Self, CompositionError> {
-        if !path.exists() {
-            return Err(CompositionError::NotFound {
-                path: path.to_path_buf(),
-            });
-        }
-        let html_path = if path.is_dir() {
-            // A regression fixture keeps its composition in `src/`; accept its folder as well.
-            [path.join("index.html"), path.join("src/index.html")]
-                .into_iter()
-                .find(|index| index.is_file())
-                .ok_or_else(|| CompositionError::NoIndex {
-                    dir: path.to_path_buf(),
-                })?
-        } else {
-            path.to_path_buf()
-        };
-        let html_path = html_path
-            .canonicalize()
-            .map_err(|source| CompositionError::Read {
-                path: html_path.clone(),
-                source,
-            })?;
-        let html =
-            std::fs::read_to_string(&html_path).map_err(|source| CompositionError::Read {
-                path: html_path.clone(),
-                source,
-            })?;
-        let root = parse_root(&html, &html_path)?;
-        let dir = html_path
-            .parent()
-            .expect("a canonical file path should have a parent directory")
-            .to_path_buf();
-        Ok(Composition {
-            html_path,
-            dir,
-            root,
-        })
-    }
-
-    /// The entry file's path relative to the served directory, for building its URL.
-    pub fn entry_name(&self) -> &str {
-        self.html_path
-            .file_name()
-            .and_then(|name| name.to_str())
-            .unwrap_or("index.html")
-    }
-}
-
 /// Finds the element the page will use as the composition root and reads its size, duration
 /// and fps.
 pub fn parse_root(html: &str, path: &Path) -> Result<RootAttributes, CompositionError> {
-    let dom =
-        tl::parse(html, tl::ParserOptions::default()).map_err(|_| CompositionError::NoRoot {
-            path: path.to_path_buf(),
-        })?;
-    let root = find_root(&dom).ok_or_else(|| CompositionError::NoRoot {
+    let document = Document::parse(html);
+    let root = document.root().ok_or_else(|| CompositionError::NoRoot {
         path: path.to_path_buf(),
     })?;
+    read_root(root, path)
+}
 
+/// Reads the attributes of the element the page uses as its root.
+pub(crate) fn read_root(
+    root: ElementRef<'_>,
+    path: &Path,
+) -> Result<RootAttributes, CompositionError> {
     let id = attribute(root, "data-composition-id").unwrap_or_default();
-    let element = describe(root, &id);
+    let element = describe_root(root, &id);
     let reader = AttributeReader {
-        tag: root,
+        element: root,
         path,
-        element: &element,
+        description: &element,
     };
     let width = reader.dimension("data-width", "1920")?;
     let height = reader.dimension("data-height", "1080")?;
@@ -120,69 +69,10 @@ pub fn parse_root(html: &str, path: &Path) -> Result<RootAttributes, Composition
     })
 }
 
-/// Elements whose content the page never finds with `querySelector`: a template's content is a
-/// separate document fragment, and the others hold raw text. A root written inside one (a
-/// sub-composition's `<template>`, markup in a script's string) is not the page's root.
-const INERT_ELEMENTS: [&str; 6] = [
-    "template", "script", "style", "textarea", "title", "noscript",
-];
-
-/// The root as the runtime finds it (`findRoot` in runtime-js/runtime.js): the first element
-/// with `data-composition-id`, else the first with `data-root="true"`, outside inert elements.
-fn find_root<'a>(dom: &'a tl::VDom<'a>) -> Option<&'a tl::HTMLTag<'a>> {
-    let parser = dom.parser();
-    let tags: Vec<&tl::HTMLTag<'a>> = dom.nodes().iter().filter_map(tl::Node::as_tag).collect();
-    let inert = InertSpans::new(
-        tags.iter()
-            .filter(|tag| {
-                let name = tag.name().as_utf8_str();
-                INERT_ELEMENTS
-                    .iter()
-                    .any(|inert| name.eq_ignore_ascii_case(inert))
-            })
-            .map(|tag| tag.boundaries(parser)),
-    );
-    let visible = || {
-        tags.iter()
-            .copied()
-            .filter(|tag| !inert.contains(tag.boundaries(parser).0))
-    };
-    visible()
-        .find(|tag| tag.attributes().contains("data-composition-id"))
-        .or_else(|| visible().find(|tag| attribute(tag, "data-root").as_deref() == Some("true")))
-}
-
-/// The byte spans of inert elements, merged and sorted so a lookup is a binary search. tl ends an
-/// element's span at its closing tag; an element it never saw closed spans only its start tag,
-/// so nothing after an unclosed `<script>` is hidden by it.
-struct InertSpans(Vec<(usize, usize)>);
-
-impl InertSpans {
-    fn new(spans: impl Iterator<Item = (usize, usize)>) -> Self {
-        let mut spans: Vec<(usize, usize)> = spans.collect();
-        spans.sort_unstable();
-        let mut merged: Vec<(usize, usize)> = Vec::with_capacity(spans.len());
-        for (start, end) in spans {
-            match merged.last_mut() {
-                Some(last) if start <= last.1 => last.1 = last.1.max(end),
-                _ => merged.push((start, end)),
-            }
-        }
-        InertSpans(merged)
-    }
-
-    /// Whether a tag starting at byte `start` lies inside an inert element (not at its start,
-    /// which is the inert element itself).
-    fn contains(&self, start: usize) -> bool {
-        let before = self.0.partition_point(|span| span.0 < start);
-        before > 0 && start <= self.0[before - 1].1
-    }
-}
-
 struct AttributeReader<'a> {
-    tag: &'a tl::HTMLTag<'a>,
+    element: ElementRef<'a>,
     path: &'a Path,
-    element: &'a str,
+    description: &'a str,
 }
 
 impl AttributeReader<'_> {
@@ -192,9 +82,9 @@ impl AttributeReader<'_> {
         example: &'static str,
     ) -> Result<u32, CompositionError> {
         let value =
-            attribute(self.tag, name).ok_or_else(|| CompositionError::MissingAttribute {
+            attribute(self.element, name).ok_or_else(|| CompositionError::MissingAttribute {
                 path: self.path.to_path_buf(),
-                element: self.element.to_string(),
+                element: self.description.to_string(),
                 attribute: name,
                 example,
             })?;
@@ -205,7 +95,7 @@ impl AttributeReader<'_> {
     }
 
     fn duration(&self) -> Result<Option<f64>, CompositionError> {
-        let Some(value) = attribute(self.tag, "data-duration") else {
+        let Some(value) = attribute(self.element, "data-duration") else {
             return Ok(None);
         };
         let seconds = value
@@ -223,7 +113,7 @@ impl AttributeReader<'_> {
         if seconds == 0.0 {
             return Err(CompositionError::ZeroDuration {
                 path: self.path.to_path_buf(),
-                element: self.element.to_string(),
+                element: self.description.to_string(),
             });
         }
         Ok(Some(seconds))
@@ -237,7 +127,7 @@ impl AttributeReader<'_> {
     ) -> CompositionError {
         CompositionError::BadAttribute {
             path: self.path.to_path_buf(),
-            element: self.element.to_string(),
+            element: self.description.to_string(),
             attribute,
             value: value.to_string(),
             expected,
@@ -245,18 +135,11 @@ impl AttributeReader<'_> {
     }
 }
 
-fn attribute(tag: &tl::HTMLTag<'_>, name: &str) -> Option<String> {
-    tag.attributes()
-        .get(name)
-        .flatten()
-        .map(|value| value.as_utf8_str().into_owned())
-}
-
-/// A short human description of an element for error messages: `<div id="root">` or
+/// The root as error messages name it: `<div id="root">` or
 /// `<div data-composition-id="intro">`.
-fn describe(tag: &tl::HTMLTag<'_>, composition_id: &str) -> String {
-    let name = tag.name().as_utf8_str();
-    match attribute(tag, "id") {
+fn describe_root(root: ElementRef<'_>, composition_id: &str) -> String {
+    let name = root.value().name();
+    match attribute(root, "id") {
         Some(id) => format!("<{name} id=\"{id}\">"),
         None => format!("<{name} data-composition-id=\"{composition_id}\">"),
     }
@@ -344,12 +227,87 @@ mod tests {
         .unwrap_err();
         assert!(matches!(sub, CompositionError::NoRoot { .. }), "{sub}");
 
-        // A script tl never saw closed hides nothing after it.
+        // A script closed early hides nothing after it.
         let unclosed = parse(
             r#"<script>if (a <b) {}</script><div data-composition-id="m" data-width="8" data-height="8"></div>"#,
         )
         .unwrap();
         assert_eq!(unclosed.id, "m");
+    }
+
+    #[test]
+    fn a_valueless_attribute_on_its_own_line_before_data_width_is_read() {
+        let root = parse(
+            "<div id=\"root\"\n     data-composition-id=\"main\"\n     data-no-timeline\n     data-width=\"320\"\n     data-height=\"180\"\n     data-duration=\"2\"></div>",
+        )
+        .unwrap();
+        assert_eq!(
+            (root.id.as_str(), root.width, root.height),
+            ("main", 320, 180)
+        );
+        assert_eq!(root.duration, Some(2.0));
+    }
+
+    #[test]
+    fn attributes_may_be_single_quoted_unquoted_or_upper_case() {
+        let root = parse(
+            "<DIV DATA-COMPOSITION-ID='intro' Data-Width=64 data-height = '36'\n data-FPS=24 hidden></DIV>",
+        )
+        .unwrap();
+        assert_eq!(
+            (root.id.as_str(), root.width, root.height),
+            ("intro", 64, 36)
+        );
+        assert_eq!(root.fps, Fps::new(24, 1));
+    }
+
+    #[test]
+    fn character_references_in_values_are_decoded() {
+        let root = parse(
+            r#"<div data-composition-id="a&amp;b" data-width="&#54;4" data-height="&#x33;6"></div>"#,
+        )
+        .unwrap();
+        assert_eq!((root.id.as_str(), root.width, root.height), ("a&b", 64, 36));
+        let error = parse(
+            r#"<div id="x&lt;y" data-composition-id="a" data-width="&quot;8&quot;" data-height="8"></div>"#,
+        )
+        .unwrap_err();
+        let message = error.to_string();
+        assert!(message.contains(r#"<div id="x<y">"#), "{message}");
+        assert!(message.contains(r#"data-width=""8"""#), "{message}");
+    }
+
+    #[test]
+    fn comments_between_elements_and_in_the_start_tag_area_are_skipped() {
+        let root = parse(
+            r#"<!-- <div data-composition-id="commented" data-width="1" data-height="1"> -->
+               <div data-composition-id="main"
+                    data-width="20" data-height="10"><!-- data-duration="3" --></div>"#,
+        )
+        .unwrap();
+        assert_eq!(
+            (root.id.as_str(), root.width, root.duration),
+            ("main", 20, None)
+        );
+    }
+
+    #[test]
+    fn a_comment_inside_a_start_tag_ends_it_as_in_a_browser() {
+        // `<!--` is no comment inside a tag: its `>` closes the tag, and what follows is text.
+        let error = parse(
+            r#"<div data-composition-id="a" <!-- size --> data-width="8" data-height="8"></div>"#,
+        )
+        .unwrap_err();
+        assert!(error.to_string().contains("missing data-width"), "{error}");
+    }
+
+    #[test]
+    fn the_first_of_two_attributes_of_the_same_name_wins() {
+        let root = parse(
+            r#"<div data-composition-id="a" data-width="10" data-height="10" data-width="wide"></div>"#,
+        )
+        .unwrap();
+        assert_eq!(root.width, 10);
     }
 
     #[test]

@@ -1,7 +1,8 @@
-//! The composition's media, planned before Chrome starts: every `<video>` and `<audio>` read
-//! from the HTML, probed with FFmpeg (an unreadable or unsupported file fails here, naming the
-//! element and file, before any capture), the `<video>` frames each render frame needs decoded
-//! into a content-addressed cache, and the audible elements mixed into the soundtrack.
+//! The composition's media, planned before Chrome starts: every `<video>` and `<audio>` the
+//! loaded composition lists (`framecast-composition` parsed them; nothing here reads the HTML),
+//! probed with FFmpeg (an unreadable or unsupported file fails here, naming the element and
+//! file, before any capture), the `<video>` frames each render frame needs decoded into a
+//! content-addressed cache, and the audible elements mixed into the soundtrack.
 //!
 //! The page never decodes media: `runtime-js/media.js` strips the elements' sources and shows
 //! the frames extracted here, which the composition's own loopback server serves by file name
@@ -12,7 +13,7 @@ use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
 
 use framecast_browser::MediaVolumes;
-use framecast_composition::{Composition, Fps};
+use framecast_composition::{Composition, Fps, MediaKind, PageAudio, PageMedia, PageVideo};
 use framecast_media::{
     AudioClip, AudioTrack, VideoFrameRequest, VolumeEnvelope, audio_frames_for_video,
     clip_frame_count, extract_video_frames, mix_audio, probe_media, silent_track,
@@ -61,8 +62,8 @@ impl Default for FrameCache {
 /// One `<video>` whose frames framecast supplies.
 #[derive(Debug, Clone)]
 pub(crate) struct PlannedVideo {
-    /// "video", or "img" for an animated GIF.
-    tag: &'static str,
+    /// A `<video>`, or an `<img>` showing an animated GIF.
+    tag: MediaKind,
     element: String,
     path: PathBuf,
     /// Position among the document's `<video>` elements.
@@ -84,8 +85,8 @@ pub(crate) struct PlannedVideo {
 #[derive(Debug, Clone)]
 struct PlannedAudio {
     clip: AudioClip,
-    /// "audio" or "video".
-    tag: &'static str,
+    /// An `<audio>` or a `<video>`.
+    tag: MediaKind,
     /// Position among the document's elements of that tag.
     index: usize,
 }
@@ -104,20 +105,13 @@ pub(crate) struct MediaPlan {
 const FRAME_URL_PREFIX: &str = "/__framecast/video-frames/";
 
 impl MediaPlan {
-    /// Reads and probes the composition's media.
+    /// Probes the composition's media.
     pub(crate) fn load(
         composition: &Composition,
         render_fps: Fps,
         cache: &FrameCache,
     ) -> Result<MediaPlan, RenderError> {
         let fps = render_fps.as_f64();
-        let html = std::fs::read_to_string(&composition.html_path).map_err(|source| {
-            RenderError::Output {
-                path: composition.html_path.clone(),
-                source,
-            }
-        })?;
-        let elements = crate::media_elements::find(&html);
         let cache_root = match cache {
             FrameCache::Directory { path, .. } => path.clone(),
             FrameCache::Off => std::env::temp_dir().join(format!(
@@ -128,11 +122,11 @@ impl MediaPlan {
         };
         let mut videos = Vec::new();
         let mut audio = Vec::new();
-        for element in elements {
+        for element in &composition.media {
             let Some(src) = &element.src else { continue };
             let path = resolve_source(&composition.dir, src, &element.describe)?;
             let probe = probe_media(&path, &element.describe)?;
-            if element.tag == "video" || element.tag == "img" {
+            if matches!(element.tag, MediaKind::Video | MediaKind::Img) {
                 if !probe.has_video {
                     return Err(media_error(
                         &element.describe,
@@ -152,12 +146,12 @@ impl MediaPlan {
                     media_start: element.media_start,
                     rate: element.rate,
                     // A GIF loops unless its own loop count says otherwise; framecast always loops.
-                    looped: element.looped || element.tag == "img",
+                    looped: element.looped || element.tag == MediaKind::Img,
                     segment,
                     alpha: probe.has_alpha,
                 });
             }
-            let audible = element.tag == "audio" || element.has_audio;
+            let audible = element.tag == MediaKind::Audio || element.has_audio;
             if audible && !element.muted && !element.hidden {
                 if !probe.has_audio {
                     if element.volume > 0.0 {
@@ -236,39 +230,44 @@ impl MediaPlan {
 
     /// The `media` entry of the page config that `runtime-js/media.js` reads.
     /// Always present in a render, so the page knows the renderer supplies the media.
-    pub(crate) fn page_config(&self) -> Option<serde_json::Value> {
+    pub(crate) fn media_config(&self) -> PageMedia {
         let fps = self.fps.as_f64();
-        let videos: Vec<serde_json::Value> = self
+        let videos = self
             .videos
             .iter()
-            .map(|video| {
-                serde_json::json!({
-                    "tag": video.tag,
-                    "index": video.index,
-                    "start": video.start,
-                    "end": video.end,
-                    "rate": video.rate,
-                    "fps": fps,
-                    "frames": video.segment,
-                    "loop": video.looped,
-                    "url": format!("{FRAME_URL_PREFIX}{}-", video.key),
-                    "ext": if video.alpha { "png" } else { "jpg" },
-                })
+            .map(|video| PageVideo {
+                tag: video.tag,
+                index: video.index,
+                start: video.start,
+                end: video.end,
+                rate: video.rate,
+                fps,
+                frames: video.segment,
+                looped: video.looped,
+                url: format!("{FRAME_URL_PREFIX}{}-", video.key),
+                ext: if video.alpha { "png" } else { "jpg" }.to_string(),
             })
             .collect();
         // The elements whose volume the page may animate: media.js samples them at ready time.
-        let audio: Vec<serde_json::Value> = self
+        let audio = self
             .audio
             .iter()
-            .map(|audio| {
-                serde_json::json!({
-                    "tag": audio.tag,
-                    "index": audio.index,
-                    "volume": audio.clip.volume,
-                })
+            .map(|audio| PageAudio {
+                tag: audio.tag,
+                index: audio.index,
+                volume: audio.clip.volume,
             })
             .collect();
-        Some(serde_json::json!({ "videos": videos, "audio": audio }))
+        PageMedia { videos, audio }
+    }
+
+    /// [`MediaPlan::media_config`] as JSON, for the render's page prelude until it is built
+    /// with `framecast_composition::PageConfig`.
+    pub(crate) fn page_config(&self) -> Option<serde_json::Value> {
+        Some(
+            serde_json::to_value(self.media_config())
+                .expect("a page media config of strings and numbers should serialize"),
+        )
     }
 
     /// Decodes every `<video>` frame the render needs that is not cached yet, sources in

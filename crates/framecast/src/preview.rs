@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use anyhow::Context;
 use clap::Args;
-use framecast_composition::Composition;
+use framecast_composition::{Composition, PageConfig, find_entry};
 use framecast_server::{PreviewConfig, PreviewServer, Problem};
 
 /// How long the player waits for the composition to be ready before it reports what the page is
@@ -47,7 +47,7 @@ pub async fn run(args: PreviewArgs) -> anyhow::Result<()> {
     config.host = args.host;
     config.port = args.port;
     config.check = Arc::new(move || check(&input));
-    config.prelude = prelude(&args.input, &dir).await;
+    config.prelude = prelude(&dir).await;
     let server = PreviewServer::start(config)
         .await
         .with_context(|| format!("cannot preview {}", args.input.display()))?;
@@ -72,19 +72,17 @@ pub async fn run(args: PreviewArgs) -> anyhow::Result<()> {
 }
 
 /// What the page runs before the runtime, as in a render: the runtime's settings, then the
-/// font setup (named families such as Arial drawn with the framecast fonts).
-async fn prelude(input: &Path, dir: &Path) -> String {
-    let settings = match Composition::load(input) {
-        Ok(composition) => framecast_render::runtime_prelude(&composition),
-        // The overlay reports what is wrong; the runtime still gets file names right.
-        Err(_) => format!(
-            "window.__framecastConfig = {};",
-            serde_json::json!({ "sourceRoot": format!("{}/", dir.display()) })
-        ),
-    };
-    // A page that never gets ready shows an overlay naming what it waits for, not a blank stage.
-    let settings =
-        format!("{settings}\nwindow.__framecastConfig.readyTimeoutMs = {READY_TIMEOUT_MS};");
+/// font setup (named families such as Arial drawn with the framecast fonts). The settings need
+/// only the served directory, so a composition with errors gets them too (the overlay reports
+/// what is wrong, and the runtime still gets file names right).
+async fn prelude(dir: &Path) -> String {
+    let settings = PageConfig {
+        // A page that never gets ready shows an overlay naming what it waits for, not a blank
+        // stage.
+        ready_timeout_ms: Some(f64::from(READY_TIMEOUT_MS)),
+        ..PageConfig::new(dir)
+    }
+    .to_script();
     let fonts = tokio::task::spawn_blocking(framecast_browser::fonts_page_script).await;
     match fonts {
         Ok(Ok(fonts)) => format!("{settings}\n{fonts}"),
@@ -99,26 +97,11 @@ async fn prelude(input: &Path, dir: &Path) -> String {
     }
 }
 
-/// The served directory and the entry file in it, found the way `Composition::load` finds them
-/// but without requiring the composition to be valid: a broken one is still previewed, with its
-/// problem in the overlay.
+/// The served directory and the entry file in it, found as `Composition::load` finds them but
+/// without parsing the composition: a broken one is still previewed, with its problem in the
+/// overlay.
 fn locate(input: &Path) -> anyhow::Result<(PathBuf, String)> {
-    let html = if input.is_dir() {
-        [input.join("index.html"), input.join("src/index.html")]
-            .into_iter()
-            .find(|index| index.is_file())
-            .with_context(|| {
-                format!(
-                    "{} has no index.html; pass a composition directory or an .html file",
-                    input.display()
-                )
-            })?
-    } else {
-        input.to_path_buf()
-    };
-    let html = html
-        .canonicalize()
-        .with_context(|| format!("cannot preview {}", input.display()))?;
+    let html = find_entry(input).with_context(|| format!("cannot preview {}", input.display()))?;
     let dir = html
         .parent()
         .expect("a canonical file path should have a parent directory")

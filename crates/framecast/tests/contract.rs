@@ -451,3 +451,38 @@ fn a_page_that_never_gets_ready_names_what_it_waits_for() {
     assert!(stderr.contains("not ready after"), "{stderr}");
     assert!(stderr.contains("lottie #anim"), "{stderr}");
 }
+
+/// The root's start tag as people write it (and as a browser reads it): spread over lines, a
+/// valueless attribute before `data-width`, single quotes, no quotes, upper-case names, a
+/// character reference, comments around and inside the root. The size, the frame count and the
+/// pixels must all come from those attributes.
+#[test]
+fn root_attributes_are_read_as_a_browser_reads_them() {
+    let test = TestDir::new();
+    let input = test.composition(
+        "attribute-forms",
+        r##"<!doctype html><html><head>
+        <style>html, body { margin: 0; background: #000; }</style></head>
+        <body>
+        <!-- <div data-composition-id="commented-out" data-width="8" data-height="8"></div> -->
+        <div id="root"
+             data-composition-id="a&amp;b"
+             data-no-timeline
+             data-width='96'
+             DATA-HEIGHT=48
+             data-duration="0.5" data-fps=20>
+          <!-- the box fills the left half -->
+          <div id="box" style="position: absolute; left: 0; top: 0; width: 48px; height: 48px; background: #00f"></div>
+        </div>
+        </body></html>"##,
+    );
+    let output = test.path("out.mp4");
+    assert_success(&test.render(&input, &output, &["--workers", "1", "--quality", "high"]));
+    let video = decode(&output);
+    assert_eq!((video.width, video.height), (96, 48));
+    assert_eq!(video.frames.len(), 10);
+    for frame in [0, 9] {
+        assert_colour(&video, frame, 24, 24, BLUE);
+        assert_colour(&video, frame, 72, 24, BLACK);
+    }
+}

@@ -3,7 +3,8 @@
 
 use proptest::prelude::*;
 
-/// The attributes `parse_root` reads, plus spellings it must not confuse with them.
+/// The attributes `parse_root` reads, plus spellings close to them (`DATA-WIDTH` is `data-width`
+/// in HTML, where attribute names are case-insensitive).
 const ATTRIBUTE_NAMES: &[&str] = &[
     "data-composition-id",
     "data-root",
@@ -236,6 +237,13 @@ pub fn valid_root() -> impl Strategy<Value = (String, u32, u32, Option<u32>, Opt
             let html = format!("<html><body>{}{root}{}</body></html>", before.concat(), after.concat());
             (html, width, height, millis, fps)
         })
+}
+
+/// What the HTML parser makes of a value written between quotes, for the edge values above:
+/// character references decoded and NUL replaced, as the HTML5 parsing algorithm (and so the
+/// page) does.
+pub fn as_parsed(value: &str) -> String {
+    value.replace("&quot;", "\"").replace('\u{0}', "\u{fffd}")
 }
 
 /// A root that is found and sized, whose `data-duration` and `data-fps` (when given) take edge
