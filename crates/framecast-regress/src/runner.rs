@@ -305,7 +305,7 @@ fn render_options(
         .workers
         .and_then(std::num::NonZeroUsize::new)
         .map_or(WorkerCount::Auto, WorkerCount::Fixed);
-    options.variables = config.variables.clone().map(serde_json::Value::Object);
+    options.variables = config.variables.clone();
     options.media.format = Some(format);
     options.browser.chrome_path = chrome_path.to_path_buf();
     Ok(options)

@@ -11,7 +11,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use framecast_browser::LaunchOptions;
-use framecast_composition::{Composition, Fps};
+use framecast_composition::{Composition, Fps, PageConfig, PageMedia};
 use framecast_media::{GifLoop, OutputSettings, VideoCodec};
 
 use crate::formats::{OutputPlan, OutputRequest};
@@ -93,11 +93,11 @@ pub(crate) struct LaunchPlan {
 /// What a render adds to the page's configuration beyond the composition's own.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct PageSettings {
-    pub variables: Option<serde_json::Value>,
+    pub variables: Option<serde_json::Map<String, serde_json::Value>>,
     /// The frame rate the user asked for, overriding `data-fps`.
     pub fps: Option<Fps>,
     /// The `media` entry for `runtime-js/media.js`.
-    pub media: Option<serde_json::Value>,
+    pub media: Option<PageMedia>,
 }
 
 impl LaunchPlan {
@@ -160,7 +160,7 @@ impl RenderJob {
         let page = PageSettings {
             variables: options.variables.clone(),
             fps: options.fps,
-            media: media.page_config(),
+            media: Some(media.media_config()),
         };
         let launch = LaunchPlan::new(
             &composition,
@@ -223,31 +223,22 @@ fn read_set(options: &RenderOptions, composition: &Composition, media: &MediaPla
     reads
 }
 
-/// Settings for the page runtime, set before any page script runs.
-pub(crate) fn page_prelude(composition: &Composition) -> String {
-    let config = serde_json::json!({
-        "sourceRoot": format!("{}/", composition.dir.display()),
-    });
-    format!("window.__framecastConfig = {config};")
-}
-
-/// The prelude of a render: the page settings plus what the render adds. The runtime gives up
-/// on readiness a little before the renderer does, so its error (which names what it was
-/// waiting for) is the one reported.
+/// The prelude of a render: the page configuration (`window.__framecastConfig`, owned by
+/// `framecast-composition`) with what the render adds. The runtime gives up on readiness a
+/// little before the renderer does, so its error (which names what it was waiting for) is the
+/// one reported.
 fn render_prelude(
     composition: &Composition,
     browser: &BrowserSettings,
     page: &PageSettings,
 ) -> String {
     let ready_ms = browser.ready_timeout.as_secs_f64() * 1000.0;
-    let settings = serde_json::json!({
-        "variables": page.variables,
-        "fps": page.fps.map(Fps::as_f64),
-        "readyTimeoutMs": (ready_ms - 1000.0).max(ready_ms * 0.8),
-        "media": page.media,
-    });
-    format!(
-        "{}\nObject.assign(window.__framecastConfig, {settings});",
-        page_prelude(composition)
-    )
+    PageConfig {
+        variables: page.variables.clone(),
+        fps: page.fps.map(Fps::as_f64),
+        ready_timeout_ms: Some((ready_ms - 1000.0).max(ready_ms * 0.8)),
+        media: page.media.clone(),
+        ..PageConfig::new(&composition.dir)
+    }
+    .to_script()
 }

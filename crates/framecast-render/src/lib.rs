@@ -32,4 +32,4 @@ pub use publish::{
     FileKind, OutputKind, PendingOutput, ReadSet, SEQUENCE_MANIFEST, write_file as publish_file,
 };
 pub use reorder::{ReorderWindow, WindowClosed};
-pub use snapshot::{Snapshot, SnapshotOptions, runtime_prelude, snapshot, snapshot_file_name};
+pub use snapshot::{Snapshot, SnapshotOptions, snapshot, snapshot_file_name};

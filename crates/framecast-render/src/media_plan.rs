@@ -260,16 +260,6 @@ impl MediaPlan {
             .collect();
         PageMedia { videos, audio }
     }
-
-    /// [`MediaPlan::media_config`] as JSON, for the render's page prelude until it is built
-    /// with `framecast_composition::PageConfig`.
-    pub(crate) fn page_config(&self) -> Option<serde_json::Value> {
-        Some(
-            serde_json::to_value(self.media_config())
-                .expect("a page media config of strings and numbers should serialize"),
-        )
-    }
-
     /// Decodes every `<video>` frame the render needs that is not cached yet, sources in
     /// parallel on the rayon pool. Blocking: run it off the async runtime.
     pub(crate) fn extract_frames(&self, plan: &FramePlan) -> Result<usize, RenderError> {

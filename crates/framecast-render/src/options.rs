@@ -101,7 +101,7 @@ pub struct RenderOptions {
     pub discard_output: bool,
     /// Values for the composition's declared variables, a JSON object; the page rejects
     /// unknown names and ill-typed values.
-    pub variables: Option<serde_json::Value>,
+    pub variables: Option<serde_json::Map<String, serde_json::Value>>,
     /// Replace a PNG sequence framecast wrote earlier at the output; nothing else is ever
     /// replaced but a file of the output's own format.
     pub overwrite: bool,

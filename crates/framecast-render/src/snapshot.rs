@@ -9,7 +9,7 @@ use std::sync::Arc;
 use framecast_composition::Composition;
 use framecast_server::{FileServer, FileServerConfig, VendorLibraries};
 
-use crate::job::{LaunchPlan, PageSettings, page_prelude};
+use crate::job::{LaunchPlan, PageSettings};
 use crate::pipeline::start_workers;
 use crate::publish::{FileKind, OutputKind, ReadSet};
 use crate::{BrowserSettings, CancelFlag, RenderError, Setting};
@@ -50,12 +50,6 @@ pub struct Snapshot {
 /// `frame_1.500.png` for 1.5 s: milliseconds are enough to tell stills apart by name.
 pub fn snapshot_file_name(time: f64) -> String {
     format!("frame_{time:.3}.png")
-}
-
-/// The script a render runs before the page runtime (`window.__framecastConfig`), for other
-/// hosts of the runtime such as the preview server, so they configure it the same way.
-pub fn runtime_prelude(composition: &Composition) -> String {
-    page_prelude(composition)
 }
 
 /// Captures each of `options.times` as a PNG in `options.output_dir`. Every Chrome process is

@@ -155,7 +155,9 @@ fn options_from(args: &RenderArgs) -> anyhow::Result<RenderOptions> {
 }
 
 /// The `--variables` / `--variables-file` JSON, which must be an object of variable values.
-fn variables_from(args: &RenderArgs) -> anyhow::Result<Option<serde_json::Value>> {
+fn variables_from(
+    args: &RenderArgs,
+) -> anyhow::Result<Option<serde_json::Map<String, serde_json::Value>>> {
     let (text, source) = match (&args.variables, &args.variables_file) {
         (Some(text), _) => (text.clone(), "--variables".to_string()),
         (None, Some(path)) => (
@@ -166,5 +168,5 @@ fn variables_from(args: &RenderArgs) -> anyhow::Result<Option<serde_json::Value>
         (None, None) => return Ok(None),
     };
     let values = framecast_composition::parse_variable_values(&text, &source)?;
-    Ok(Some(serde_json::Value::Object(values)))
+    Ok(Some(values))
 }
