@@ -1,22 +1,26 @@
 //! Deciding which file answers a request, once its path has been decoded. This is where symlinks
-//! are followed and checked: a file on disk is served only if its canonical path lies inside the
-//! canonical served directory, or it is one of the vendor fallback files; embedded libraries and
-//! fonts come from the binary.
+//! are followed and checked: a file on disk is served only if its canonical path is one the
+//! served root admits (inside it, or beside it: see `root.rs`), or it is one of the vendor
+//! fallback files; embedded libraries and fonts come from the binary.
 
+use crate::root::ServedRoot;
 use crate::vendor::{VendorFile, VendorLibraries};
 use std::path::{Path, PathBuf};
 
 /// What the server does with a decoded request path.
 #[derive(Debug, PartialEq, Eq)]
 pub(crate) enum Resolution {
-    /// Serve this file (a canonical path).
+    /// Serve this file of the composition's (a canonical path, inside or beside the root).
     File(PathBuf),
+    /// Serve this vendor fallback file from disk (a file framecast put there, not the
+    /// composition's).
+    VendorFile(PathBuf),
     /// Serve these bytes, embedded in the binary, typed by the requested path.
     Embedded(&'static [u8]),
     /// The path names a directory but the URL lacks its trailing slash; redirect, so relative
     /// URLs inside its `index.html` resolve against the directory.
     AddTrailingSlash,
-    /// The path resolves outside the served directory (through a symlink).
+    /// The path resolves outside what the root admits (through a symlink).
     Forbidden,
     NotFound,
 }
@@ -24,21 +28,24 @@ pub(crate) enum Resolution {
 /// The served directory and its fallbacks.
 #[derive(Debug)]
 pub(crate) struct Site {
-    /// Canonical, so that canonical file paths can be compared with it by prefix.
-    root: PathBuf,
+    root: ServedRoot,
     vendor: VendorLibraries,
 }
 
 enum Located {
-    Inside(PathBuf),
-    Outside,
+    Admitted(PathBuf),
+    Refused,
     Missing,
 }
 
 impl Site {
-    /// `root` must already be canonical.
-    pub(crate) fn new(root: PathBuf, vendor: VendorLibraries) -> Self {
+    pub(crate) fn new(root: ServedRoot, vendor: VendorLibraries) -> Self {
         Self { root, vendor }
+    }
+
+    /// The canonical served directory.
+    pub(crate) fn root(&self) -> &Path {
+        self.root.path()
     }
 
     /// Resolves `relative` (already decoded and free of `..`). `url_ends_with_slash` tells
@@ -50,31 +57,31 @@ impl Site {
                 None => Resolution::NotFound,
             };
         }
-        match self.locate(&self.root.join(relative)) {
-            Located::Inside(path) if path.is_dir() => {
+        match self.locate(&self.root().join(relative)) {
+            Located::Admitted(path) if path.is_dir() => {
                 if !url_ends_with_slash && !relative.as_os_str().is_empty() {
                     return Resolution::AddTrailingSlash;
                 }
                 match self.locate(&path.join("index.html")) {
-                    Located::Inside(index) if index.is_file() => Resolution::File(index),
-                    Located::Outside => Resolution::Forbidden,
-                    Located::Inside(_) | Located::Missing => Resolution::NotFound,
+                    Located::Admitted(index) if index.is_file() => Resolution::File(index),
+                    Located::Refused => Resolution::Forbidden,
+                    Located::Admitted(_) | Located::Missing => Resolution::NotFound,
                 }
             }
-            Located::Inside(path) if path.is_file() => Resolution::File(path),
+            Located::Admitted(path) if path.is_file() => Resolution::File(path),
             // A socket, a FIFO or a device: nothing a composition loads.
-            Located::Inside(_) => Resolution::NotFound,
-            Located::Outside => Resolution::Forbidden,
+            Located::Admitted(_) => Resolution::NotFound,
+            Located::Refused => Resolution::Forbidden,
             Located::Missing => self.vendor_fallback(relative),
         }
     }
 
     fn locate(&self, candidate: &Path) -> Located {
         // Any failure (missing file, a file used as a directory, a dangling symlink, no
-        // permission) means there is nothing inside the root to serve.
+        // permission) means there is nothing to serve.
         match std::fs::canonicalize(candidate) {
-            Ok(canonical) if canonical.starts_with(&self.root) => Located::Inside(canonical),
-            Ok(_) => Located::Outside,
+            Ok(canonical) if self.root.admits(&canonical) => Located::Admitted(canonical),
+            Ok(_) => Located::Refused,
             Err(_) => Located::Missing,
         }
     }
@@ -86,7 +93,7 @@ impl Site {
             .and_then(|name| self.vendor.lookup(name));
         match fallback {
             Some(VendorFile::Embedded(bytes)) => Resolution::Embedded(bytes),
-            Some(VendorFile::Disk(path)) if path.is_file() => Resolution::File(path.clone()),
+            Some(VendorFile::Disk(path)) if path.is_file() => Resolution::VendorFile(path.clone()),
             _ => Resolution::NotFound,
         }
     }
@@ -98,8 +105,9 @@ mod tests {
     use std::fs;
 
     fn site_in(dir: &Path, vendor: VendorLibraries) -> (Site, PathBuf) {
-        let root = dir.canonicalize().expect("should canonicalize");
-        (Site::new(root.clone(), vendor), root)
+        let root = ServedRoot::open(dir).expect("should open the root");
+        let canonical = root.path().to_path_buf();
+        (Site::new(root, vendor), canonical)
     }
 
     #[test]
@@ -130,20 +138,33 @@ mod tests {
 
     #[cfg(unix)]
     #[test]
-    fn follows_symlinks_only_within_the_root() {
-        let outside = tempfile::tempdir().expect("should create a temp dir");
-        fs::write(outside.path().join("secret"), "secret").expect("should write");
-        let dir = tempfile::tempdir().expect("should create a temp dir");
-        fs::write(dir.path().join("real.txt"), "real").expect("should write");
-        std::os::unix::fs::symlink(dir.path().join("real.txt"), dir.path().join("alias.txt"))
-            .expect("should symlink");
-        std::os::unix::fs::symlink(outside.path(), dir.path().join("escape"))
-            .expect("should symlink");
-        let (site, root) = site_in(dir.path(), VendorLibraries::none());
+    fn follows_symlinks_within_and_beside_the_root_only() {
+        use std::os::unix::fs::symlink;
+        let temp = tempfile::tempdir().expect("should create a temp dir");
+        let shelf = temp.path().join("shelf");
+        let dir = shelf.join("intro");
+        fs::create_dir_all(&dir).expect("should mkdir");
+        fs::create_dir_all(shelf.join("shared")).expect("should mkdir");
+        fs::create_dir_all(temp.path().join("private")).expect("should mkdir");
+        fs::write(shelf.join("shared/logo.txt"), "logo").expect("should write");
+        fs::write(temp.path().join("private/secret"), "secret").expect("should write");
+        fs::write(dir.join("real.txt"), "real").expect("should write");
+        symlink(dir.join("real.txt"), dir.join("alias.txt")).expect("should symlink");
+        symlink("../shared", dir.join("shared")).expect("should symlink");
+        symlink(temp.path().join("private"), dir.join("escape")).expect("should symlink");
+        let (site, root) = site_in(&dir, VendorLibraries::none());
+        let shared = root
+            .parent()
+            .expect("the root should have a parent")
+            .join("shared");
 
         assert_eq!(
             site.resolve(Path::new("alias.txt"), false),
             Resolution::File(root.join("real.txt"))
+        );
+        assert_eq!(
+            site.resolve(Path::new("shared/logo.txt"), false),
+            Resolution::File(shared.join("logo.txt"))
         );
         assert_eq!(
             site.resolve(Path::new("escape/secret"), false),
@@ -243,7 +264,7 @@ mod tests {
 
         assert_eq!(
             site.resolve(Path::new("deep/dir/lib.js"), false),
-            Resolution::File(library.clone())
+            Resolution::VendorFile(library.clone())
         );
         assert_eq!(
             site.resolve(Path::new("own/lib.js"), false),

@@ -29,25 +29,38 @@ impl Reply {
     }
 }
 
-/// A served directory inside a temp dir, with a file beside it that must never be served.
+/// A served directory inside a temp dir: `shelf/site` is the root, `shelf/shared` a folder of
+/// shared assets beside it, `private` a folder further away that must never be served, and
+/// `shelf/secret` the file `..` would reach.
 struct Site {
     _temp: tempfile::TempDir,
     root: PathBuf,
+    shelf: PathBuf,
     outside: PathBuf,
 }
 
 impl Site {
     fn new() -> Self {
         let temp = tempfile::tempdir().expect("should create a temp dir");
-        let root = temp.path().join("site");
-        let outside = temp.path().join("outside");
-        fs::create_dir_all(&root).expect("should create the root");
-        fs::create_dir_all(&outside).expect("should create the outside dir");
-        fs::write(temp.path().join("secret"), "TOP SECRET").expect("should write");
+        let shelf = temp.path().join("shelf");
+        let root = shelf.join("site");
+        let outside = temp.path().join("private");
+        for dir in [
+            &root,
+            &shelf.join("shared"),
+            &shelf.join(".hidden"),
+            &outside,
+        ] {
+            fs::create_dir_all(dir).expect("should create a directory");
+        }
+        fs::write(shelf.join("secret"), "TOP SECRET").expect("should write");
+        fs::write(shelf.join(".hidden/secret"), "TOP SECRET").expect("should write");
         fs::write(outside.join("secret"), "TOP SECRET").expect("should write");
+        fs::write(shelf.join("shared/logo.txt"), "shared logo").expect("should write");
         Site {
             _temp: temp,
             root,
+            shelf,
             outside,
         }
     }
@@ -69,13 +82,21 @@ impl Site {
     }
 }
 
-/// Sends `request_head` (request line and headers, without the blank line) and reads the
-/// whole response; `Connection: close` makes the server end it.
+/// Sends `request_head` (request line and headers, without the blank line) with `Host:
+/// 127.0.0.1` and reads the whole response; `Connection: close` makes the server end it.
 async fn send(server: &FileServer, request_head: &str) -> Reply {
+    send_raw(
+        server,
+        &format!("{request_head}\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"),
+    )
+    .await
+}
+
+/// Sends `request` as written and reads the whole response.
+async fn send_raw(server: &FileServer, request: &str) -> Reply {
     let mut stream = TcpStream::connect(server.address())
         .await
         .expect("should connect to the file server");
-    let request = format!("{request_head}\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
     stream
         .write_all(request.as_bytes())
         .await
@@ -205,23 +226,89 @@ async fn refuses_paths_that_climb_out_of_the_root() {
 
 #[cfg(unix)]
 #[tokio::test]
-async fn refuses_symlinks_that_lead_out_of_the_root() {
+async fn follows_symlinks_to_the_folders_beside_the_root_and_no_further() {
+    use std::os::unix::fs::symlink;
     let site = Site::new();
+    site.write("index.html", "root page");
     site.write("real.txt", "inside");
-    std::os::unix::fs::symlink(site.outside.join("secret"), site.root.join("leak.txt"))
-        .expect("should symlink a file");
-    std::os::unix::fs::symlink(&site.outside, site.root.join("linked-dir"))
-        .expect("should symlink a directory");
-    std::os::unix::fs::symlink(site.root.join("real.txt"), site.root.join("alias.txt"))
-        .expect("should symlink inside the root");
+    symlink(site.root.join("real.txt"), site.root.join("alias.txt")).expect("should symlink");
+    // Shared assets beside the composition, linked relatively as a project would ship them.
+    symlink("../shared", site.root.join("shared")).expect("should symlink a directory");
+    symlink("../shared/logo.txt", site.root.join("logo.txt")).expect("should symlink a file");
+    // Further away: a file and a folder outside the parent, the parent's parent, a hidden
+    // folder beside the root, and an absolute system file.
+    symlink(site.outside.join("secret"), site.root.join("leak.txt")).expect("should symlink");
+    symlink(&site.outside, site.root.join("linked-dir")).expect("should symlink");
+    symlink("../..", site.root.join("up")).expect("should symlink");
+    symlink("../.hidden", site.root.join("hidden")).expect("should symlink");
+    symlink("/etc/passwd", site.root.join("passwd")).expect("should symlink");
     let server = site.serve(VendorLibraries::none()).await;
 
-    for target in ["/leak.txt", "/linked-dir/secret", "/linked-dir/"] {
+    assert_eq!(get(&server, "/alias.txt").await.text(), "inside");
+    for target in ["/shared/logo.txt", "/logo.txt"] {
+        let reply = get(&server, target).await;
+        assert_eq!(reply.status, 200, "{target}");
+        assert_eq!(reply.text(), "shared logo", "{target}");
+    }
+    for target in [
+        "/leak.txt",
+        "/linked-dir/secret",
+        "/linked-dir/",
+        "/up/",
+        "/up/private/secret",
+        "/hidden/secret",
+        "/passwd",
+    ] {
         let reply = get(&server, target).await;
         assert_eq!(reply.status, 403, "{target}");
         assert!(!reply.text().contains("TOP SECRET"), "{target} leaked");
+        assert!(!reply.text().contains("root:"), "{target} leaked");
     }
-    assert_eq!(get(&server, "/alias.txt").await.text(), "inside");
+
+    // What the page read is recorded by canonical path, the shared file included.
+    let mut served = server.served_files();
+    served.sort();
+    let canonical = |path: PathBuf| path.canonicalize().expect("should canonicalize");
+    let mut expected = vec![
+        canonical(site.root.join("real.txt")),
+        canonical(site.shelf.join("shared/logo.txt")),
+    ];
+    expected.sort();
+    assert_eq!(served, expected);
+    server.shutdown().await;
+}
+
+#[tokio::test]
+async fn answers_only_requests_addressed_to_a_loopback_name() {
+    let site = Site::new();
+    site.write("index.html", "root page");
+    let server = site.serve(VendorLibraries::none()).await;
+    let port = server.address().port();
+
+    for host in [
+        format!("127.0.0.1:{port}"),
+        format!("localhost:{port}"),
+        "127.0.0.1".to_string(),
+    ] {
+        let request =
+            format!("GET /index.html HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n");
+        let reply = send_raw(&server, &request).await;
+        assert_eq!(reply.status, 200, "{host}");
+        assert_eq!(reply.text(), "root page", "{host}");
+    }
+    for request in [
+        "GET /index.html HTTP/1.1\r\nHost: evil.example.com\r\nConnection: close\r\n\r\n"
+            .to_string(),
+        format!(
+            "GET /index.html HTTP/1.1\r\nHost: evil.example.com:{port}\r\nConnection: close\r\n\r\n"
+        ),
+        "GET /index.html HTTP/1.0\r\n\r\n".to_string(),
+    ] {
+        let reply = send_raw(&server, &request).await;
+        assert_eq!(reply.status, 403, "{request}");
+        assert!(reply.text().contains("DNS rebinding"), "{}", reply.text());
+        assert!(!reply.text().contains("root page"), "{request}");
+    }
     server.shutdown().await;
 }
 

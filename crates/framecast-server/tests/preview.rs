@@ -46,10 +46,15 @@ impl Project {
 }
 
 async fn get(server: &PreviewServer, target: &str) -> (u16, String) {
+    get_as(server, "localhost", target).await
+}
+
+/// A GET with the given `Host` header.
+async fn get_as(server: &PreviewServer, host: &str, target: &str) -> (u16, String) {
     let mut stream = TcpStream::connect(server.address())
         .await
         .expect("should connect");
-    let request = format!("GET {target} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
+    let request = format!("GET {target} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n");
     stream
         .write_all(request.as_bytes())
         .await
@@ -110,6 +115,67 @@ async fn refuses_paths_outside_the_project() {
         let (status, body) = get(&server, target).await;
         assert!(status == 403 || status == 404, "{target}: {status}");
         assert!(!body.contains("TOP SECRET"), "{target}");
+    }
+    server.shutdown().await;
+}
+
+#[cfg(unix)]
+#[tokio::test]
+async fn follows_symlinks_beside_the_project_and_no_further() {
+    use std::os::unix::fs::symlink;
+    // `outer/shelf/project` is served, `outer/shelf/shared` lies beside it, `outer/private`
+    // further away.
+    let outer = tempfile::tempdir().expect("should create a temp dir");
+    let shelf = outer.path().join("shelf");
+    let root = shelf.join("project");
+    for dir in [&root, &shelf.join("shared"), &outer.path().join("private")] {
+        fs::create_dir_all(dir).expect("should mkdir");
+    }
+    fs::write(root.join("index.html"), "<head></head>").expect("should write");
+    fs::write(shelf.join("shared/logo.txt"), "shared logo").expect("should write");
+    fs::write(outer.path().join("private/secret"), "TOP SECRET").expect("should write");
+    symlink("../shared", root.join("shared")).expect("should symlink");
+    symlink(outer.path().join("private"), root.join("private")).expect("should symlink");
+    let mut config = PreviewConfig::new(&root, "index.html", RUNTIME);
+    config.port = 0;
+    config.vendor = VendorLibraries::none();
+    let server = PreviewServer::start(config).await.expect("should start");
+
+    assert_eq!(
+        get(&server, "/shared/logo.txt").await,
+        (200, "shared logo".to_string())
+    );
+    let (status, body) = get(&server, "/private/secret").await;
+    assert_eq!(status, 403);
+    assert!(!body.contains("TOP SECRET"));
+    server.shutdown().await;
+}
+
+#[tokio::test]
+async fn answers_only_requests_addressed_to_a_loopback_name() {
+    let project = Project::new();
+    let server = PreviewServer::start(project.config())
+        .await
+        .expect("should start");
+    let port = server.address().port();
+
+    for host in [format!("127.0.0.1:{port}"), format!("localhost:{port}")] {
+        for target in ["/", "/index.html", "/__framecast/status"] {
+            let (status, _) = get_as(&server, &host, target).await;
+            assert_eq!(status, 200, "{host} {target}");
+        }
+    }
+    for host in ["evil.example.com", &format!("evil.example.com:{port}")] {
+        for target in [
+            "/",
+            "/index.html",
+            "/__framecast/status",
+            "/__framecast/events",
+        ] {
+            let (status, body) = get_as(&server, host, target).await;
+            assert_eq!(status, 403, "{host} {target}");
+            assert!(body.contains("DNS rebinding"), "{host} {target}: {body}");
+        }
     }
     server.shutdown().await;
 }

@@ -3,14 +3,13 @@
 //! anything under the project changes.
 //!
 //! It listens on loopback unless told otherwise, tries the following ports when the requested one
-//! is taken, and never serves a file outside the project directory.
+//! is taken, and serves files as the capture server does, through the same core: the same root
+//! check and symlink rule, the same `Host` check, the same shutdown.
 
-mod error;
 mod inject;
 mod routes;
 mod watch;
 
-pub use error::PreviewError;
 pub use watch::CompositionCheck;
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
@@ -19,14 +18,12 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use serde::Serialize;
-use tokio::sync::{broadcast, oneshot};
-use tokio::task::JoinHandle;
+use tokio::sync::broadcast;
 
-use crate::VendorLibraries;
+use crate::listen::{self, ServerTask};
 use crate::resolve::Site;
-
-/// How long `shutdown` waits for open requests to finish before dropping them.
-const SHUTDOWN_GRACE: Duration = Duration::from_secs(2);
+use crate::root::ServedRoot;
+use crate::{ServerError, VendorLibraries};
 
 /// Reload events waiting for a slow player; an older one is dropped (the next reload shows the
 /// latest state anyway).
@@ -106,9 +103,7 @@ impl std::fmt::Debug for PreviewConfig {
 
 /// A running preview server; it stops on `shutdown`, or when dropped.
 pub struct PreviewServer {
-    address: SocketAddr,
-    stop: Option<oneshot::Sender<()>>,
-    task: Option<JoinHandle<std::io::Result<()>>>,
+    task: ServerTask,
     /// Dropping the watcher ends the debounce task.
     _watcher: notify::RecommendedWatcher,
 }
@@ -116,25 +111,12 @@ pub struct PreviewServer {
 impl PreviewServer {
     /// Checks the root, starts watching it, binds the first free port from `config.port` on, and
     /// starts serving on the current tokio runtime.
-    pub async fn start(config: PreviewConfig) -> Result<PreviewServer, PreviewError> {
-        let root = tokio::fs::canonicalize(&config.root)
+    pub async fn start(config: PreviewConfig) -> Result<PreviewServer, ServerError> {
+        let configured = config.root.clone();
+        let root = tokio::task::spawn_blocking(move || ServedRoot::open(&configured))
             .await
-            .map_err(|source| PreviewError::Root {
-                root: config.root.clone(),
-                source,
-            })?;
-        if !root.is_dir() {
-            return Err(PreviewError::Root {
-                root: config.root.clone(),
-                source: std::io::Error::new(std::io::ErrorKind::NotADirectory, "not a directory"),
-            });
-        }
-        let listener = bind_first_free(config.host, config.port, config.port_attempts).await?;
-        let address = listener.local_addr().map_err(|source| PreviewError::Bind {
-            host: config.host,
-            port: config.port,
-            source,
-        })?;
+            .expect("checking the root should not panic")?;
+        let bound = listen::bind(config.host, config.port, config.port_attempts).await?;
 
         let check = Arc::clone(&config.check);
         let initial = tokio::task::spawn_blocking(move || check())
@@ -143,16 +125,16 @@ impl PreviewServer {
         let (problems_tx, problems) = tokio::sync::watch::channel(initial);
         let (events, _) = broadcast::channel(EVENT_BUFFER);
         let watcher = watch::start(
-            &root,
+            root.path(),
             config.debounce,
             Arc::clone(&config.check),
             problems_tx,
             events.clone(),
         )?;
-        let (stop, stopped) = oneshot::channel::<()>();
         let (closing_tx, closing) = tokio::sync::watch::channel(false);
+        let canonical_root = root.path().to_path_buf();
         let state = Arc::new(routes::PreviewState {
-            site: Site::new(root.clone(), config.vendor),
+            site: Arc::new(Site::new(root, config.vendor)),
             entry: config.entry.trim_start_matches('/').to_string(),
             runtime: config.runtime,
             prelude: config.prelude,
@@ -160,71 +142,28 @@ impl PreviewServer {
             events,
             closing,
         });
-        let app = routes::router(state);
-        let task = tokio::spawn(async move {
-            axum::serve(listener, app)
-                .with_graceful_shutdown(async move {
-                    // A dropped sender stops the server as well as an explicit signal.
-                    let _ = stopped.await;
-                    // Event streams never end on their own: tell them to.
-                    let _ = closing_tx.send(true);
-                })
-                .await
+        // Event streams never end on their own: the stop signal tells them to.
+        let task = ServerTask::start(bound, routes::router(state), "preview server", move || {
+            let _ = closing_tx.send(true);
         });
-        tracing::debug!(%address, root = %root.display(), "preview server started");
+        tracing::debug!(root = %canonical_root.display(), "preview server serves the project");
         Ok(PreviewServer {
-            address,
-            stop: Some(stop),
-            task: Some(task),
+            task,
             _watcher: watcher,
         })
     }
 
     /// The player's URL, `http://HOST:PORT/`.
     pub fn url(&self) -> String {
-        format!("http://{}/", self.address)
+        format!("http://{}/", self.address())
     }
 
     pub fn address(&self) -> SocketAddr {
-        self.address
+        self.task.address()
     }
 
     /// Stops accepting connections, lets open requests finish for a moment, then returns.
-    pub async fn shutdown(mut self) {
-        if let Some(stop) = self.stop.take() {
-            let _ = stop.send(());
-        }
-        if let Some(mut task) = self.task.take()
-            && tokio::time::timeout(SHUTDOWN_GRACE, &mut task)
-                .await
-                .is_err()
-        {
-            task.abort();
-        }
-        tracing::debug!(address = %self.address, "preview server stopped");
+    pub async fn shutdown(self) {
+        self.task.shutdown().await;
     }
-}
-
-impl Drop for PreviewServer {
-    fn drop(&mut self) {
-        self.stop.take();
-    }
-}
-
-async fn bind_first_free(
-    host: IpAddr,
-    first: u16,
-    attempts: u16,
-) -> Result<tokio::net::TcpListener, PreviewError> {
-    let last = first.saturating_add(attempts.max(1) - 1);
-    for port in first..=last {
-        match tokio::net::TcpListener::bind((host, port)).await {
-            Ok(listener) => return Ok(listener),
-            Err(error) if error.kind() == std::io::ErrorKind::AddrInUse => {
-                tracing::debug!(port, "port taken; trying the next one");
-            }
-            Err(source) => return Err(PreviewError::Bind { host, port, source }),
-        }
-    }
-    Err(PreviewError::PortsTaken { host, first, last })
 }

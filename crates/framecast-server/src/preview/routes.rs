@@ -17,16 +17,16 @@ use tokio::sync::{broadcast, watch};
 
 use super::inject::{RUNTIME_URL, inject_runtime};
 use super::{PreviewEvent, Problem};
-use crate::request_path::{self, PathRejection};
-use crate::resolve::{Resolution, Site};
-use crate::serve;
+use crate::request_path;
+use crate::resolve::Site;
+use crate::serve::{self, Lookup};
 
 const PLAYER_HTML: &str = include_str!("../../../../runtime-js/player/index.html");
 const PLAYER_JS: &str = include_str!("../../../../runtime-js/player/player.js");
 const PLAYER_CSS: &str = include_str!("../../../../runtime-js/player/player.css");
 
 pub(crate) struct PreviewState {
-    pub site: Site,
+    pub site: Arc<Site>,
     /// The entry HTML, relative to the root, without a leading slash.
     pub entry: String,
     pub runtime: String,
@@ -120,44 +120,13 @@ async fn events(
 }
 
 async fn project_file(State(state): State<Arc<PreviewState>>, request: Request) -> Response {
-    let url_path = request.uri().path().to_owned();
-    let relative = match request_path::decode(&url_path) {
-        Ok(relative) => relative,
-        Err(PathRejection::Traversal) => {
-            tracing::debug!(path = url_path, "refused a path outside the project");
-            return StatusCode::FORBIDDEN.into_response();
+    match serve::lookup(&state.site, request).await {
+        Lookup::SiteFile { path, relative, .. } if relative == Path::new(&state.entry) => {
+            entry_html(&path).await
         }
-        Err(PathRejection::Malformed) => return StatusCode::BAD_REQUEST.into_response(),
-    };
-    let is_entry = relative == Path::new(&state.entry);
-    let ends_with_slash = url_path.ends_with('/');
-    let resolving = Arc::clone(&state);
-    let requested = relative.clone();
-    let resolution =
-        tokio::task::spawn_blocking(move || resolving.site.resolve(&requested, ends_with_slash))
-            .await;
-    let path = match resolution {
-        Ok(Resolution::File(path)) => path,
-        Ok(Resolution::Embedded(bytes)) => return serve::embedded(&relative, bytes),
-        Ok(Resolution::Forbidden) => return StatusCode::FORBIDDEN.into_response(),
-        Ok(Resolution::NotFound) => return StatusCode::NOT_FOUND.into_response(),
-        Ok(Resolution::AddTrailingSlash) => {
-            let location = format!("{url_path}/");
-            return (
-                StatusCode::TEMPORARY_REDIRECT,
-                [(axum::http::header::LOCATION, location)],
-            )
-                .into_response();
-        }
-        Err(error) => {
-            tracing::warn!(%error, path = url_path, "resolving a request path failed");
-            return StatusCode::INTERNAL_SERVER_ERROR.into_response();
-        }
-    };
-    if is_entry {
-        return entry_html(&path).await;
+        Lookup::SiteFile { path, request, .. } => serve::file(&path, request).await,
+        Lookup::Answered(response) => response,
     }
-    serve::file(&path, request).await
 }
 
 /// The composition's entry HTML with the runtime as the first script of `<head>`.

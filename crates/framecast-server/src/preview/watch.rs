@@ -8,7 +8,8 @@ use std::time::Duration;
 use notify::{EventKind, RecursiveMode, Watcher};
 use tokio::sync::{broadcast, mpsc, watch};
 
-use super::{PreviewError, PreviewEvent, Problem};
+use super::{PreviewEvent, Problem};
+use crate::ServerError;
 
 /// How many raw file-system events may wait for the debounce task; more are dropped, which is
 /// harmless: one pending event is enough to cause a reload.
@@ -25,7 +26,7 @@ pub(crate) fn start(
     check: CompositionCheck,
     problems: watch::Sender<Vec<Problem>>,
     events: broadcast::Sender<PreviewEvent>,
-) -> Result<notify::RecommendedWatcher, PreviewError> {
+) -> Result<notify::RecommendedWatcher, ServerError> {
     let (raw_tx, raw_rx) = mpsc::channel::<PathBuf>(RAW_EVENT_BUFFER);
     let mut watcher = notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
         let Ok(event) = event else { return };
@@ -36,13 +37,13 @@ pub(crate) fn start(
             let _ = raw_tx.try_send(path);
         }
     })
-    .map_err(|source| PreviewError::Watch {
+    .map_err(|source| ServerError::Watch {
         root: root.to_path_buf(),
         source,
     })?;
     watcher
         .watch(root, RecursiveMode::Recursive)
-        .map_err(|source| PreviewError::Watch {
+        .map_err(|source| ServerError::Watch {
             root: root.to_path_buf(),
             source,
         })?;
