@@ -60,6 +60,17 @@ impl FileKind {
         }
     }
 
+    /// The name with its article, for messages: "an MP4", "a GIF".
+    fn with_article(self) -> &'static str {
+        match self {
+            FileKind::Mp4 => "an MP4",
+            FileKind::Mov => "a MOV",
+            FileKind::Webm => "a WebM",
+            FileKind::Gif => "a GIF",
+            FileKind::Png => "a PNG",
+        }
+    }
+
     /// Whether `head`, a file's first bytes, starts like a file of this kind. MP4 and MOV
     /// are both ISO base media files; a QuickTime file may start with any of its top-level
     /// atoms rather than `ftyp`.
@@ -209,11 +220,8 @@ pub(crate) fn check(
         OutputKind::File(file) if file_type.is_dir() => Err(refusal(
             target,
             &format!(
-                "is a folder, but a {} file was asked for (by the name or --format); choose a file name such as {}",
-                file.name(),
-                target
-                    .join(format!("out.{}", file.name().to_ascii_lowercase()))
-                    .display()
+                "is a folder, but {} file was asked for (by the name or the format); framecast never replaces a folder with a file, so choose another name",
+                file.with_article()
             ),
         )),
         OutputKind::File(file) if file_type.is_file() => check_file(target, file, &metadata),
@@ -245,8 +253,8 @@ fn check_file(
         Ok(_) => Err(refusal(
             target,
             &format!(
-                "exists and is not a {} file; framecast replaces only a file of the format it writes, so remove it or choose another name",
-                kind.name()
+                "exists and is not {} file; framecast replaces only a file of the format it writes, so remove it or choose another name",
+                kind.with_article()
             ),
         )),
         Err(source) => Err(RenderError::Output {
@@ -320,7 +328,7 @@ mod tests {
         let message = refused(&comp.join("clip.mp4"), MP4, &reads, false);
         assert!(message.contains("the render reads"), "{message}");
         let message = refused(&comp.join("index.html"), MP4, &reads, false);
-        assert!(message.contains("not a MP4 file"), "{message}");
+        assert!(message.contains("not an MP4 file"), "{message}");
         // A new file inside the composition's folder is fine (a `renders/` folder).
         let new = resolve(&comp.join("renders/out.mp4")).unwrap();
         assert!(check(&new, MP4, &reads, false).is_ok());
