@@ -16,7 +16,13 @@ use clap::{Parser, Subcommand};
 
 /// Render HTML compositions (HTML + CSS + GSAP and friends, with data-* timing) to video.
 #[derive(Debug, Parser)]
-#[command(name = "framecast", version, about, propagate_version = true, term_width = 100)]
+#[command(
+    name = "framecast",
+    version,
+    about,
+    propagate_version = true,
+    term_width = 100
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,

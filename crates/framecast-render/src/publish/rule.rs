@@ -50,16 +50,6 @@ pub enum FileKind {
 }
 
 impl FileKind {
-    fn name(self) -> &'static str {
-        match self {
-            FileKind::Mp4 => "MP4",
-            FileKind::Mov => "MOV",
-            FileKind::Webm => "WebM",
-            FileKind::Gif => "GIF",
-            FileKind::Png => "PNG",
-        }
-    }
-
     /// The name with its article, for messages: "an MP4", "a GIF".
     fn with_article(self) -> &'static str {
         match self {
