@@ -1,9 +1,9 @@
 //! The composition's soundtrack: every audible `<audio>`/`<video>` decoded with FFmpeg (through
 //! the crate's one audio decode loop, `audio_decode`), trimmed, time-stretched (libavfilter's
-//! `atempo`, which keeps the pitch as a browser does), resampled to 48 kHz stereo, placed at its
-//! start time with its gain, looped if asked, and summed. The gain is `data-volume`, or, where
-//! the page animates the element's `volume`, an envelope sampled from the page at every frame
-//! and interpolated per audio sample.
+//! `atempo`, which keeps the pitch as a browser does), resampled to 48 kHz stereo (a mono source
+//! copied to both channels at its own level), placed at its start time with its gain, looped if
+//! asked, and summed. The gain is `data-volume`, or, where the page animates the element's
+//! `volume`, an envelope sampled from the page at every frame and interpolated per audio sample.
 //!
 //! The mix is a plain sum: no normalisation, so a tone at volume 0.25 comes out at exactly a
 //! quarter of its level. Only when the sum goes above full scale does a limiter turn the gain
@@ -230,8 +230,9 @@ fn decode_segment(clip: &AudioClip) -> Result<Vec<f32>, MediaError> {
         path: clip.path.clone(),
         reason,
     };
-    let chain = segment_chain(clip).map_err(source_error)?;
-    let decode = FilteredAudio::open(&clip.path, &chain, AUDIO_CHANNELS)
+    let tempo = tempo_chain(clip.rate).map_err(source_error)?;
+    let chain = |source_channels| segment_chain(clip, &tempo, source_channels);
+    let decode = FilteredAudio::open(&clip.path, chain, AUDIO_CHANNELS)
         .map_err(|failure| source_error(failure.reason()))?
         .ok_or_else(|| source_error("it has no audio stream".to_string()))?;
     let mut samples = Vec::new();
@@ -241,9 +242,9 @@ fn decode_segment(clip: &AudioClip) -> Result<Vec<f32>, MediaError> {
     Ok(samples)
 }
 
-/// The filter chain that cuts the clip's segment out of its file, plays it at its rate and
-/// resamples it to the mix's format; an error when the rate is not a positive number.
-fn segment_chain(clip: &AudioClip) -> Result<String, String> {
+/// The filter chain that cuts the clip's segment out of its file, plays it at its rate (`tempo`,
+/// from [`tempo_chain`]) and resamples it to the mix's format.
+fn segment_chain(clip: &AudioClip, tempo: &str, source_channels: usize) -> String {
     let mut chain = format!("atrim=start={:.9}", clip.media_start.max(0.0));
     if let (false, Some(duration)) = (clip.looped, clip.duration) {
         chain.push_str(&format!(
@@ -252,12 +253,27 @@ fn segment_chain(clip: &AudioClip) -> Result<String, String> {
         ));
     }
     chain.push_str(",asetpts=PTS-STARTPTS");
-    let mut rate = clip.rate;
+    chain.push_str(tempo);
+    // A mono source is heard at its own level in both channels, as HyperFrames mixes it and a
+    // browser plays it. FFmpeg's resampler would spread it over the two at -3 dB each.
+    if source_channels == 1 {
+        chain.push_str(",pan=stereo|c0=c0|c1=c0");
+    }
+    chain.push_str(&format!(
+        ",aresample={AUDIO_RATE},aformat=sample_fmts=flt:channel_layouts=stereo"
+    ));
+    chain
+}
+
+/// The `atempo` filters (each after a comma) that play a clip at `rate` without changing its
+/// pitch; an error when the rate is not a positive number.
+fn tempo_chain(mut rate: f64) -> Result<String, String> {
     if !(rate.is_finite() && rate > 0.0) {
         return Err(format!(
             "data-playback-rate {rate} must be a positive number"
         ));
     }
+    let mut chain = String::new();
     // atempo takes 0.5 to 100 per instance; slower rates are a chain of halvings.
     while rate < 0.5 {
         chain.push_str(",atempo=0.5");
@@ -266,9 +282,6 @@ fn segment_chain(clip: &AudioClip) -> Result<String, String> {
     if (rate - 1.0).abs() > 1e-9 {
         chain.push_str(&format!(",atempo={rate:.9}"));
     }
-    chain.push_str(&format!(
-        ",aresample={AUDIO_RATE},aformat=sample_fmts=flt:channel_layouts=stereo"
-    ));
     Ok(chain)
 }
 

@@ -45,8 +45,9 @@ pub struct AudioStreamReader {
 impl AudioStreamReader {
     /// Opens `path`; `None` when it has no audio stream.
     pub fn open(path: &Path, layout: SampleLayout) -> Result<Option<Self>, MediaError> {
-        let chain = format!("aformat=sample_fmts=flt:channel_layouts={}", layout.name());
-        let opened = FilteredAudio::open(path, &chain, layout.channels())
+        let chain =
+            |_source_channels| format!("aformat=sample_fmts=flt:channel_layouts={}", layout.name());
+        let opened = FilteredAudio::open(path, chain, layout.channels())
             .map_err(|failure| failure.into_media_error(path))?;
         Ok(opened.map(|decode| AudioStreamReader {
             sample_rate: decode.source_rate,
@@ -123,11 +124,12 @@ pub(crate) struct FilteredAudio {
 }
 
 impl FilteredAudio {
-    /// Opens the best audio stream of `path` and builds `chain`, which must end in packed f32
-    /// with `channels` channels; `None` when the file has no audio stream.
+    /// Opens the best audio stream of `path` and builds the filter chain `chain` writes for the
+    /// stream's channel count, which must end in packed f32 with `channels` channels; `None`
+    /// when the file has no audio stream.
     pub(crate) fn open(
         path: &Path,
-        chain: &str,
+        chain: impl FnOnce(usize) -> String,
         channels: usize,
     ) -> Result<Option<Self>, AudioFailure> {
         init_ffmpeg();
@@ -149,8 +151,9 @@ impl FilteredAudio {
             layout if layout.bits() != 0 => layout,
             _ => ChannelLayout::default(i32::from(decoder.channels())),
         };
+        let chain = chain(usize::from(decoder.channels()));
         let graph =
-            filter_graph(&decoder, layout, time_base, chain).map_err(AudioFailure::Filter)?;
+            filter_graph(&decoder, layout, time_base, &chain).map_err(AudioFailure::Filter)?;
         Ok(Some(FilteredAudio {
             input,
             stream_index,

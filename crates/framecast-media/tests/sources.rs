@@ -191,6 +191,65 @@ fn audio_is_trimmed_delayed_levelled_stretched_and_looped() {
     );
 }
 
+/// RMS level in dBFS of one channel (0 left, 1 right) of interleaved stereo, from `from` to `to`
+/// seconds.
+fn channel_level(samples: &[f32], channel: usize, from: f64, to: f64) -> f64 {
+    let (a, b) = ((from * 48_000.0) as usize, (to * 48_000.0) as usize);
+    let picked: Vec<f32> = samples[2 * a..2 * b]
+        .iter()
+        .skip(channel)
+        .step_by(2)
+        .copied()
+        .collect();
+    20.0 * rms(&picked).log10()
+}
+
+#[test]
+fn mono_is_copied_to_both_channels_and_stereo_kept_at_their_levels() {
+    let dir = tempfile::tempdir().unwrap();
+    // A sine of peak 0.25 has an RMS of 0.25 / sqrt(2): -15.05 dBFS; of peak 0.125, -21.07 dBFS.
+    let mono = dir.path().join("mono.wav");
+    ffmpeg(&[
+        "-f",
+        "lavfi",
+        "-i",
+        "aevalsrc=0.25*sin(2*PI*440*t):s=44100:d=1",
+        mono.to_str().unwrap(),
+    ]);
+    let stereo = dir.path().join("stereo.wav");
+    ffmpeg(&[
+        "-f",
+        "lavfi",
+        "-i",
+        "aevalsrc=0.25*sin(2*PI*440*t)|0.125*sin(2*PI*660*t):s=44100:d=1",
+        stereo.to_str().unwrap(),
+    ]);
+    let full = -15.05;
+    let eighth = -21.07;
+    for (path, expected) in [(&mono, [full, full]), (&stereo, [full, eighth])] {
+        let clip = AudioClip {
+            element: "<audio>".to_string(),
+            path: path.clone(),
+            start: 0.0,
+            media_start: 0.0,
+            duration: None,
+            volume: 1.0,
+            rate: 1.0,
+            looped: false,
+            envelope: None,
+        };
+        let mix = mix_audio(&[clip], 48_000).unwrap().unwrap();
+        for (channel, expected) in expected.into_iter().enumerate() {
+            let level = channel_level(mix.samples(), channel, 0.1, 0.9);
+            assert!(
+                (level - expected).abs() < 0.05,
+                "{}: channel {channel} at {level:.2} dBFS, the source at {expected} dBFS",
+                path.display()
+            );
+        }
+    }
+}
+
 #[test]
 fn nothing_audible_is_no_track_and_broken_files_name_their_element() {
     let dir = tempfile::tempdir().unwrap();

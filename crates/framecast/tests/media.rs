@@ -364,6 +364,44 @@ fn decode_audio(path: &Path) -> Vec<f32> {
         .collect()
 }
 
+/// Decodes a mono file's audio at 48 kHz as it is, one channel, with no rematrixing (FFmpeg's
+/// `-ac 2` would spread it over two channels at -3 dB each).
+fn decode_mono(path: &Path) -> Vec<f32> {
+    let output = Command::new("ffmpeg")
+        .args(["-v", "error", "-i"])
+        .arg(path)
+        .args(["-f", "f32le", "-ac", "1", "-ar", "48000", "-"])
+        .output()
+        .expect("ffmpeg should run");
+    assert!(output.status.success());
+    output
+        .stdout
+        .chunks_exact(4)
+        .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+        .collect()
+}
+
+/// The RMS level of a mono file's audio from `from` to `to` seconds.
+fn mono_level(path: &Path, from: f64, to: f64) -> f64 {
+    let samples = decode_mono(path);
+    rms(&samples[(from * 48_000.0) as usize..(to * 48_000.0) as usize])
+}
+
+/// One channel (0 left, 1 right) of interleaved stereo, from `from` to `to` seconds.
+fn channel(samples: &[f32], channel: usize, from: f64, to: f64) -> Vec<f32> {
+    let (a, b) = ((from * 48_000.0) as usize, (to * 48_000.0) as usize);
+    samples[2 * a..2 * b]
+        .iter()
+        .skip(channel)
+        .step_by(2)
+        .copied()
+        .collect()
+}
+
+fn dbfs(level: f64) -> f64 {
+    20.0 * level.log10()
+}
+
 fn left(samples: &[f32], from: f64, to: f64) -> Vec<f32> {
     let (a, b) = ((from * 48_000.0) as usize, (to * 48_000.0) as usize);
     samples
@@ -408,7 +446,7 @@ fn tones_are_placed_levelled_and_as_long_as_the_video() {
             input.join(name).to_str().unwrap(),
         ]);
     }
-    let source_level = rms(&left(&decode_audio(&input.join("a440.wav")), 0.5, 1.0));
+    let source_level = mono_level(&input.join("a440.wav"), 0.5, 1.0);
 
     for (extension, codec) in [("mp4", "aac"), ("webm", "opus"), ("mov", "aac")] {
         let output = test.path(&format!("tones.{extension}"));
@@ -467,6 +505,120 @@ fn tones_are_placed_levelled_and_as_long_as_the_video() {
 }
 
 #[test]
+fn mono_is_heard_at_its_level_in_both_channels_and_overlaps_are_summed() {
+    let test = TestDir::new();
+    // #mono alone from 0 to 1 s, #mono and #other (the same level, another pitch) together from
+    // 1 to 2 s, #stereo alone from 2.5 s.
+    let html = r#"<!doctype html>
+<html><head><style>html, body { margin: 0; width: 320px; height: 180px; background: #000; }</style></head>
+<body><div id="root" data-composition-id="levels" data-width="320" data-height="180" data-duration="4" data-fps="30">
+  <audio id="mono" src="mono.wav" data-start="0" data-duration="2" data-volume="1"></audio>
+  <audio id="other" src="other.wav" data-start="1" data-duration="1" data-volume="1"></audio>
+  <audio id="stereo" src="stereo.wav" data-start="2.5" data-volume="1"></audio>
+</div></body></html>"#;
+    let input = test.composition("levels", html);
+    // FFmpeg's sine has a peak of 1/8: an RMS of -21.07 dBFS.
+    for (name, frequency) in [("mono.wav", 440), ("other.wav", 660)] {
+        ffmpeg(&[
+            "-f",
+            "lavfi",
+            "-i",
+            &format!("sine=frequency={frequency}:sample_rate=44100:duration=3"),
+            input.join(name).to_str().unwrap(),
+        ]);
+    }
+    // Left at -15.05 dBFS, right at -21.07 dBFS.
+    ffmpeg(&[
+        "-f",
+        "lavfi",
+        "-i",
+        "aevalsrc=0.25*sin(2*PI*440*t)|0.125*sin(2*PI*660*t):s=44100:d=2",
+        input.join("stereo.wav").to_str().unwrap(),
+    ]);
+    let mono = dbfs(mono_level(&input.join("mono.wav"), 0.2, 0.8));
+    assert!((mono + 21.07).abs() < 0.05, "the source at {mono:.2} dBFS");
+    let output = test.path("levels.mp4");
+    render_with_own_cache(&test, &input, &output, "draft");
+    let samples = decode_audio(&output);
+    let level = |side: usize, from: f64, to: f64| dbfs(rms(&channel(&samples, side, from, to)));
+    for side in [0, 1] {
+        let alone = level(side, 0.2, 0.8);
+        assert!(
+            (alone - mono).abs() < 0.2,
+            "channel {side}: mono at {alone:.2} dBFS, the source at {mono:.2} dBFS"
+        );
+        // Two uncorrelated tones at the same level sum to 3 dB more: no normalisation.
+        let both = level(side, 1.2, 1.8);
+        assert!(
+            (both - (mono + 3.01)).abs() < 0.2,
+            "channel {side}: two sources at {both:.2} dBFS, one at {mono:.2} dBFS"
+        );
+    }
+    let (left_level, right_level) = (level(0, 2.7, 3.3), level(1, 2.7, 3.3));
+    assert!(
+        (left_level + 15.05).abs() < 0.2,
+        "stereo left at {left_level:.2} dBFS"
+    );
+    assert!(
+        (right_level + 21.07).abs() < 0.2,
+        "stereo right at {right_level:.2} dBFS"
+    );
+}
+
+#[test]
+fn audio_plays_from_its_media_start_at_its_rate_and_loops_from_there() {
+    let test = TestDir::new();
+    // steps.wav is 6 s whose second s is a tone of 200 * (s + 1) Hz, so its pitch tells the
+    // source time. #plain plays source 1.3 s to 2.9 s from 0.4 s; #fast source 0.7 s on at 1.5x
+    // from 2.5 s; #looped source 4.6 s to its end (1.4 s), twice over, from 4.2 s.
+    let html = r#"<!doctype html>
+<html><head><style>html, body { margin: 0; width: 320px; height: 180px; background: #000; }</style></head>
+<body><div id="root" data-composition-id="steps" data-width="320" data-height="180" data-duration="6" data-fps="30">
+  <audio id="plain" src="steps.wav" data-start="0.4" data-media-start="1.3" data-duration="1.6"></audio>
+  <audio id="fast" src="steps.wav" data-start="2.5" data-media-start="0.7" data-playback-rate="1.5" data-duration="1.5"></audio>
+  <audio id="looped" src="steps.wav" data-start="4.2" data-media-start="4.6" data-duration="1.8" loop></audio>
+</div></body></html>"#;
+    let input = test.composition("steps", html);
+    ffmpeg(&[
+        "-f",
+        "lavfi",
+        "-i",
+        "aevalsrc=0.5*sin(2*PI*200*(floor(t)+1)*t):s=44100:d=6",
+        input.join("steps.wav").to_str().unwrap(),
+    ]);
+    let output = test.path("steps.mp4");
+    render_with_own_cache(&test, &input, &output, "draft");
+    let samples = decode_audio(&output);
+    // (from, to, source second heard): source time = media start + (t - start) * rate.
+    let windows = [
+        (0.05, 0.35, None),
+        (0.45, 1.05, Some(1)),
+        (1.15, 1.95, Some(2)),
+        (2.05, 2.45, None),
+        (2.52, 2.68, Some(0)),
+        (2.75, 3.3, Some(1)),
+        (3.45, 3.95, Some(2)),
+        (4.25, 4.55, Some(4)),
+        (4.65, 5.55, Some(5)),
+        (5.65, 5.95, Some(4)),
+    ];
+    for (from, to, second) in windows {
+        let heard = left(&samples, from, to);
+        match second {
+            Some(second) => {
+                let expected = 200.0 * (second as f64 + 1.0);
+                assert!(
+                    (frequency(&heard) - expected).abs() < 10.0,
+                    "{from} s to {to} s: {} Hz, expected source second {second} ({expected} Hz)",
+                    frequency(&heard)
+                );
+            }
+            None => assert!(rms(&heard) < 0.002, "{from} s to {to} s is silent"),
+        }
+    }
+}
+
+#[test]
 fn nothing_audible_means_no_audio_stream_unless_silence_is_asked_for() {
     let test = TestDir::new();
     let input = square(&test, 320, 180);
@@ -477,14 +629,17 @@ fn nothing_audible_means_no_audio_stream_unless_silence_is_asked_for() {
     assert!(samples.iter().all(|s| *s == 0.0));
 }
 
-/// A 4 s, 30 fps source whose frame n is coloured by its index: r, g, b = 16 + 32 * (the three
-/// octal digits of n).
-fn colour_coded_clip(path: &Path) {
+/// A source of `seconds` at 30 fps whose frame n is coloured by its index: r, g, b = 16 + 32 *
+/// (the three octal digits of n), so every frame tells its own time, n / 30 s.
+fn colour_coded_clip(path: &Path, seconds: u32) {
+    let source = format!(
+        "color=black:s=64x36:r=30:d={seconds},format=rgb24,geq=r='mod(N\\,8)*32+16':g='mod(floor(N/8)\\,8)*32+16':b='mod(floor(N/64)\\,8)*32+16'"
+    );
     ffmpeg(&[
         "-f",
         "lavfi",
         "-i",
-        "color=black:s=64x36:r=30:d=4,format=rgb24,geq=r='mod(N\\,8)*32+16':g='mod(floor(N/8)\\,8)*32+16':b='mod(floor(N/64)\\,8)*32+16'",
+        &source,
         "-pix_fmt",
         "yuv420p",
         "-c:v",
@@ -515,7 +670,7 @@ const VIDEO: &str = r#"<!doctype html>
 fn video_frames_are_injected_exactly_with_start_offset_rate_and_loop() {
     let test = TestDir::new();
     let input = test.composition("video", VIDEO);
-    colour_coded_clip(&input.join("clip.mp4"));
+    colour_coded_clip(&input.join("clip.mp4"), 4);
     let output = test.path("video.mp4");
     let cache = test.path("cache");
     let result = Command::new(env!("CARGO_BIN_EXE_framecast"))
@@ -548,6 +703,90 @@ fn video_frames_are_injected_exactly_with_start_offset_rate_and_loop() {
     assert!(near(pixel(&video, 10, 160, 90), [0, 0, 0], 8));
     // The second render reuses the cached frames.
     assert!(std::fs::read_dir(&cache).unwrap().count() > 0);
+}
+
+/// Four `<video>` elements of one 5 s source, one per quadrant, with offsets that are not
+/// multiples of their loops: (data-start, data-media-start, data-playback-rate, loop,
+/// data-duration).
+const OFFSET_CLIPS: [(f64, f64, f64, bool, Option<f64>); 4] = [
+    (0.4, 1.3, 1.0, false, None),
+    (0.4, 2.3, 1.0, true, None),
+    (0.7, 2.1, 1.5, true, None),
+    (0.5, 2.9, 1.5, false, Some(2.2)),
+];
+
+/// The source frame HyperFrames shows at `t` (packages/core/src/runtime/media.ts): source time
+/// `media_start + (t - start) * rate`, wrapped into [media_start, end of source) when looping,
+/// held at the last frame otherwise; `None` outside the clip's time. Counted in 30 fps source
+/// frames (every offset here is on that grid), so no rounding decides a wrap.
+fn source_frame_at(t: f64, clip: (f64, f64, f64, bool, Option<f64>), source: f64) -> Option<i64> {
+    let (start, media_start, rate, looped, duration) = clip;
+    if t < start || duration.is_some_and(|duration| t >= start + duration) {
+        return None;
+    }
+    let first = (media_start * 30.0).round() as i64;
+    let last = (source * 30.0).round() as i64 - 1;
+    let played = ((t - start) * rate * 30.0 + 1e-6).floor() as i64;
+    Some(if looped {
+        first + played % (last + 1 - first)
+    } else {
+        (first + played).min(last)
+    })
+}
+
+#[test]
+fn video_frames_follow_media_start_rate_loop_and_duration_at_any_offset() {
+    let test = TestDir::new();
+    let videos: String = OFFSET_CLIPS
+        .iter()
+        .enumerate()
+        .map(|(i, (start, media_start, rate, looped, duration))| {
+            let (x, y) = (160 * (i % 2), 90 * (i / 2));
+            let duration = duration.map_or(String::new(), |d| format!(" data-duration=\"{d}\""));
+            let looped = if *looped { " loop" } else { "" };
+            format!(
+                "<video class=\"clip\" src=\"clip.mp4\" style=\"left: {x}px; top: {y}px\" \
+                 data-start=\"{start}\" data-media-start=\"{media_start}\" \
+                 data-playback-rate=\"{rate}\"{duration}{looped} muted></video>\n"
+            )
+        })
+        .collect();
+    let html = format!(
+        r#"<!doctype html>
+<html><head><style>
+  * {{ margin: 0; padding: 0; }}
+  html, body {{ width: 320px; height: 180px; overflow: hidden; background: #000; }}
+  video {{ position: absolute; width: 160px; height: 90px; object-fit: fill; }}
+</style></head><body>
+  <div id="root" data-composition-id="offsets" data-width="320" data-height="180" data-duration="4" data-fps="30">
+    {videos}
+  </div>
+</body></html>"#
+    );
+    let input = test.composition("offsets", &html);
+    colour_coded_clip(&input.join("clip.mp4"), 5);
+    let output = test.path("offsets.mp4");
+    render_with_own_cache(&test, &input, &output, "high");
+    let video = decode(&output);
+    assert_eq!(video.frames.len(), 120);
+    for index in 0..120 {
+        let t = index as f64 / 30.0;
+        for (i, clip) in OFFSET_CLIPS.into_iter().enumerate() {
+            let (x, y) = (80 + 160 * (i % 2) as u32, 45 + 90 * (i / 2) as u32);
+            let seen = pixel(&video, index, x, y);
+            match source_frame_at(t, clip, 5.0) {
+                Some(expected) => assert_eq!(
+                    frame_id(seen),
+                    expected,
+                    "clip {clip:?} at output frame {index} (t = {t:.3} s): {seen:?}"
+                ),
+                None => assert!(
+                    near(seen, [0, 0, 0], 8),
+                    "clip {clip:?} is hidden at output frame {index} (t = {t:.3} s): {seen:?}"
+                ),
+            }
+        }
+    }
 }
 
 #[test]
@@ -724,8 +963,7 @@ video { position: absolute; width: 160px; height: 90px; }</style></head>
         "-shortest",
         source.to_str().unwrap(),
     ]);
-    let reference = decode_audio(&source);
-    let level = rms(&left(&reference, 0.5, 1.0));
+    let level = mono_level(&source, 0.5, 1.0);
     let output = test.path("va.mp4");
     render_with_own_cache(&test, &input, &output, "draft");
     let samples = decode_audio(&output);
@@ -779,7 +1017,7 @@ fn a_gsap_tweened_volume_is_followed_by_the_mix() {
 </script></body></html>"##;
     let input = test.composition("fade", html);
     tones(&input, &[("a440.wav", 440), ("a880.wav", 880)], 4);
-    let level = rms(&left(&decode_audio(&input.join("a440.wav")), 0.5, 1.0));
+    let level = mono_level(&input.join("a440.wav"), 0.5, 1.0);
 
     let output = test.path("fade.mp4");
     assert_success(&test.render(&input, &output, &["--workers", "1", "--quality", "draft"]));
@@ -850,7 +1088,7 @@ fn without_volume_tweens_the_audio_is_exactly_the_data_volume_mix() {
         "a timeline without volume tweens changed the mix"
     );
     let level = rms(&left(&mixes[0], 0.5, 1.5));
-    let source = rms(&left(&decode_audio(&plain.join("a440.wav")), 0.5, 1.5));
+    let source = mono_level(&plain.join("a440.wav"), 0.5, 1.5);
     assert!((level / source - 0.5).abs() < 0.02, "{}", level / source);
 }
 
