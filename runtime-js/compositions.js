@@ -3,11 +3,13 @@
 // compositions into their host elements, scopes their CSS to the instance, applies their
 // variables, and runs their scripts (deepest composition first, so a parent's script finds its
 // children's timelines). As HyperFrames does, the file's root element is kept inside the host
-// without its data-composition-id: the host carries the composition's identity.
+// without its data-composition-id: the host carries the composition's identity; a host with a
+// declared size takes it and the file's root fills it (layout.js).
 (function () {
   "use strict";
   const internals = (window.__framecastInternals = window.__framecastInternals || {});
   const variables = internals.variables;
+  const layout = internals.layout;
 
   class CompositionError extends Error {}
 
@@ -177,10 +179,12 @@
         const value = innerRoot.getAttribute(attribute);
         if (value && !host.hasAttribute(attribute)) host.setAttribute(attribute, value);
       }
-      if (!host.style.width && host.getAttribute("data-width")) host.style.width = `${Number(host.getAttribute("data-width"))}px`;
-      if (!host.style.height && host.getAttribute("data-height")) host.style.height = `${Number(host.getAttribute("data-height"))}px`;
+      layout.fillHost(mounted);
       if (innerRoot.hasAttribute("data-duration")) host.setAttribute("data-framecast-own-duration", innerRoot.getAttribute("data-duration"));
     }
+    // With or without a root element in the file, a host that knows its size takes it, so the
+    // content's percentages resolve against the composition's size (layout.js).
+    layout.sizeHost(host);
     host.replaceChildren(mounted);
 
     const scope = `[data-composition-id="${CSS.escape(runtimeId)}"]`;

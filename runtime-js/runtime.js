@@ -1,13 +1,14 @@
 // framecast page runtime: injected before any page script runs, after timing.js,
-// virtual-time.js, variables.js, compositions.js and adapters.js (the browser crate concatenates
-// them in that order). It owns the seek protocol, clip visibility, readiness and error
-// collection. The renderer talks to it only through `window.__hf`. Plain JavaScript, no build.
+// virtual-time.js, variables.js, layout.js, compositions.js and adapters.js (the browser crate
+// concatenates them in that order). It owns the seek protocol, clip visibility, readiness and
+// error collection. The renderer talks to it only through `window.__hf`. Plain JavaScript, no
+// build.
 (() => {
   "use strict";
   if (window.__hf && window.__hf.__framecast) return;
 
   const internals = window.__framecastInternals;
-  const { timing, variables, compositions, adapters } = internals;
+  const { timing, variables, compositions, adapters, layout } = internals;
   const config = window.__framecastConfig || {};
 
   const hf = (window.__hf = window.__hf || {});
@@ -18,6 +19,11 @@
   // HyperFrames' render mode: libraries such as HyperShader check this flag and schedule their
   // work on the timeline instead of playing it in real time.
   window.__HF_VIRTUAL_TIME__ = true;
+
+  // The timeline registry exists before any page script, as HyperFrames' runtime defines it
+  // (core/src/runtime/entry.ts): `window.__timelines["main"] = tl` works without the
+  // `window.__timelines = window.__timelines || {}` line. A page that replaces it keeps its own.
+  window.__timelines = window.__timelines || {};
 
   const { clock, real } = internals.virtualTime.install(window, {
     // 2024-01-01T00:00:00Z: any fixed instant works; it only has to be the same everywhere.
@@ -88,8 +94,12 @@
     variables.applyCustomProperties(document.documentElement, values);
     variables.applyBindings(root, values, "");
   }
+  // HyperFrames' base layout (layout.js) is applied once the document is parsed, when its
+  // runtime applies it too: page scripts that ran during parsing saw the author's own styles.
   document.addEventListener("DOMContentLoaded", () => {
+    layout.normalizeDocument(document.documentElement, document.body);
     const root = findRoot();
+    if (root) layout.sizeRoot(root);
     try {
       if (root) applyRootVariables(root);
     } catch (error) {

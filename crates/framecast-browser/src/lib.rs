@@ -35,6 +35,8 @@ pub const RUNTIME_JS: &str = concat!(
     "\n",
     include_str!("../../../runtime-js/variables.js"),
     "\n",
+    include_str!("../../../runtime-js/layout.js"),
+    "\n",
     include_str!("../../../runtime-js/compositions.js"),
     "\n",
     include_str!("../../../runtime-js/adapters.js"),

@@ -486,3 +486,67 @@ fn root_attributes_are_read_as_a_browser_reads_them() {
         assert_colour(&video, frame, 72, 24, BLACK);
     }
 }
+
+/// `window.__timelines` exists before any page script, as in HyperFrames: a `<head>` script
+/// registers the root timeline without creating the registry, and the box it moves is where
+/// the tween puts it (x = 200·t).
+#[test]
+fn the_timeline_registry_exists_before_page_scripts() {
+    let test = TestDir::new();
+    let video = render(&test, "timeline-registry", &[]);
+    assert_eq!(video.frames.len(), 30);
+    const WHITE_ONLY: [bool; 3] = [true, true, true];
+    for frame in [0, 15, 29] {
+        assert_left_edge(&video, frame, 90, WHITE_ONLY, 200.0 * frame as f64 / 30.0);
+        assert_colour(&video, frame, 2, 20, BLACK);
+    }
+}
+
+/// A page without a CSS reset renders from the viewport's origin, as in HyperFrames: `<body>`'s
+/// default 8 px margin is gone and the root takes its data-width × data-height.
+#[test]
+fn the_root_starts_at_the_origin_without_a_css_reset() {
+    let test = TestDir::new();
+    let video = render(&test, "page-margin", &[]);
+    assert_eq!((video.width, video.height), (320, 180));
+    for frame in [0, 29] {
+        // The red square at the root's origin is at the frame's, not 8 px in on white.
+        assert_colour(&video, frame, 0, 0, RED);
+        assert_colour(&video, frame, 2, 2, RED);
+        assert_colour(&video, frame, 12, 12, RED);
+        assert_colour(&video, frame, 28, 28, BLUE);
+        assert_colour(&video, frame, 160, 1, BLUE);
+        assert_colour(&video, frame, 1, 90, BLUE);
+        // The root is 320×180 from data-width/data-height alone: its bottom-right square is in
+        // the frame's corner.
+        assert_colour(&video, frame, 319, 179, GREEN);
+        assert_colour(&video, frame, 308, 168, GREEN);
+        assert_colour(&video, frame, 292, 152, BLUE);
+    }
+}
+
+/// A sub-composition host sized by data-width/data-height is that many pixels and the file's
+/// content fills it, as in HyperFrames: `height: 100%` plus flexbox centres each dot in its
+/// 130×100 host, whether the file has a root element (card) or not (plain).
+#[test]
+fn sub_composition_hosts_take_their_declared_size() {
+    let test = TestDir::new();
+    let video = render(&test, "sub-composition-size", &[]);
+    for frame in [0, 29] {
+        // card: blue x 20–150, y 40–140, white dot centred at (85, 90).
+        assert_colour(&video, frame, 85, 90, WHITE);
+        assert_colour(&video, frame, 85, 50, BLUE);
+        assert_colour(&video, frame, 85, 130, BLUE);
+        assert_colour(&video, frame, 24, 136, BLUE);
+        assert_colour(&video, frame, 146, 136, BLUE);
+        assert_colour(&video, frame, 85, 145, BLACK);
+        // plain: green x 170–300, y 40–140, red dot centred at (235, 90).
+        assert_colour(&video, frame, 235, 90, RED);
+        assert_colour(&video, frame, 235, 50, GREEN);
+        assert_colour(&video, frame, 235, 130, GREEN);
+        assert_colour(&video, frame, 296, 136, GREEN);
+        assert_colour(&video, frame, 235, 145, BLACK);
+        assert_colour(&video, frame, 160, 90, BLACK);
+        assert_colour(&video, frame, 305, 90, BLACK);
+    }
+}
