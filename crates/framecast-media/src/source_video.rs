@@ -24,6 +24,9 @@ use crate::scale::video_frame_to_rgba;
 pub struct MediaProbe {
     /// Seconds, from the container (0 when unknown).
     pub duration: f64,
+    /// Seconds of the video stream, which ends before the container when the audio runs on;
+    /// the container's duration when the stream does not say (or there is no video).
+    pub video_duration: f64,
     pub has_video: bool,
     pub has_audio: bool,
     pub width: u32,
@@ -56,6 +59,7 @@ pub fn probe_media(path: &Path, element: &str) -> Result<MediaProbe, MediaError>
     };
     let mut probe = MediaProbe {
         duration,
+        video_duration: duration,
         has_video: false,
         has_audio: false,
         width: 0,
@@ -89,6 +93,9 @@ pub fn probe_media(path: &Path, element: &str) -> Result<MediaProbe, MediaError>
                 continue;
             }
             probe.has_video = true;
+            if stream.duration() > 0 {
+                probe.video_duration = stream.duration() as f64 * f64::from(stream.time_base());
+            }
             probe.width = decoder.width();
             probe.height = decoder.height();
             probe.has_alpha = decoder.format().descriptor().is_some_and(|descriptor| {

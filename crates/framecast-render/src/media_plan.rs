@@ -134,7 +134,9 @@ impl MediaPlan {
                         "it has no video stream",
                     ));
                 }
-                let segment = clip_frame_count(probe.duration, element.media_start, fps);
+                // The clip ends with the video stream, as HyperFrames' extraction does, not with
+                // a longer audio stream: a loop wraps where the pictures end.
+                let segment = clip_frame_count(probe.video_duration, element.media_start, fps);
                 videos.push(PlannedVideo {
                     key: cache_key(&path, element.media_start, fps, probe.has_alpha),
                     element: element.describe.clone(),

@@ -790,6 +790,47 @@ fn video_frames_follow_media_start_rate_loop_and_duration_at_any_offset() {
 }
 
 #[test]
+fn a_looped_video_wraps_where_its_pictures_end_when_its_audio_runs_on() {
+    let test = TestDir::new();
+    let html = r#"<!doctype html>
+<html><head><style>
+  * { margin: 0; padding: 0; }
+  html, body { width: 320px; height: 180px; overflow: hidden; background: #000; }
+  video { position: absolute; left: 0; top: 0; width: 320px; height: 180px; object-fit: fill; }
+</style></head><body>
+  <div id="root" data-composition-id="long-audio" data-width="320" data-height="180" data-duration="3" data-fps="30">
+    <video class="clip" src="av.mov" data-start="0" data-media-start="0.5" loop muted></video>
+  </div>
+</body></html>"#;
+    let input = test.composition("long-audio", html);
+    let pictures = input.join("pictures.mp4");
+    colour_coded_clip(&pictures, 2);
+    // 2 s of pictures, 3 s of sound: the container lasts 3 s.
+    ffmpeg(&[
+        "-i",
+        pictures.to_str().unwrap(),
+        "-f",
+        "lavfi",
+        "-i",
+        "sine=frequency=440:sample_rate=48000:duration=3",
+        "-c:v",
+        "copy",
+        "-c:a",
+        "pcm_s16le",
+        input.join("av.mov").to_str().unwrap(),
+    ]);
+    let output = test.path("long-audio.mp4");
+    render_with_own_cache(&test, &input, &output, "high");
+    let video = decode(&output);
+    // The loop is the 45 frames from 0.5 s to the pictures' end at 2 s, as in HyperFrames.
+    for index in [0usize, 20, 44, 45, 46, 60, 89] {
+        let expected = 15 + (index % 45) as i64;
+        let seen = frame_id(pixel(&video, index, 160, 90));
+        assert_eq!(seen, expected, "output frame {index}");
+    }
+}
+
+#[test]
 fn unreadable_media_fails_before_capture_naming_element_and_file() {
     let test = TestDir::new();
     let input = test.composition(
