@@ -1,6 +1,7 @@
 //! Putting the page runtime into the composition's entry HTML as it is served, so it runs before
 //! any page script: the same runtime, with the same settings, that a render injects with
-//! `Page.addScriptToEvaluateOnNewDocument`, here loaded from the preview server.
+//! `Page.addScriptToEvaluateOnNewDocument`, here loaded from the preview server. Where it goes
+//! is `framecast-composition`'s to say, as the crate that reads composition HTML.
 
 /// The URL the entry HTML loads the runtime (and its prelude) from.
 pub(crate) const RUNTIME_URL: &str = "/__framecast/runtime.js";
@@ -11,31 +12,12 @@ pub(crate) const RUNTIME_URL: &str = "/__framecast/runtime.js";
 /// no line, so errors still name the author's line numbers.
 pub(crate) fn inject_runtime(html: &str) -> String {
     let script = format!("<script src=\"{RUNTIME_URL}\" data-framecast=\"runtime\"></script>");
-    let at = insertion_point(html);
+    let at = framecast_composition::head_script_offset(html);
     let mut injected = String::with_capacity(html.len() + script.len());
     injected.push_str(&html[..at]);
     injected.push_str(&script);
     injected.push_str(&html[at..]);
     injected
-}
-
-/// The byte offset just after the opening tag the script goes behind.
-fn insertion_point(html: &str) -> usize {
-    let lower = html.to_ascii_lowercase();
-    for tag in ["<head", "<html", "<!doctype"] {
-        let mut from = 0;
-        while let Some(found) = lower[from..].find(tag) {
-            let start = from + found;
-            let after_name = lower.as_bytes().get(start + tag.len()).copied();
-            // `<header>` is not `<head>`: the name must end here.
-            let name_ends = matches!(after_name, Some(b'>' | b' ' | b'\t' | b'\n' | b'\r' | b'/'));
-            if name_ends && let Some(close) = lower[start..].find('>') {
-                return start + close + 1;
-            }
-            from = start + tag.len();
-        }
-    }
-    0
 }
 
 #[cfg(test)]
