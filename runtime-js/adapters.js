@@ -18,12 +18,14 @@
   }
 
   function seekTimeline(timeline, seconds) {
+    if (isAnimeInstance(timeline)) return seekAnimeInstance(timeline, seconds);
     if (!timeline || isNested(timeline)) return;
     if (typeof timeline.totalTime === "function") timeline.totalTime(seconds, false);
     else if (typeof timeline.seek === "function") timeline.seek(seconds, false);
   }
 
   function timelineDuration(timeline) {
+    if (isAnimeInstance(timeline)) return animeDuration(timeline);
     if (!timeline) return null;
     try {
       if (typeof timeline.totalDuration === "function") return Number(timeline.totalDuration());
@@ -108,9 +110,11 @@
 
   const animeInstances = new Set();
 
-  // anime.js instances are found three ways: HyperFrames' `hyperframesAnime.register(id, x)` /
-  // `window.__hfAnime`, and every instance the global `anime` factory creates (wrapped as soon
-  // as the library assigns window.anime).
+  // anime.js instances are found four ways: `window.__timelines[id]` (a composition's timeline,
+  // seeked with the GSAP ones at its composition's time), HyperFrames'
+  // `hyperframesAnime.register(id, x)` / `window.__hfAnime`, and every instance the global
+  // `anime` creates: v3's factory and v4's `anime.animate` / `anime.createTimeline`, wrapped as
+  // soon as the library assigns window.anime.
   function captureAnime(value) {
     if (!value || value.__framecastWrapped) return value;
     const wrap = (factory) =>
@@ -124,9 +128,9 @@
       result = Object.assign(wrap(value), value);
       if (typeof value.timeline === "function") result.timeline = wrap(value.timeline);
     } else if (typeof value === "object") {
-      for (const name of ["animate", "createTimeline", "timeline"]) {
-        if (typeof value[name] === "function") value[name] = wrap(value[name]);
-      }
+      // anime.js 4's UMD build assigns an empty namespace to window.anime and fills it in
+      // afterwards; its IIFE build assigns it filled. Accessors wrap the factories either way.
+      for (const name of ["animate", "createTimeline", "timeline"]) wrapNamespaceMethod(value, name, wrap);
     }
     try {
       Object.defineProperty(result, "__framecastWrapped", { value: true });
@@ -134,6 +138,43 @@
       // A frozen namespace stays unwrapped; registered instances still work.
     }
     return result;
+  }
+
+  function wrapNamespaceMethod(namespace, name, wrap) {
+    const descriptor = Object.getOwnPropertyDescriptor(namespace, name);
+    if (descriptor && !descriptor.configurable) return;
+    let current = namespace[name];
+    if (typeof current === "function") current = wrap(current);
+    Object.defineProperty(namespace, name, {
+      configurable: true,
+      enumerable: true,
+      get: () => current,
+      set: (factory) => {
+        current = typeof factory === "function" ? wrap(factory) : factory;
+      },
+    });
+  }
+
+  /// An anime.js animation or timeline (v3 or v4): seeked in milliseconds, with a duration in
+  /// milliseconds as a number, where a GSAP timeline's duration is a method.
+  function isAnimeInstance(value) {
+    return Boolean(
+      value &&
+        typeof value.seek === "function" &&
+        typeof value.totalTime !== "function" &&
+        typeof value.duration === "number"
+    );
+  }
+
+  /// The instance's length in seconds; null when it loops forever.
+  function animeDuration(instance) {
+    const milliseconds = Number(instance.duration);
+    return Number.isFinite(milliseconds) && milliseconds > 0 && milliseconds < 1e12 ? milliseconds / 1000 : null;
+  }
+
+  function seekAnimeInstance(instance, seconds) {
+    if (!instance.paused && typeof instance.pause === "function") instance.pause();
+    instance.seek(seconds * 1000);
   }
 
   function installAnimeCapture() {
@@ -157,26 +198,29 @@
 
   function animeEntries() {
     const entries = [];
-    const seen = new Set();
+    // A composition's timeline is seeked with its composition (seekTimeline), and an animation
+    // inside an anime.js 4 timeline by that timeline: seeking them here as well would fight.
+    const seen = new Set(Object.values(window.__timelines || {}));
     const registry = window.__hfAnime || {};
     for (const [key, value] of Object.entries(registry)) {
-      const instance = value && value.instance ? value.instance : value;
+      const registration = Boolean(value && value.instance);
+      const instance = registration ? value.instance : value;
       if (instance && typeof instance.seek === "function" && !seen.has(instance)) {
         seen.add(instance);
-        entries.push({ id: value.id || key, instance });
+        // A bare anime.js 4 instance has an `id` of its own; only a registration's names it.
+        entries.push({ id: (registration && value.id) || key, instance });
       }
     }
     for (const instance of animeInstances) {
-      if (!seen.has(instance)) entries.push({ id: null, instance });
+      if (!seen.has(instance) && !isAnimeInstance(instance.parent)) entries.push({ id: null, instance });
     }
     return entries;
   }
 
   function seekAnime(globalTime, compositionTime) {
     for (const { id, instance } of animeEntries()) {
-      if (!instance.paused && typeof instance.pause === "function") instance.pause();
       const local = id !== null && compositionTime(id) !== null ? compositionTime(id) : globalTime;
-      instance.seek(local * 1000);
+      seekAnimeInstance(instance, local);
     }
   }
 

@@ -1,6 +1,6 @@
 //! The third-party files framecast serves at run time, embedded in the binary at build time:
 //! the browser builds of the libraries whose CDN URLs and bare file names framecast answers
-//! (gsap, lottie-web, three, animejs, the HyperFrames shader transitions), and the Inter and
+//! (gsap, lottie-web, three, animejs 3 and 4, the HyperFrames shader transitions), and the Inter and
 //! JetBrains Mono faces of the `@fontsource` packages. `build.rs` reads them from the
 //! `node_modules` that `scripts/setup` installs (`$FRAMECAST_NODE_MODULES` at build time, if
 //! set); [`manifest`] says which files. Nothing here reads the file system at run time, so the

@@ -29,6 +29,12 @@ pub const LIBRARIES: &[Library] = &[
         package: "animejs",
         dir: "lib",
     },
+    // anime.js 4, installed beside 3 under an npm alias: its browser bundles (UMD and ES
+    // module), not the per-module tree of `dist/modules`.
+    Library {
+        package: "animejs-4",
+        dir: "dist/bundles",
+    },
 ];
 
 /// Directories of CommonJS modules (`require`, `exports`), which no browser runs: skipped.
@@ -46,6 +52,7 @@ pub const REQUIRED_FILES: &[&str] = &[
     "three/build/three.min.js",
     "three/build/three.module.js",
     "animejs/lib/anime.min.js",
+    "animejs-4/dist/bundles/anime.umd.min.js",
     "@hyperframes/shader-transitions/dist/index.global.js",
 ];
 

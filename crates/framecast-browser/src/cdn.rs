@@ -1,7 +1,8 @@
 //! Which local file answers a script URL of a public CDN. Compositions written for HyperFrames
 //! load their libraries from jsDelivr, unpkg or cdnjs; a render has no network, so those URLs are
 //! answered from the copies embedded in the binary (`framecast-assets`), whatever version the URL
-//! names. Pure string work: nothing here touches the file system.
+//! names, except that anime.js 4 URLs get the embedded anime.js 4 (its API is not 3's). Pure
+//! string work: nothing here touches the file system.
 
 /// The npm packages whose CDN URLs are served locally.
 const PACKAGES: &[Package] = &[
@@ -30,6 +31,14 @@ const PACKAGES: &[Package] = &[
         default_file: "lib/anime.min.js",
     },
 ];
+
+/// The package anime.js 4 is embedded as (an npm alias beside anime.js 3, which `animejs` is).
+const ANIME_4: &str = "animejs-4";
+
+/// anime.js 4's browser bundles: `lib/` up to 4.1, `dist/bundles/` since (where the IIFE build
+/// is gone and the UMD build, which sets the same `anime` global, takes its place).
+const ANIME_4_BUNDLES: &str = "dist/bundles";
+const ANIME_4_DEFAULT: &str = "dist/bundles/anime.umd.min.js";
 
 struct Package {
     npm: &'static str,
@@ -88,6 +97,9 @@ fn npm_path(path: &str) -> Option<CdnFile> {
         None => (spec, None),
     };
     let package = PACKAGES.iter().find(|package| package.npm == name)?;
+    if package.npm == "animejs" && is_anime_4(version.as_deref(), file) {
+        return Some(anime_4_file(file, version));
+    }
     let path = if file.is_empty() {
         package.default_file.to_string()
     } else {
@@ -111,11 +123,57 @@ fn cdnjs_path(path: &str) -> Option<CdnFile> {
     if file.is_empty() {
         return None;
     }
+    if package.npm == "animejs" && is_anime_4(Some(version), file) {
+        return Some(anime_4_file(file, Some(version.to_string())));
+    }
     Some(CdnFile {
         package: package.npm,
         path: format!("{}/{file}", package.cdnjs_dir),
         version: Some(version.to_string()),
     })
+}
+
+/// Whether an anime.js URL asks for version 4: its version's major component is 4, or it names
+/// a file only anime.js 4 has (`dist/bundles/…`, the `iife`, `umd` and `esm` builds). A URL
+/// without a version keeps anime.js 3's `lib/anime.min.js`, which 4 does not have.
+fn is_anime_4(version: Option<&str>, file: &str) -> bool {
+    let major = version.map(|version| {
+        let version = version.trim_start_matches(['^', '~', 'v', '=']);
+        version.split('.').next().unwrap_or(version).to_string()
+    });
+    if let Some(major) = major.filter(|major| major.chars().all(|c| c.is_ascii_digit())) {
+        return major == "4";
+    }
+    let name = file.rsplit('/').next().unwrap_or(file);
+    file.starts_with(ANIME_4_BUNDLES)
+        || ["anime.iife.", "anime.umd.", "anime.esm."]
+            .iter()
+            .any(|prefix| name.starts_with(prefix))
+}
+
+/// The embedded anime.js 4 file for `file` of any 4.x release: a bundle named under `lib/`
+/// (4.0, 4.1), under `dist/bundles/` or at the top of cdnjs's version is looked up by name in
+/// `dist/bundles/`, with the IIFE build answered by the UMD one.
+fn anime_4_file(file: &str, version: Option<String>) -> CdnFile {
+    let path = if file.is_empty() {
+        ANIME_4_DEFAULT.to_string()
+    } else {
+        let inside = file
+            .strip_prefix("lib/")
+            .or_else(|| file.strip_prefix("dist/bundles/"))
+            .unwrap_or(file);
+        if inside.contains('/') {
+            file.to_string()
+        } else {
+            let name = inside.replacen("anime.iife.", "anime.umd.", 1);
+            format!("{ANIME_4_BUNDLES}/{name}")
+        }
+    };
+    CdnFile {
+        package: ANIME_4,
+        path,
+        version,
+    }
 }
 
 /// Whether the installed version satisfies what a URL asked for: no version, `latest`, or a
@@ -208,6 +266,86 @@ mod tests {
             cdn_file("https://cdnjs.cloudflare.com/ajax/libs/animejs/3.2.1/anime.min.js"),
             file("animejs", "lib/anime.min.js", Some("3.2.1"))
         );
+    }
+
+    #[test]
+    fn anime_js_4_urls_name_the_embedded_anime_js_4() {
+        let v4 = |path: &str, version: Option<&str>| file("animejs-4", path, version);
+        assert_eq!(
+            cdn_file("https://cdn.jsdelivr.net/npm/animejs@4.0.2/lib/anime.iife.min.js"),
+            v4("dist/bundles/anime.umd.min.js", Some("4.0.2"))
+        );
+        assert_eq!(
+            cdn_file("https://cdn.jsdelivr.net/npm/animejs@4.5.0/dist/bundles/anime.umd.min.js"),
+            v4("dist/bundles/anime.umd.min.js", Some("4.5.0"))
+        );
+        assert_eq!(
+            cdn_file("https://cdn.jsdelivr.net/npm/animejs@4"),
+            v4("dist/bundles/anime.umd.min.js", Some("4"))
+        );
+        assert_eq!(
+            cdn_file("https://unpkg.com/animejs@^4.1/lib/anime.esm.min.js"),
+            v4("dist/bundles/anime.esm.min.js", Some("^4.1"))
+        );
+        assert_eq!(
+            cdn_file("https://unpkg.com/animejs@4.0.0/lib/anime.iife.js"),
+            v4("dist/bundles/anime.umd.js", Some("4.0.0"))
+        );
+        assert_eq!(
+            cdn_file("https://cdnjs.cloudflare.com/ajax/libs/animejs/4.0.2/anime.iife.min.js"),
+            v4("dist/bundles/anime.umd.min.js", Some("4.0.2"))
+        );
+        // A v4-only file without a version is v4 as well.
+        assert_eq!(
+            cdn_file("https://cdn.jsdelivr.net/npm/animejs/dist/bundles/anime.umd.min.js"),
+            v4("dist/bundles/anime.umd.min.js", None)
+        );
+    }
+
+    #[test]
+    fn anime_js_3_urls_keep_anime_js_3() {
+        for (url, version) in [
+            (
+                "https://cdn.jsdelivr.net/npm/animejs@3.2.2/lib/anime.min.js",
+                Some("3.2.2"),
+            ),
+            ("https://unpkg.com/animejs@3/lib/anime.min.js", Some("3")),
+            (
+                "https://cdn.jsdelivr.net/npm/animejs/lib/anime.min.js",
+                None,
+            ),
+            (
+                "https://cdnjs.cloudflare.com/ajax/libs/animejs/3.2.1/anime.min.js",
+                Some("3.2.1"),
+            ),
+        ] {
+            assert_eq!(
+                cdn_file(url),
+                file("animejs", "lib/anime.min.js", version),
+                "{url}"
+            );
+        }
+        assert_eq!(
+            cdn_file("https://cdn.jsdelivr.net/npm/animejs"),
+            file("animejs", "lib/anime.min.js", None)
+        );
+    }
+
+    #[test]
+    fn every_anime_js_4_bundle_is_embedded() {
+        for url in [
+            "https://cdn.jsdelivr.net/npm/animejs@4.0.2/lib/anime.iife.min.js",
+            "https://cdn.jsdelivr.net/npm/animejs@4/lib/anime.umd.js",
+            "https://cdn.jsdelivr.net/npm/animejs@4/dist/bundles/anime.esm.min.js",
+            "https://cdn.jsdelivr.net/npm/animejs@4",
+        ] {
+            let file = cdn_file(url).expect("an anime.js 4 URL should name a file");
+            let path = format!("{}/{}", file.package, file.path);
+            assert!(
+                framecast_assets::file(&path).is_some_and(|bytes| !bytes.is_empty()),
+                "{url}: {path}"
+            );
+        }
     }
 
     #[test]

@@ -550,3 +550,46 @@ fn sub_composition_hosts_take_their_declared_size() {
         assert_colour(&video, frame, 305, 90, BLACK);
     }
 }
+
+/// An anime.js 4 timeline registered in `window.__timelines` is seeked in milliseconds at the
+/// root's time, its library loaded from a jsDelivr URL of the 4.0 IIFE build: twelve boxes
+/// move right by 40 px over 1.5 s, each delayed by `stagger(250, { grid: [4, 3], from:
+/// 'center' })`, so the middle of the grid leads and the corners trail.
+#[test]
+fn anime_js_4_timelines_in_the_registry_are_seeked() {
+    let test = TestDir::new();
+    let video = render(&test, "animejs-4", &[]);
+    assert_eq!(video.frames.len(), 60);
+    // The left edges of the boxes on a row, from the runs of white pixels on it.
+    let left_edges = |frame: usize, y: u32| -> Vec<f64> {
+        let lit = |x: u32| pixel(&video, frame, x, y).iter().all(|&c| c > 128);
+        (0..video.width)
+            .filter(|&x| lit(x) && (x == 0 || !lit(x - 1)))
+            .map(f64::from)
+            .collect()
+    };
+    // The x a box starting at `left` with a stagger delay of `delay` ms has at `seconds`.
+    let x = |left: f64, delay: f64, seconds: f64| {
+        left + 40.0 * ((seconds * 1000.0 - delay) / 1500.0).clamp(0.0, 1.0)
+    };
+    // Delays by row (the middle row is nearest the centre), column by column.
+    let rows = [
+        (30, [450.0, 280.0, 280.0, 450.0]),
+        (80, [375.0, 125.0, 125.0, 375.0]),
+        (130, [450.0, 280.0, 280.0, 450.0]),
+    ];
+    for frame in [0usize, 15, 30, 45, 59] {
+        let seconds = frame as f64 / 30.0;
+        for (y, delays) in rows {
+            let edges = left_edges(frame, y);
+            assert_eq!(edges.len(), 4, "frame {frame}, row {y}: {edges:?}");
+            for (column, (&edge, delay)) in edges.iter().zip(delays).enumerate() {
+                let expected = x(40.0 + 60.0 * column as f64, delay, seconds);
+                assert!(
+                    (edge - expected).abs() <= 2.0,
+                    "frame {frame}, row {y}, column {column}: left edge at {edge}, expected {expected}"
+                );
+            }
+        }
+    }
+}
