@@ -409,6 +409,8 @@
     await compositions.mountAll(root, config.instanceVariables || {}, (step) => {
       waitingFor = step;
     });
+    // Once the hosts hold their content, as HyperFrames lays out the compiled page's clips.
+    layout.placeRootClips(root, (element) => getComputedStyle(element));
     await waitForFonts();
     await waitForImages();
     await waitForLibraries();

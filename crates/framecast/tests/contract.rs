@@ -593,3 +593,37 @@ fn anime_js_4_timelines_in_the_registry_are_seeked() {
         }
     }
 }
+
+/// Sub-composition hosts written one after another, with no CSS of their own, are layers over
+/// the whole root, as HyperFrames lays out the root's timed children, and the root timeline
+/// that tweens the hosts themselves moves them: scene-a (red, from 0.001 s) fades out from 2.5
+/// s while scene-b (blue) grows from opacity 0 and scale 0.5 to fill the frame by 2.65 s.
+/// Before, scene-b sat below scene-a, outside the frame, and never showed.
+#[test]
+fn a_root_timeline_tweens_scene_hosts_stacked_over_the_root() {
+    let test = TestDir::new();
+    let video = render(&test, "scene-hosts", &[]);
+    assert_eq!(video.frames.len(), 120);
+    // scene-a starts at 0.001 s: the first frame is empty.
+    assert_colour(&video, 0, 160, 90, BLACK);
+    for frame in [1, 40, 74] {
+        for (x, y) in [(160, 90), (5, 5), (314, 174)] {
+            assert_colour(&video, frame, x, y, RED);
+        }
+    }
+    // Frame 77, 2.5667 s, 4/9 of the way: scene-a at opacity 5/9 (red 142); scene-b at scale
+    // 0.5 + 0.5 * 4/9 covers x 44-276, y 25-155, at opacity 4/9 over it.
+    let faded_red = [142, 0, 0];
+    for (x, y) in [(5, 5), (40, 20), (280, 160)] {
+        assert_colour(&video, 77, x, y, faded_red);
+    }
+    for (x, y) in [(160, 90), (50, 30), (270, 150)] {
+        assert_colour(&video, 77, x, y, [79, 0, 113]);
+    }
+    // From 2.65 s scene-b fills the frame.
+    for frame in [80, 100, 119] {
+        for (x, y) in [(160, 90), (5, 5), (314, 174), (160, 170)] {
+            assert_colour(&video, frame, x, y, BLUE);
+        }
+    }
+}
