@@ -25,6 +25,19 @@
   // `window.__timelines = window.__timelines || {}` line. A page that replaces it keeps its own.
   window.__timelines = window.__timelines || {};
 
+  // A same-origin frame of a framecast page (an `<iframe class="clip" src="target.html">`) runs
+  // this runtime too, since the injection reaches every document, but it is not a composition:
+  // it follows the parent's seeks (seekFrame below) instead of waiting for a renderer of its
+  // own, and keeps its page as authored, as HyperFrames gives such a page only its virtual
+  // clock. A cross-origin parent cannot be read, so its frames stay on their own.
+  const inFrame = (() => {
+    try {
+      return window.parent !== window && Boolean(window.parent.__hf && window.parent.__hf.__framecast);
+    } catch {
+      return false;
+    }
+  })();
+
   const { clock, real } = internals.virtualTime.install(window, {
     // 2024-01-01T00:00:00Z: any fixed instant works; it only has to be the same everywhere.
     epochMs: Number.isFinite(config.epochMs) ? config.epochMs : 1704067200000,
@@ -97,6 +110,7 @@
   // HyperFrames' base layout (layout.js) is applied once the document is parsed, when its
   // runtime applies it too: page scripts that ran during parsing saw the author's own styles.
   document.addEventListener("DOMContentLoaded", () => {
+    if (inFrame) return;
     layout.normalizeDocument(document.documentElement, document.body);
     const root = findRoot();
     if (root) layout.sizeRoot(root);
@@ -301,10 +315,74 @@
     if (!config.layeredTransitions) adapters.crossfadeTransitions(t);
     clock.advanceTo(t * 1000);
     for (const [element, visible] of visibility) applyVisibility(element, visible);
+    seekFrames(t);
     for (const error of clock.takeErrors()) hf.errors.push(error && error.stack ? error.stack : String(error));
     if (hf.errors.length > 0) throw new Error([...new Set(hf.errors)].join("\n"));
     return t;
   };
+
+  // ---- same-origin frames ------------------------------------------------------------------
+
+  /// The framecast runtimes of this document's same-origin frames; cross-origin ones (which
+  /// the closed network blocks anyway) and frames without the runtime are skipped.
+  function frameRuntimes() {
+    const found = [];
+    for (let i = 0; i < window.frames.length; i += 1) {
+      try {
+        const child = window.frames[i];
+        if (child && child.__hf && typeof child.__hf.seekFrame === "function") found.push(child.__hf);
+      } catch {
+        // A cross-origin frame cannot be read.
+      }
+    }
+    return found;
+  }
+
+  // Every frame is seeked to the root's time, as HyperFrames' render bridge seeks each
+  // same-origin frame's virtual clock (seekSameOriginChildFrames) to the time the page got.
+  function seekFrames(t) {
+    for (const child of frameRuntimes()) {
+      try {
+        child.seekFrame(t);
+      } catch (error) {
+        hf.errors.push(`in a frame: ${error && error.message ? error.message : String(error)}`);
+      }
+    }
+  }
+
+  /// A frame's seek: its clock first, so a playing timeline's ticker runs, then its registered
+  /// timelines and its CSS animations and Web Animations at `t`, so the seek wins whatever
+  /// the ticker did; then its own frames.
+  hf.seekFrame = (time) => {
+    const t = Number(time);
+    hf.currentTime = t;
+    clock.advanceTo(t * 1000);
+    const timelines = window.__timelines || {};
+    for (const id of Object.keys(timelines)) adapters.seekTimeline(timelines[id], t);
+    adapters.seekDocumentAnimations(t, () => t, () => 0);
+    seekFrames(t);
+    throwCollectedErrors();
+    return t;
+  };
+
+  /// A frame's readiness, awaited by its parent's: its load, fonts and images, the timers due
+  /// at start-up, then its own frames'.
+  hf.whenFrameReady = async (fps) => {
+    clock.setFrameRate(fps);
+    await waitForLoad();
+    await waitForFonts();
+    await waitForImages();
+    clock.flush();
+    await waitForFrames(fps);
+    throwCollectedErrors();
+  };
+
+  async function waitForFrames(fps) {
+    const children = frameRuntimes();
+    if (children.length === 0) return;
+    waitingFor = "same-origin frames";
+    await Promise.all(children.map((child) => child.whenFrameReady(fps)));
+  }
 
   // Seeks only the compositions' timelines, leaving the virtual clock, clip visibility and the
   // other adapters where the last hf.seek put them: media.js samples animated media volumes
@@ -414,6 +492,8 @@
     await waitForFonts();
     await waitForImages();
     await waitForLibraries();
+    // The parent's load event waited for its frames' documents; their fonts and images too.
+    await waitForFrames(readFrameRate(root));
     throwCollectedErrors();
 
     waitingFor = "the composition's timing";

@@ -627,3 +627,18 @@ fn a_root_timeline_tweens_scene_hosts_stacked_over_the_root() {
         }
     }
 }
+
+#[test]
+fn same_origin_iframes_follow_the_parents_time_on_any_worker() {
+    let test = TestDir::new();
+    let one = render(&test, "iframe-clip", &[]);
+    for frame in [0usize, 15, 30, 45, 59] {
+        let x = 100.0 * frame as f64 / 30.0;
+        assert_left_edge(&one, frame, 23, [true, true, true], x);
+        assert_left_edge(&one, frame, 67, [false, false, true], x);
+        assert_left_edge(&one, frame, 111, [true, false, false], x);
+        assert_left_edge(&one, frame, 155, [false, true, false], x);
+    }
+    let two = render(&test, "iframe-clip", &["--workers", "2"]);
+    assert_same_frames(&one, &two);
+}
