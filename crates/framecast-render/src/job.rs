@@ -24,7 +24,7 @@ pub(crate) const DEFAULT_FPS: Fps = Fps { num: 30, den: 1 };
 
 /// A render resolved and checked, ready to start Chrome. Built with [`RenderJob::build`].
 #[derive(Debug)]
-pub struct RenderJob {
+pub(crate) struct RenderJob {
     pub(crate) composition: Composition,
     pub(crate) fps: Fps,
     pub(crate) output: OutputPlan,
@@ -127,7 +127,7 @@ impl RenderJob {
     /// Loads the composition and resolves the render: format and size checks, the frame rate,
     /// the media probed (an unreadable file fails here, naming it), and the output checked
     /// against the output rule. Nothing here starts Chrome.
-    pub fn build(options: &RenderOptions) -> Result<RenderJob, RenderError> {
+    pub(crate) fn build(options: &RenderOptions) -> Result<RenderJob, RenderError> {
         let composition = Composition::load(&options.input)?;
         let root = &composition.root;
         let output = OutputPlan::resolve(
@@ -191,21 +191,6 @@ impl RenderJob {
             discard_output: options.discard_output,
             composition,
         })
-    }
-
-    /// The loaded composition.
-    pub fn composition(&self) -> &Composition {
-        &self.composition
-    }
-
-    /// The frame rate the render uses.
-    pub fn fps(&self) -> Fps {
-        self.fps
-    }
-
-    /// Where the output will be, as an absolute path.
-    pub fn target(&self) -> &std::path::Path {
-        self.pending.target()
     }
 }
 

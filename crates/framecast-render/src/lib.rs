@@ -22,10 +22,9 @@ mod transitions;
 mod worker;
 
 pub use error::{RenderError, Setting};
-pub use job::RenderJob;
 pub use media_plan::{AudioMode, FrameCache};
 pub use options::{BrowserSettings, MediaOptions, Quality, RenderOptions, WorkerCount};
-pub use pipeline::{RenderSummary, render, render_job};
+pub use pipeline::{RenderSummary, render};
 pub use plan::FramePlan;
 pub use progress::{CancelFlag, ProgressEvent};
 pub use publish::{

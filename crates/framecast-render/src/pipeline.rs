@@ -39,25 +39,7 @@ pub async fn render(
     cancel: CancelFlag,
 ) -> Result<RenderSummary, RenderError> {
     let started = Instant::now();
-    let job = RenderJob::build(options)?;
-    run(job, started, on_progress, cancel).await
-}
-
-/// Runs a built job.
-pub async fn render_job(
-    job: RenderJob,
-    on_progress: Arc<dyn Fn(ProgressEvent) + Send + Sync>,
-    cancel: CancelFlag,
-) -> Result<RenderSummary, RenderError> {
-    run(job, Instant::now(), on_progress, cancel).await
-}
-
-async fn run(
-    mut job: RenderJob,
-    started: Instant,
-    on_progress: Arc<dyn Fn(ProgressEvent) + Send + Sync>,
-    cancel: CancelFlag,
-) -> Result<RenderSummary, RenderError> {
+    let mut job = RenderJob::build(options)?;
     let root = &job.composition.root;
     if job.media.has_videos() {
         // The page shows a video frame as soon as it is ready, so the frames are extracted

@@ -80,17 +80,11 @@ fn main() -> ExitCode {
 /// the CLI knows.
 fn describe(error: &anyhow::Error) -> String {
     let setting = error.chain().find_map(|cause| match cause.downcast_ref() {
-        Some(framecast_render::RenderError::Setting { setting, reason }) => {
-            Some((*setting, reason.clone()))
-        }
+        Some(framecast_render::RenderError::Setting { setting, .. }) => Some(*setting),
         _ => None,
     });
     match setting {
-        Some((setting, reason)) => format!(
-            "{:#}\n  (invalid {}: {reason})",
-            error,
-            values::flag_for(setting)
-        ),
+        Some(setting) => format!("{error:#} (set with {})", values::flag_for(setting)),
         None => format!("{error:#}"),
     }
 }

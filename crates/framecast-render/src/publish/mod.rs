@@ -49,14 +49,25 @@ impl PendingOutput {
             .file_name()
             .expect("a resolved target should have a name")
             .to_string_lossy();
-        let stem = format!(".{name}.framecast-{}", std::process::id());
-        // A file's extension stays last, so the muxer still picks the container from it.
-        let temporary = match (kind, target.extension()) {
-            (OutputKind::Sequence, _) => parent.join(format!("{stem}.partial-dir")),
-            (OutputKind::File(_), Some(extension)) => {
-                parent.join(format!("{stem}.partial.{}", extension.to_string_lossy()))
+        // A name nothing else uses: the temporary is removed on failure, so it must be ours.
+        let mut attempt = 0u32;
+        let temporary = loop {
+            let stem = match attempt {
+                0 => format!(".{name}.framecast-{}", std::process::id()),
+                n => format!(".{name}.framecast-{}-{n}", std::process::id()),
+            };
+            // A file's extension stays last, so the muxer still picks the container from it.
+            let candidate = match (kind, target.extension()) {
+                (OutputKind::Sequence, _) => parent.join(format!("{stem}.partial-dir")),
+                (OutputKind::File(_), Some(extension)) => {
+                    parent.join(format!("{stem}.partial.{}", extension.to_string_lossy()))
+                }
+                (OutputKind::File(_), None) => parent.join(format!("{stem}.partial")),
+            };
+            if std::fs::symlink_metadata(&candidate).is_err() {
+                break candidate;
             }
-            (OutputKind::File(_), None) => parent.join(format!("{stem}.partial")),
+            attempt += 1;
         };
         Ok(PendingOutput {
             target,
@@ -204,6 +215,27 @@ mod tests {
             std::fs::write(pending.temporary_path(), b"partial").unwrap();
         }
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+    }
+
+    #[test]
+    fn a_temporary_name_already_taken_is_left_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("frames");
+        let taken = dir.path().join(format!(
+            ".frames.framecast-{}.partial-dir",
+            std::process::id()
+        ));
+        std::fs::create_dir(&taken).unwrap();
+        std::fs::write(taken.join("mine.txt"), b"mine").unwrap();
+        {
+            let pending =
+                PendingOutput::prepare(&target, OutputKind::Sequence, &ReadSet::default(), false)
+                    .unwrap();
+            assert_ne!(pending.temporary_path(), taken.canonicalize().unwrap());
+            std::fs::create_dir(pending.temporary_path()).unwrap();
+        }
+        assert_eq!(std::fs::read(taken.join("mine.txt")).unwrap(), b"mine");
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
     }
 
     #[test]
