@@ -32,20 +32,26 @@ pub struct SubCompositionRef {
     pub src: String,
 }
 
+/// Whether an element below the root is a clip: it has `data-start`, `data-duration` or
+/// `data-track-index`.
+pub(crate) fn is_timed(element: ElementRef<'_>) -> bool {
+    let value = element.value();
+    ["data-start", "data-duration", "data-track-index"]
+        .iter()
+        .any(|name| value.attr(name).is_some())
+}
+
 /// The clips and sub-composition hosts below `root`, in document order.
 pub(crate) fn find_timed(root: ElementRef<'_>) -> (Vec<Clip>, Vec<SubCompositionRef>) {
     let (mut clips, mut hosts) = (Vec::new(), Vec::new());
     for element in descendants(root) {
-        let start = attribute(element, "data-start");
-        let duration = attribute(element, "data-duration");
-        let track_index = attribute(element, "data-track-index");
-        if start.is_some() || duration.is_some() || track_index.is_some() {
+        if is_timed(element) {
             clips.push(Clip {
                 element: describe(element),
                 id: attribute(element, "id"),
-                start,
-                duration,
-                track_index,
+                start: attribute(element, "data-start"),
+                duration: attribute(element, "data-duration"),
+                track_index: attribute(element, "data-track-index"),
             });
         }
         if let Some(src) = attribute(element, "data-composition-src") {

@@ -18,6 +18,17 @@ impl Document {
         }
     }
 
+    /// A document parsed elsewhere in this crate (`source.rs` parses with a sink that notes
+    /// lines, into the same tree).
+    pub(crate) fn from_html(html: Html) -> Self {
+        Document { html }
+    }
+
+    /// The parsed tree, template contents included.
+    pub(crate) fn html(&self) -> &Html {
+        &self.html
+    }
+
     /// The `<html>` element, which every parsed document has.
     pub(crate) fn html_element(&self) -> ElementRef<'_> {
         self.html.root_element()

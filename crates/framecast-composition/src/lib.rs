@@ -27,6 +27,7 @@ mod head;
 mod media;
 mod page_config;
 mod root;
+mod source;
 mod variables;
 
 pub use clips::{Clip, SubCompositionRef};
@@ -38,4 +39,5 @@ pub use head::head_script_offset;
 pub use media::{MediaElement, MediaKind};
 pub use page_config::{PageAudio, PageConfig, PageMedia, PageVideo};
 pub use root::{MAX_DURATION_SECS, RootAttributes, parse_root};
+pub use source::{Position, SourceElement, SourceFile};
 pub use variables::{VariableDeclaration, parse_variable_values};
