@@ -19,7 +19,7 @@ mod process;
 mod session;
 
 pub use error::BrowserError;
-pub use fonts::FONT_URL_PREFIX;
+pub use fonts::{FONT_URL_PREFIX, provided_font_for};
 pub use page::{
     CaptureMode, CapturePage, CapturedFrame, ImageFormat, MediaVolumes, PageInfo, PageTransition,
 };

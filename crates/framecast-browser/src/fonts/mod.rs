@@ -27,6 +27,37 @@ pub const FONT_URL_PREFIX: &str = "/__framecast/fonts/";
 /// The page side of the font setup, embedded like the runtime.
 const FONTS_JS: &str = include_str!("../../../../runtime-js/fonts.js");
 
+/// The generic CSS families a capture Chrome resolves to a provided font (through its font
+/// settings and the fontconfig aliases, see [`fontconfig`]).
+const GENERIC_FAMILIES: &[(&str, &str)] = &[
+    ("sans-serif", SANS_SERIF),
+    ("system-ui", SANS_SERIF),
+    ("monospace", MONOSPACE),
+];
+
+/// The font framecast renders the CSS family `family` with when it provides it, maps it
+/// (`Arial` is drawn with Inter) or it is a generic family it resolves (`sans-serif`,
+/// `monospace`); `None` for any other family, which needs its own `@font-face`.
+/// Case-insensitive; quotes around the name are the caller's to remove.
+pub fn provided_font_for(family: &str) -> Option<&'static str> {
+    let family = family.trim();
+    PACKAGES
+        .iter()
+        .find(|package| {
+            package
+                .families
+                .iter()
+                .any(|alias| alias.eq_ignore_ascii_case(family))
+        })
+        .map(|package| package.family)
+        .or_else(|| {
+            GENERIC_FAMILIES
+                .iter()
+                .find(|(generic, _)| generic.eq_ignore_ascii_case(family))
+                .map(|(_, font)| *font)
+        })
+}
+
 /// One `@fontsource` package and the families it stands in for.
 struct FontPackage {
     /// Its directory under `@fontsource` and the embedded weights; the directory is also the
@@ -232,6 +263,17 @@ mod tests {
   src: url(./files/only-woff2.woff2) format('woff2');
   unicode-range: U+0000-00FF;
 }";
+
+    #[test]
+    fn mapped_and_generic_families_have_a_provided_font() {
+        assert_eq!(provided_font_for("Arial"), Some("Inter"));
+        assert_eq!(provided_font_for("inter"), Some("Inter"));
+        assert_eq!(provided_font_for(" Menlo "), Some("JetBrains Mono"));
+        assert_eq!(provided_font_for("monospace"), Some("JetBrains Mono"));
+        assert_eq!(provided_font_for("sans-serif"), Some("Inter"));
+        assert_eq!(provided_font_for("Roboto"), None);
+        assert_eq!(provided_font_for("serif"), None);
+    }
 
     #[test]
     fn parses_fontsource_css_into_woff_faces() {
