@@ -51,11 +51,17 @@
     return url;
   }
 
+  const unavailableAssets = new Set(Array.isArray(config.unavailableAssets) ? config.unavailableAssets : []);
+
   // Errors thrown by page scripts are collected so the renderer can report them with the file
   // and line instead of rendering a broken page.
   window.addEventListener("error", (event) => {
     const where = event.filename ? ` (${sourceName(event.filename)}:${event.lineno}:${event.colno})` : "";
-    const target = event.target && event.target !== window ? describeResource(event.target) : "";
+    const resource = event.target && event.target !== window ? event.target : null;
+    // An outside asset framecast could not fetch before the render (and warned about) fails
+    // to load as it would in a browser offline; the page goes on without it.
+    if (resource && unavailableAssets.has(resource.src || resource.href || "")) return;
+    const target = resource ? describeResource(resource) : "";
     hf.errors.push(target ? `failed to load ${target}` : `${event.message}${where}`);
   }, true);
   window.addEventListener("unhandledrejection", (event) => {

@@ -16,10 +16,12 @@ mod fonts;
 mod network;
 mod page;
 mod process;
+pub mod remote;
 mod session;
 
 pub use error::BrowserError;
 pub use fonts::{FONT_URL_PREFIX, provided_font_for};
+pub use network::served_locally;
 pub use page::{
     CaptureMode, CapturePage, CapturedFrame, ImageFormat, MediaVolumes, PageInfo, PageTransition,
 };
@@ -54,6 +56,22 @@ pub const RUNTIME_JS: &str = concat!(
 /// directory is prepared with it).
 pub fn fonts_page_script() -> Result<String, BrowserError> {
     fonts::FontSetup::prepare().map(|setup| setup.page_script.clone())
+}
+
+/// framecast's cache directory: `$FRAMECAST_CACHE_DIR`, else `$XDG_CACHE_HOME/framecast`, else
+/// `~/.cache/framecast`, else one in the temporary directory. Extracted video frames and
+/// remote assets are kept below it.
+pub fn cache_dir() -> std::path::PathBuf {
+    let from = |name: &str| std::env::var_os(name).filter(|value| !value.is_empty());
+    from("FRAMECAST_CACHE_DIR")
+        .map(std::path::PathBuf::from)
+        .or_else(|| {
+            from("XDG_CACHE_HOME").map(|dir| std::path::PathBuf::from(dir).join("framecast"))
+        })
+        .or_else(|| {
+            from("HOME").map(|home| std::path::PathBuf::from(home).join(".cache/framecast"))
+        })
+        .unwrap_or_else(|| std::env::temp_dir().join("framecast-cache"))
 }
 
 /// Where Debian's `chromium-headless-shell` package puts the real binary (the names under

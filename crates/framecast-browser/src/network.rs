@@ -5,7 +5,13 @@
 //! failed and recorded, so that the render can fail with the list of what the composition tried
 //! to load.
 //!
-//! With `allow_network` only the CDN hosts are intercepted and everything else goes out as usual.
+//! Outside assets the composition names (a Google Fonts stylesheet, an image on a CDN) were
+//! fetched into the remote-asset cache before Chrome started (see [`crate::remote`]); their
+//! requests are answered from it, and the requests for those that could not be fetched fail
+//! without failing the render, as a browser offline fails them.
+//!
+//! With `allow_network` only the CDN hosts and the remote assets are intercepted and everything
+//! else goes out as usual.
 
 use std::collections::HashSet;
 use std::path::Path;
@@ -23,6 +29,7 @@ use tokio::task::JoinHandle;
 
 use crate::BrowserError;
 use crate::cdn::{self, CdnFile};
+use crate::remote::{RemoteAssets, RemoteFile};
 
 /// The hosts whose script URLs may be answered locally; with `allow_network` only these are
 /// intercepted.
@@ -40,6 +47,8 @@ pub(crate) struct NetworkPolicy {
     /// `http://127.0.0.1:PORT`: requests to it continue untouched.
     pub allowed_origin: String,
     pub allow_network: bool,
+    /// The outside assets fetched for this render, and those that could not be.
+    pub remote: Arc<RemoteAssets>,
 }
 
 /// What happens to one intercepted request.
@@ -50,6 +59,11 @@ enum Verdict {
     /// A Google Fonts stylesheet for families framecast already provides (Inter, JetBrains
     /// Mono): answered with an empty stylesheet, the page's faces are already there.
     ProvidedFonts,
+    /// An outside asset, answered from the remote-asset cache.
+    Remote(Arc<RemoteFile>),
+    /// An outside asset that could not be fetched before the render (already warned about):
+    /// the request fails, the render goes on.
+    Unavailable,
     Block,
 }
 
@@ -58,20 +72,49 @@ fn verdict(url: &str, policy: &NetworkPolicy) -> Verdict {
         return Verdict::Continue;
     }
     if let Some(file) = cdn::cdn_file(url) {
+        // A file of a CDN package that framecast does not embed may have been fetched.
+        if !has_local_copy(&file) {
+            if let Some(fetched) = policy.remote.get(url) {
+                return Verdict::Remote(Arc::clone(fetched));
+            }
+        }
         return Verdict::Serve(file);
     }
-    if google_fonts_families(url).is_some_and(|families| {
-        families
-            .iter()
-            .all(|family| crate::fonts::is_provided_family(family))
-    }) {
+    if is_provided_fonts_stylesheet(url) {
         return Verdict::ProvidedFonts;
+    }
+    if let Some(fetched) = policy.remote.get(url) {
+        return Verdict::Remote(Arc::clone(fetched));
+    }
+    if policy.remote.is_unavailable(url) {
+        return Verdict::Unavailable;
     }
     if policy.allow_network {
         Verdict::Continue
     } else {
         Verdict::Block
     }
+}
+
+/// Whether the page's request for `url` is answered by framecast itself, with no fetch: a CDN
+/// file framecast embeds, or a Google Fonts stylesheet for families it provides. Such URLs are
+/// not remote assets to fetch.
+pub fn served_locally(url: &str) -> bool {
+    cdn::cdn_file(url).is_some_and(|file| has_local_copy(&file))
+        || is_provided_fonts_stylesheet(url)
+}
+
+fn has_local_copy(file: &CdnFile) -> bool {
+    framecast_assets::file(&format!("{}/{}", file.package, file.path)).is_some()
+}
+
+/// A Google Fonts stylesheet for families framecast already provides (Inter, JetBrains Mono).
+fn is_provided_fonts_stylesheet(url: &str) -> bool {
+    google_fonts_families(url).is_some_and(|families| {
+        families
+            .iter()
+            .all(|family| crate::fonts::is_provided_family(family))
+    })
 }
 
 /// The families a Google Fonts stylesheet URL asks for (`css2?family=Inter:wght@400;700` or
@@ -147,7 +190,7 @@ impl NetworkGuard {
         // Built before enabling, so that a failure below drops it and stops the task.
         let guard = NetworkGuard { blocked, task };
         page.execute(EnableParams {
-            patterns: Some(patterns(policy.allow_network)),
+            patterns: Some(patterns(policy.allow_network && policy.remote.is_empty())),
             handle_auth_requests: None,
         })
         .await
@@ -179,14 +222,14 @@ impl Drop for NetworkGuard {
 
 /// CDP patterns cannot say "everything but loopback", so a closed network intercepts every
 /// request and lets loopback ones continue at once (one DevTools round trip each, well under a
-/// millisecond). An open one only needs the CDN hosts.
-fn patterns(allow_network: bool) -> Vec<RequestPattern> {
+/// millisecond). An open one with no remote assets only needs the CDN hosts.
+fn patterns(only_cdn_hosts: bool) -> Vec<RequestPattern> {
     let pattern = |url: String| RequestPattern {
         url_pattern: Some(url),
         resource_type: None,
         request_stage: Some(RequestStage::Request),
     };
-    if allow_network {
+    if only_cdn_hosts {
         CDN_HOSTS
             .iter()
             .map(|host| pattern(format!("*://{host}/*")))
@@ -214,15 +257,24 @@ async fn answer(
             }
         },
         Verdict::ProvidedFonts => {
-            let mut params = FulfillRequestParams::new(id, 200);
-            params.response_headers = Some(vec![
-                HeaderEntry::new("Content-Type", "text/css; charset=utf-8"),
-                HeaderEntry::new("Access-Control-Allow-Origin", "*"),
-            ]);
             let css = "/* framecast provides these families itself */\n";
-            params.body = Some(base64::engine::general_purpose::STANDARD.encode(css).into());
+            let params = fulfilled(id, "text/css; charset=utf-8", css.as_bytes());
             page.execute(params).await.map(drop)
         }
+        Verdict::Remote(file) => match tokio::fs::read(&file.path).await {
+            Ok(body) => {
+                let params = fulfilled(id, &file.content_type, &body);
+                page.execute(params).await.map(drop)
+            }
+            Err(error) => {
+                record(
+                    blocked,
+                    format!("{url} (reading {}: {error})", file.path.display()),
+                );
+                fail(page, id).await
+            }
+        },
+        Verdict::Unavailable => fail(page, id).await,
         Verdict::Block => {
             tracing::debug!(url, "blocked a request that leaves the loopback server");
             record(blocked, url.clone());
@@ -309,11 +361,20 @@ fn fulfill(
         Some("wasm") => "application/wasm",
         _ => "application/octet-stream",
     };
+    fulfilled(id, content_type, body)
+}
+
+/// A 200 answer with `body`.
+fn fulfilled(
+    id: chromiumoxide::cdp::browser_protocol::fetch::RequestId,
+    content_type: &str,
+    body: &[u8],
+) -> FulfillRequestParams {
     let encoded = base64::engine::general_purpose::STANDARD.encode(body);
     let mut params = FulfillRequestParams::new(id, 200);
     params.response_headers = Some(vec![
         HeaderEntry::new("Content-Type", content_type),
-        // Module scripts and `crossorigin` scripts are fetched in CORS mode.
+        // Module scripts, `crossorigin` scripts and fonts are fetched in CORS mode.
         HeaderEntry::new("Access-Control-Allow-Origin", "*"),
     ]);
     params.body = Some(encoded.into());
@@ -328,6 +389,7 @@ mod tests {
         NetworkPolicy {
             allowed_origin: "http://127.0.0.1:4000".to_string(),
             allow_network,
+            remote: Arc::default(),
         }
     }
 

@@ -13,6 +13,7 @@ use tokio::task::JoinHandle;
 use crate::fonts::FontSetup;
 use crate::network::{NetworkGuard, NetworkPolicy};
 use crate::page::{CaptureMode, CapturePage};
+use crate::remote::RemoteAssets;
 use crate::{BrowserError, ChromeProcess, flags};
 
 /// How to start a capture browser.
@@ -30,6 +31,8 @@ pub struct LaunchOptions {
     /// Let the page reach the network. Without it, requests other than the loopback server
     /// (and CDN scripts, served locally) fail and fail the render.
     pub allow_network: bool,
+    /// The outside assets fetched for the render, answered from the cache.
+    pub remote: Arc<RemoteAssets>,
 }
 
 impl LaunchOptions {
@@ -42,6 +45,7 @@ impl LaunchOptions {
             launch_timeout: Duration::from_secs(20),
             step_timeout: Duration::from_secs(30),
             allow_network: false,
+            remote: Arc::default(),
         }
     }
 }
@@ -151,6 +155,7 @@ impl BrowserSession {
             // The server's origin (`http://127.0.0.1:PORT`): the one place the page may reach.
             allowed_origin: crate::network::origin(url).unwrap_or(url).to_string(),
             allow_network: self.options.allow_network,
+            remote: Arc::clone(&self.options.remote),
         };
         let network = NetworkGuard::install(&page, policy).await?;
         let mut capture = CapturePage::new(

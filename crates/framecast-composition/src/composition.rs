@@ -6,11 +6,12 @@ use std::path::{Path, PathBuf};
 use crate::clips::find_timed;
 use crate::document::Document;
 use crate::media::find_media;
+use crate::remote::find_remote_refs;
 use crate::root::read_root;
 use crate::variables::parse_declarations;
 use crate::{
-    Clip, CompositionError, MediaElement, RootAttributes, SubCompositionRef, VariableDeclaration,
-    find_entry,
+    Clip, CompositionError, MediaElement, RemoteRef, RootAttributes, SubCompositionRef,
+    VariableDeclaration, find_entry,
 };
 
 /// A composition on disk: its entry HTML file, the directory served to the page, and what its
@@ -30,6 +31,9 @@ pub struct Composition {
     pub sub_compositions: Vec<SubCompositionRef>,
     /// The variables the `<html>` element declares in `data-composition-variables`.
     pub variables: Vec<VariableDeclaration>,
+    /// The outside URLs the composition's files load as assets (stylesheets, scripts, images,
+    /// media, fonts), each once: see `remote.rs`.
+    pub remote_refs: Vec<RemoteRef>,
 }
 
 impl Composition {
@@ -66,6 +70,7 @@ impl Composition {
             .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
         Ok(Composition {
             media: find_media(&document),
+            remote_refs: find_remote_refs(&document, &html_path),
             html_path,
             dir,
             root,

@@ -42,6 +42,16 @@ impl Document {
         found
     }
 
+    /// Every element of the file in document order, `<template>` contents included: what the
+    /// file names, whether or not it is in the document tree.
+    pub(crate) fn all_elements(&self) -> impl Iterator<Item = ElementRef<'_>> {
+        self.html
+            .tree
+            .root()
+            .descendants()
+            .filter_map(ElementRef::wrap)
+    }
+
     /// The composition root as the runtime finds it (`findRoot` in runtime-js/runtime.js): the
     /// first element with `data-composition-id`, else the first with `data-root="true"`.
     pub(crate) fn root(&self) -> Option<ElementRef<'_>> {

@@ -31,6 +31,10 @@ pub struct PageConfig {
     /// page knows the renderer supplies the media; absent in the preview, where Chrome plays it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub media: Option<PageMedia>,
+    /// Outside assets the composition names that could not be fetched (already warned about):
+    /// their failed loads do not fail the page, as in a browser offline.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub unavailable_assets: Vec<String>,
 }
 
 /// The renderer's media, as `runtime-js/media.js` reads it.
@@ -83,6 +87,7 @@ impl PageConfig {
             fps: None,
             ready_timeout_ms: None,
             media: None,
+            unavailable_assets: Vec::new(),
         }
     }
 

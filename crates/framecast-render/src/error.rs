@@ -52,6 +52,14 @@ pub enum RenderError {
         reason: String,
     },
 
+    #[error(
+        "the composition names {} outside asset{} that could not be fetched, and the render is strict:\n  {}",
+        failures.len(),
+        if failures.len() == 1 { "" } else { "s" },
+        failures.join("\n  ")
+    )]
+    RemoteAssets { failures: Vec<String> },
+
     #[error("the shader transition at {at} s cannot be rendered: {reason}")]
     Transition { at: f64, reason: String },
 

@@ -11,6 +11,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use framecast_browser::LaunchOptions;
+use framecast_browser::remote::RemoteAssets;
 use framecast_composition::{Composition, Fps, PageConfig, PageMedia};
 use framecast_media::{GifLoop, OutputSettings, VideoCodec};
 
@@ -107,14 +108,16 @@ impl LaunchPlan {
         page: &PageSettings,
         transparent: bool,
         blend_ring: NonZeroUsize,
+        remote: Arc<RemoteAssets>,
     ) -> LaunchPlan {
         let mut launch = LaunchOptions::new(composition.root.width, composition.root.height);
         launch.chrome_path = browser.chrome_path.clone();
         launch.step_timeout = browser.frame_timeout;
         launch.allow_network = browser.allow_network;
+        launch.remote = Arc::clone(&remote);
         LaunchPlan {
             launch,
-            prelude: render_prelude(composition, browser, page),
+            prelude: render_prelude(composition, browser, page, &remote),
             transparent,
             ready_timeout: browser.ready_timeout,
             max_restarts: browser.max_restarts,
@@ -143,12 +146,14 @@ impl RenderJob {
             &composition.html_path,
         )?;
         let fps = options.fps.or(root.fps).unwrap_or(DEFAULT_FPS);
+        let remote = Arc::new(crate::remote::gather(&composition, options.browser.remote)?);
         // Every <video>/<audio> is probed before Chrome starts; extracted video frames are
         // served to the page by file name (media_plan.rs).
         let media = Arc::new(MediaPlan::load(
             &composition,
             fps,
             &options.media.frame_cache,
+            &remote,
         )?);
         let reads = read_set(options, &composition, &media);
         let pending = PendingOutput::prepare(
@@ -168,6 +173,7 @@ impl RenderJob {
             &page,
             output.transparent_page(),
             options.blend_ring,
+            remote,
         );
         Ok(RenderJob {
             fps,
@@ -216,6 +222,7 @@ fn render_prelude(
     composition: &Composition,
     browser: &BrowserSettings,
     page: &PageSettings,
+    remote: &RemoteAssets,
 ) -> String {
     let ready_ms = browser.ready_timeout.as_secs_f64() * 1000.0;
     PageConfig {
@@ -223,6 +230,7 @@ fn render_prelude(
         fps: page.fps.map(Fps::as_f64),
         ready_timeout_ms: Some((ready_ms - 1000.0).max(ready_ms * 0.8)),
         media: page.media.clone(),
+        unavailable_assets: remote.unavailable_urls(),
         ..PageConfig::new(&composition.dir)
     }
     .to_script()

@@ -16,6 +16,7 @@ mod pipeline;
 mod plan;
 mod progress;
 mod publish;
+mod remote;
 mod reorder;
 mod snapshot;
 mod transitions;
@@ -30,5 +31,6 @@ pub use progress::{CancelFlag, ProgressEvent};
 pub use publish::{
     FileKind, OutputKind, PendingOutput, ReadSet, SEQUENCE_MANIFEST, write_file as publish_file,
 };
+pub use remote::RemotePolicy;
 pub use reorder::{ReorderWindow, WindowClosed};
 pub use snapshot::{Snapshot, SnapshotOptions, snapshot, snapshot_file_name};

@@ -12,6 +12,8 @@ use std::collections::BTreeSet;
 use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
 
+use framecast_browser::remote::RemoteAssets;
+
 use framecast_browser::MediaVolumes;
 use framecast_composition::{Composition, Fps, MediaKind, PageAudio, PageMedia, PageVideo};
 use framecast_media::{
@@ -45,15 +47,8 @@ pub enum FrameCache {
 
 impl Default for FrameCache {
     fn default() -> Self {
-        let path = std::env::var_os("FRAMECAST_CACHE_DIR")
-            .map(PathBuf::from)
-            .or_else(|| {
-                std::env::var_os("XDG_CACHE_HOME").map(|d| PathBuf::from(d).join("framecast"))
-            })
-            .or_else(|| std::env::var_os("HOME").map(|d| PathBuf::from(d).join(".cache/framecast")))
-            .unwrap_or_else(|| std::env::temp_dir().join("framecast-cache"));
         FrameCache::Directory {
-            path: path.join("video-frames"),
+            path: framecast_browser::cache_dir().join("video-frames"),
             max_bytes: 2 << 30,
         }
     }
@@ -110,6 +105,7 @@ impl MediaPlan {
         composition: &Composition,
         render_fps: Fps,
         cache: &FrameCache,
+        remote: &RemoteAssets,
     ) -> Result<MediaPlan, RenderError> {
         let fps = render_fps.as_f64();
         let cache_root = match cache {
@@ -124,7 +120,12 @@ impl MediaPlan {
         let mut audio = Vec::new();
         for element in &composition.media {
             let Some(src) = &element.src else { continue };
-            let path = resolve_source(&composition.dir, src, &element.describe)?;
+            // A remote source that could not be fetched (already warned about) shows nothing,
+            // as in a browser that cannot load it.
+            let Some(path) = resolve_source(&composition.dir, src, &element.describe, remote)?
+            else {
+                continue;
+            };
             let probe = probe_media(&path, &element.describe)?;
             if matches!(element.tag, MediaKind::Video | MediaKind::Img) {
                 if !probe.has_video {
@@ -396,24 +397,37 @@ fn needed_frames(video: &PlannedVideo, plan: &FramePlan, fps: f64) -> BTreeSet<u
     frames
 }
 
-fn resolve_source(dir: &Path, src: &str, element: &str) -> Result<PathBuf, RenderError> {
+/// The file a media `src` names: below the composition's folder, or the cached copy of an
+/// outside URL; `None` for an outside URL that could not be fetched.
+fn resolve_source(
+    dir: &Path,
+    src: &str,
+    element: &str,
+    remote: &RemoteAssets,
+) -> Result<Option<PathBuf>, RenderError> {
+    if let Some(url) = framecast_composition::remote_url(src) {
+        if let Some(file) = remote.get(&url) {
+            return Ok(Some(file.path.clone()));
+        }
+        if remote.is_unavailable(&url) {
+            return Ok(None);
+        }
+    }
     if src.contains("://") && !src.starts_with("file://") {
         return Err(RenderError::Media(framecast_media::MediaError::Source {
             element: element.to_string(),
             path: PathBuf::from(src),
-            reason: "remote media cannot be rendered (the network is closed during capture); \
-                     download it next to the composition and use a relative path"
-                .to_string(),
+            reason: "only http, https and relative sources can be rendered".to_string(),
         }));
     }
     let relative = src.trim_start_matches("file://");
     let relative = relative.split(['?', '#']).next().unwrap_or(relative);
     let path = Path::new(relative);
-    Ok(if path.is_absolute() && path.exists() {
+    Ok(Some(if path.is_absolute() && path.exists() {
         path.to_path_buf()
     } else {
         dir.join(relative.trim_start_matches('/'))
-    })
+    }))
 }
 
 fn media_error(element: &str, path: &Path, reason: &str) -> RenderError {

@@ -4,6 +4,8 @@ use std::time::Duration;
 
 use framecast_composition::Fps;
 
+use crate::remote::RemotePolicy;
+
 /// The quality presets a user picks from: x264 preset and CRF, and the JPEG quality Chrome
 /// captures with (a capture much better than the encoder keeps is wasted time).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -55,10 +57,14 @@ pub struct BrowserSettings {
     /// The longest the page may take to load fonts, images and timelines.
     pub ready_timeout: Duration,
     /// Let the page reach the network. Without it, any request other than the composition's
-    /// own files (and known CDN scripts, served locally) fails the render.
+    /// own files, known CDN scripts (served locally) and the outside assets its files name
+    /// (fetched before the render, see `remote.rs`) fails the render.
     pub allow_network: bool,
     /// How many times a worker may replace a Chrome that died or hung before the render fails.
     pub max_restarts: usize,
+    /// Where the outside assets the composition names come from, and whether one that cannot
+    /// be fetched stops the render.
+    pub remote: RemotePolicy,
 }
 
 impl Default for BrowserSettings {
@@ -69,6 +75,7 @@ impl Default for BrowserSettings {
             ready_timeout: Duration::from_secs(30),
             allow_network: false,
             max_restarts: 2,
+            remote: RemotePolicy::default(),
         }
     }
 }

@@ -100,6 +100,7 @@ async fn capture_times(
     url: &str,
     reads: &ReadSet,
 ) -> Result<Vec<Snapshot>, RenderError> {
+    let remote = Arc::new(crate::remote::gather(composition, options.browser.remote)?);
     // Stills are PNG over the page's own background, one worker, no blends in flight.
     let launch = LaunchPlan::new(
         composition,
@@ -107,6 +108,7 @@ async fn capture_times(
         &PageSettings::default(),
         false,
         NonZeroUsize::MIN,
+        remote,
     );
     let mut workers = start_workers(&launch, url, 1).await?;
     let mut worker = workers

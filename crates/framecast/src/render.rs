@@ -9,7 +9,7 @@ use anyhow::Context;
 use clap::{Args, ValueEnum};
 use framecast_composition::Fps;
 use framecast_render::{
-    BrowserSettings, CancelFlag, ProgressEvent, Quality, RenderOptions, WorkerCount,
+    BrowserSettings, CancelFlag, ProgressEvent, Quality, RemotePolicy, RenderOptions, WorkerCount,
 };
 
 use crate::progress::ProgressDisplay;
@@ -74,10 +74,23 @@ pub struct RenderArgs {
     #[arg(long, default_value = "30", value_parser = crate::values::seconds, help_heading = "Browser")]
     ready_timeout: Duration,
 
-    /// Let the page reach the network. By default it reaches only the composition's own files
-    /// (known CDN scripts are served from the copies embedded in framecast) and any other request fails the render.
-    #[arg(long, help_heading = "Browser")]
+    /// Let the page reach the network. By default it reaches only the composition's own files,
+    /// known CDN scripts (served from the copies embedded in framecast) and the outside assets
+    /// its files name (fetched once into framecast's cache before the render); any other
+    /// request fails the render.
+    #[arg(long, help_heading = "Browser", conflicts_with = "offline")]
     allow_network: bool,
+
+    /// Never touch the network: outside assets the composition names (Google Fonts, images on
+    /// a CDN) come from framecast's cache only, and one that is not there is left out with a
+    /// warning.
+    #[arg(long, help_heading = "Browser")]
+    offline: bool,
+
+    /// Stop the render, before Chrome starts, when an outside asset the composition names cannot
+    /// be fetched, instead of warning and rendering without it.
+    #[arg(long)]
+    strict: bool,
 
     /// Values for the composition's declared variables, as a JSON object:
     /// --variables '{"title":"Hello","accent":"#ff0000"}'.
@@ -141,6 +154,10 @@ fn options_from(args: &RenderArgs) -> anyhow::Result<RenderOptions> {
         frame_timeout: args.frame_timeout,
         ready_timeout: args.ready_timeout,
         allow_network: args.allow_network,
+        remote: RemotePolicy {
+            offline: args.offline,
+            strict: args.strict,
+        },
         ..BrowserSettings::default()
     };
     options.blend_ring = args.blend_ring;

@@ -28,12 +28,18 @@ pub struct SnapshotArgs {
     /// Seconds a single seek or capture may take.
     #[arg(long, default_value = "30", value_parser = crate::values::seconds, help_heading = "Browser")]
     frame_timeout: Duration,
+
+    /// Never touch the network: outside assets the composition names come from framecast's
+    /// cache only.
+    #[arg(long, help_heading = "Browser")]
+    offline: bool,
 }
 
 pub async fn run(args: SnapshotArgs) -> anyhow::Result<()> {
     let mut options = SnapshotOptions::new(&args.input, args.at.clone(), &args.output);
     options.browser.chrome_path = args.chrome.clone();
     options.browser.frame_timeout = args.frame_timeout;
+    options.browser.remote.offline = args.offline;
     crate::stop::watch(options.cancel.clone(), |message| eprintln!("{message}"));
     let written = framecast_render::snapshot(&options)
         .await
