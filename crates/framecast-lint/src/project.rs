@@ -86,6 +86,7 @@ pub(crate) fn local_reference(reference: &str) -> Option<String> {
         || reference.starts_with("//")
         || reference.contains("{{")
         || reference.contains("${")
+        || reference.starts_with(framecast_browser::FONT_URL_PREFIX)
         || has_scheme(reference)
     {
         return None;

@@ -105,7 +105,7 @@ rules! {
         "data-composition-variables or data-variable-values is not a valid declaration: not JSON, not an array of {id, type, default}, a repeated id, or a default of the wrong type.",
         "Declare [{\"id\": \"title\", \"type\": \"string\", \"default\": \"Hello\"}], one entry per id, defaults of the declared type.";
     SUBCOMPOSITION_WITHOUT_TEMPLATE: "subcomposition_without_template", Error,
-        "A file mounted with data-composition-src has no <template>, or no data-composition-id inside it, so there is nothing to mount.",
+        "A file mounted with data-composition-src has no <template>, so its whole body is mounted instead of the sub-composition.",
         "Put the sub-composition inside <template><div data-composition-id=\"…\" data-width=\"…\" data-height=\"…\">…</div></template>.";
 }
 

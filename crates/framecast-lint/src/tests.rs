@@ -176,7 +176,7 @@ fn cases() -> Vec<Case> {
             code: "subcomposition_without_template",
             triggers: vec![
                 ("index.html", page("", host)),
-                ("intro.html", "<div data-composition-id=\"intro\"><p>hi</p></div>".into()),
+                ("intro.html", "<html><body><div data-composition-id=\"intro\"><p>hi</p></div></body></html>".into()),
             ],
             clean: vec![("index.html", page("", host)), ("intro.html", SUB.into())],
         },

@@ -1,6 +1,7 @@
 //! The `framecast` command line: argument parsing, logging, progress display, Ctrl-C handling,
 //! and turning library errors into one clear paragraph and exit code 1.
 
+mod lint;
 mod media_args;
 mod preview;
 mod progress;
@@ -42,6 +43,8 @@ enum Command {
     Snapshot(snapshot::SnapshotArgs),
     /// Render every fixture and compare it with its golden (the regression harness).
     Regress(regress::RegressArgs),
+    /// Check a composition for mistakes before rendering it.
+    Lint(lint::LintArgs),
 }
 
 fn main() -> ExitCode {
@@ -53,18 +56,21 @@ fn main() -> ExitCode {
         .build()
         .expect("the tokio runtime should start");
     let result = runtime.block_on(async {
+        // Most commands succeed or fail; lint and doctor choose their own exit code.
+        let done = |result: anyhow::Result<()>| result.map(|()| ExitCode::SUCCESS);
         match cli.command {
-            Command::Render(args) => render::run(args).await,
-            Command::Preview(args) => preview::run(args).await,
-            Command::Snapshot(args) => snapshot::run(args).await,
-            Command::Regress(args) => regress::run(args).await,
+            Command::Render(args) => done(render::run(args).await),
+            Command::Preview(args) => done(preview::run(args).await),
+            Command::Snapshot(args) => done(snapshot::run(args).await),
+            Command::Regress(args) => done(regress::run(args).await),
+            Command::Lint(args) => Ok(lint::run(&args)),
         }
     });
     // Chrome sessions and the file server are closed by the commands themselves; do not wait on
     // stray tasks.
     runtime.shutdown_timeout(std::time::Duration::from_secs(2));
     match result {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(code) => code,
         Err(error) if is_cancellation(&error) => {
             eprintln!("stopped: {error:#}");
             ExitCode::from(stop::exit_code())

@@ -103,7 +103,7 @@ pub(super) fn check(findings: &mut Findings<'_>) {
                     .chars()
                     .skip_while(|c| !matches!(c, 'h' | 'w' | '/'))
                     .collect();
-                let url = url.trim_start_matches(|c| c == '"' || c == '\'' || c == '`');
+                let url = url.trim_start_matches(['"', '\'', '`']);
                 if framecast_browser::cdn::cdn_file(url).is_some() {
                     continue;
                 }

@@ -1,0 +1,144 @@
+//! `framecast lint` through the binary: every fixture lints without an error, a broken
+//! composition gives its findings as text and JSON with exit code 1, a missing one exit code 2,
+//! and the README lists every rule.
+
+mod support;
+
+use std::path::Path;
+
+use support::TestDir;
+
+#[test]
+fn every_fixture_lints_without_an_error() {
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures");
+    let mut names: Vec<String> = std::fs::read_dir(&fixtures)
+        .expect("fixtures/ should be readable")
+        .filter_map(|entry| entry.ok())
+        .filter(|entry| entry.path().join("src").is_dir())
+        .map(|entry| entry.file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert!(names.len() > 10, "{names:?}");
+    let test = TestDir::new();
+    for name in names {
+        let path = support::fixture(&name);
+        let output = test.framecast(&["lint", path.to_str().unwrap()]);
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        assert!(output.status.success(), "{name}:\n{stdout}");
+        assert!(!stdout.contains("error["), "{name}:\n{stdout}");
+    }
+}
+
+const BROKEN: &str = r#"<!doctype html><html><head><script src="gsap.min.js"></script></head><body>
+<div id="root" data-composition-id="main" data-width="320" data-height="180" data-duration="2">
+  <img id="logo" src="assets/logo.png">
+  <p id="a" data-start="0" data-duration="1.5" data-track-index="1">a</p>
+  <p id="b" data-start="1" data-duration="1" data-track-index="1">b</p>
+</div>
+<script>
+  const tl = gsap.timeline({ paused: true });
+  window.__timelines["intro"] = tl;
+</script>
+</body></html>
+"#;
+
+#[test]
+fn findings_are_printed_with_place_and_fix_and_exit_1() {
+    let test = TestDir::new();
+    let folder = test.composition("broken", BROKEN);
+    let output = test.framecast(&["lint", folder.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(1));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    for expected in [
+        "index.html:3:3: error[missing_asset]: <img id=\"logo\"> has src=\"assets/logo.png\"",
+        "index.html:5:3: error[clip_overlap]",
+        "index.html:9:3: error[timeline_id_mismatch]",
+        "  fix: Register it under one of the composition ids: \"main\".",
+        "lint: 3 errors, 0 warnings",
+    ] {
+        assert!(stdout.contains(expected), "{expected:?} not in:\n{stdout}");
+    }
+
+    let output = test.framecast(&["lint", "--json", folder.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(1));
+    let report: serde_json::Value =
+        serde_json::from_slice(&output.stdout).expect("--json should print JSON");
+    assert_eq!(report["errors"], 3);
+    let finding = &report["findings"][0];
+    assert_eq!(finding["code"], "missing_asset");
+    assert_eq!(finding["severity"], "error");
+    assert_eq!(finding["file"], "index.html");
+    assert_eq!(
+        (finding["line"].clone(), finding["column"].clone()),
+        (3.into(), 3.into())
+    );
+    assert!(finding["fix"].as_str().is_some_and(|fix| !fix.is_empty()));
+}
+
+#[test]
+fn warnings_pass_unless_strict() {
+    let test = TestDir::new();
+    let folder = test.composition(
+        "warned",
+        r#"<div id="root" data-composition-id="main" data-width="64" data-height="64" data-duration="1">
+<style>p { font-family: "Brand Sans"; }</style><p>hi</p></div>"#,
+    );
+    let output = test.framecast(&["lint", folder.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&output.stdout).contains("warning[font_not_provided]"));
+    let output = test.framecast(&["lint", "--strict", folder.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(1));
+}
+
+#[test]
+fn a_missing_composition_exits_2() {
+    let test = TestDir::new();
+    let output = test.framecast(&["lint", test.path("nothing").to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("does not exist"), "{stderr}");
+}
+
+/// The README's rules table, as RULES gives it.
+fn rules_table() -> String {
+    let mut table = String::from("| code | severity | meaning | fix |\n|---|---|---|---|\n");
+    for rule in framecast_lint::RULES {
+        let cell = |text: &str| text.replace('|', "\\|").replace('<', "&lt;");
+        table.push_str(&format!(
+            "| `{}` | {} | {} | {} |\n",
+            rule.code,
+            rule.severity.label(),
+            cell(rule.meaning),
+            cell(rule.fix)
+        ));
+    }
+    table
+}
+
+/// The README lists every rule between its markers, exactly as the rules say; run with
+/// `FRAMECAST_UPDATE_README=1` to rewrite the table.
+#[test]
+fn the_readme_lists_every_rule_with_its_meaning_and_fix() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../README.md");
+    let readme = std::fs::read_to_string(&path).expect("README.md should be readable");
+    let (start_marker, end_marker) = ("<!-- lint-rules:start -->\n", "<!-- lint-rules:end -->");
+    let start = readme
+        .find(start_marker)
+        .expect("README.md should have the lint-rules markers")
+        + start_marker.len();
+    let end = start
+        + readme[start..]
+            .find(end_marker)
+            .expect("the end marker should follow");
+    let table = rules_table();
+    if std::env::var_os("FRAMECAST_UPDATE_README").is_some() {
+        let updated = format!("{}{table}{}", &readme[..start], &readme[end..]);
+        std::fs::write(&path, updated).expect("README.md should be writable");
+        return;
+    }
+    assert_eq!(
+        readme[start..end],
+        table,
+        "run with FRAMECAST_UPDATE_README=1 to update README.md"
+    );
+}
