@@ -41,6 +41,9 @@ pub struct SourceElement {
     pub attributes: Vec<(String, String)>,
     /// The byte offset of its start tag's `<` in the file.
     pub offset: usize,
+    /// The index in [`SourceFile::elements`] of its parent element; `None` for `<html>` and
+    /// for the top elements of a template's content.
+    pub parent: Option<usize>,
     /// How messages name it, e.g. `<div id="intro">`.
     pub describe: String,
     /// Inside a `<template>`'s content, which is not part of the document until mounted.
@@ -257,11 +260,16 @@ fn collect(
 ) -> Vec<SourceElement> {
     let root = document.root().map(|root| root.id());
     let mut elements = Vec::new();
+    let mut index_of = HashMap::new();
     for node in document.html().tree.root().descendants() {
         let Some(element) = ElementRef::wrap(node) else {
             continue;
         };
         let offset = offsets.get(&element.id()).copied().unwrap_or(0);
+        let parent = element
+            .parent()
+            .and_then(|parent| index_of.get(&parent.id()).copied());
+        index_of.insert(element.id(), elements.len());
         let in_template = element
             .ancestors()
             .any(|ancestor| ancestor.value().is_fragment());
@@ -289,6 +297,7 @@ fn collect(
             is_clip: in_root && is_timed(element),
             text: raw_text,
             offset,
+            parent,
             tag,
         });
     }
@@ -468,6 +477,8 @@ mod tests {
             .find(|e| e.attr("id") == Some("a"))
             .unwrap();
         assert!(a.in_root && a.is_clip && !a.in_template);
+        let parent = &file.elements[a.parent.unwrap()];
+        assert_eq!(parent.attr("id"), Some("root"));
         let (element, offset, code) = file.inline_scripts().next().unwrap();
         assert_eq!(element.tag, "script");
         assert!(code.starts_with("const s"));
