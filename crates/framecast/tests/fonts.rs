@@ -101,3 +101,59 @@ fn mapped_and_generic_families_render_with_the_installed_fonts() {
         "a face first used by a later frame should be drawn there, heavier than Inter regular"
     );
 }
+
+/// The heaviest embedded weights reached through a generic family: `sans-serif` at 900 is Inter
+/// Black and `monospace` at 800 JetBrains Mono ExtraBold, as the named families draw them (their
+/// files name a family of their own, `Inter Black`, which fontconfig must file under Inter).
+#[test]
+fn generic_families_reach_the_heaviest_weights() {
+    let test = TestDir::new();
+    let rows = [
+        ("sans-serif", 900),
+        ("'Probe Inter'", 900),
+        ("sans-serif", 700),
+        ("monospace", 800),
+        ("'Probe Mono'", 800),
+    ];
+    let divs: String = rows
+        .iter()
+        .enumerate()
+        .map(|(index, (family, weight))| {
+            format!(
+                r#"<div class="row" style="top: {}px; font-family: {family}; font-weight: {weight}">Hamburgefonstiv 0123</div>"#,
+                index as u32 * ROW_HEIGHT
+            )
+        })
+        .collect();
+    let html = format!(
+        r#"<!doctype html><html><head><style>
+@font-face {{ font-family: "Probe Inter"; font-weight: 900; src: url("/__framecast/fonts/inter/inter-latin-900-normal.woff") format("woff"); }}
+@font-face {{ font-family: "Probe Mono"; font-weight: 800; src: url("/__framecast/fonts/jetbrains-mono/jetbrains-mono-latin-800-normal.woff") format("woff"); }}
+body {{ margin: 0; background: #fff; }}
+.row {{ position: absolute; left: 4px; height: 30px; font-size: 20px; line-height: 30px; white-space: nowrap; color: #000; }}
+</style></head><body>
+<div id="root" data-composition-id="weights" data-width="320" data-height="150" data-duration="0.1" data-fps="10">{divs}</div>
+</body></html>"#
+    );
+    let input = test.composition("weights", &html);
+    let output = test.path("frames");
+    let run = test.render(
+        &input,
+        &output,
+        &["--workers", "1", "--format", "png-sequence"],
+    );
+    assert_success(&run);
+    let video = decode(&output.join("frame_000000.png"));
+    let row_bytes = (video.width * ROW_HEIGHT * 3) as usize;
+    let rows: Vec<&[u8]> = video.frames[0].chunks(row_bytes).collect();
+    assert!(inked(rows[1]) > 500, "the Inter Black row should have text");
+    assert!(
+        rows[0] == rows[1],
+        "sans-serif 900 should render pixel-identically to Inter Black"
+    );
+    assert!(rows[0] != rows[2], "900 must differ from 700");
+    assert!(
+        rows[3] == rows[4],
+        "monospace 800 should render pixel-identically to JetBrains Mono ExtraBold"
+    );
+}

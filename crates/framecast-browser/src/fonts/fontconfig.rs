@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 use super::{Face, FontPackage, MONOSPACE, SANS_SERIF, woff, woff_bytes};
 
 /// Bumped whenever the directory's layout or configuration changes.
-const LAYOUT_VERSION: u32 = 1;
+const LAYOUT_VERSION: u32 = 2;
 
 const LATIN_DIR: &str = "1-latin";
 const OTHER_DIR: &str = "2-other";
@@ -99,8 +99,39 @@ fn cache_key(packages: &[(&FontPackage, Vec<Face>)]) -> Result<u64, String> {
     Ok(hasher.finish())
 }
 
+/// The style words a font's legacy family name carries for weights outside regular and bold
+/// (`Inter Black`, `JetBrains Mono ExtraBold`).
+const WEIGHT_WORDS: &[&str] = &[
+    "Thin",
+    "ExtraLight",
+    "Light",
+    "Medium",
+    "SemiBold",
+    "ExtraBold",
+    "Black",
+];
+
+/// Scan-time rules that file the heavy and light faces under their package's family. Their name
+/// tables give a family of their own (`Inter Black`), so without this fontconfig answers
+/// "Inter, weight 900" (what `sans-serif` at 900 asks for) with Inter Bold, while the web font
+/// of the same name draws Black.
+fn family_rules() -> String {
+    let mut rules = String::new();
+    for package in super::PACKAGES {
+        for word in WEIGHT_WORDS {
+            let family = xml_escape(package.family);
+            rules.push_str(&format!(
+                "  <match target=\"scan\"><test name=\"family\"><string>{family} {word}</string></test>\
+                 <edit name=\"family\" mode=\"assign\" binding=\"same\"><string>{family}</string></edit></match>\n"
+            ));
+        }
+    }
+    rules
+}
+
 fn config_text(dir: &Path) -> String {
     let dir = xml_escape(&dir.to_string_lossy());
+    let family_rules = family_rules();
     format!(
         r#"<?xml version="1.0"?>
 <!DOCTYPE fontconfig SYSTEM "urn:fontconfig:fonts.dtd">
@@ -117,7 +148,7 @@ fn config_text(dir: &Path) -> String {
   <alias binding="same"><family>mono</family><prefer><family>{MONOSPACE}</family></prefer></alias>
   <alias binding="same"><family>serif</family><prefer><family>Liberation Serif</family><family>DejaVu Serif</family></prefer></alias>
   <alias binding="same"><family>Times New Roman</family><prefer><family>Liberation Serif</family></prefer></alias>
-  <match target="font">
+{family_rules}  <match target="font">
     <edit name="antialias" mode="assign"><bool>true</bool></edit>
     <edit name="hinting" mode="assign"><bool>false</bool></edit>
     <edit name="hintstyle" mode="assign"><const>hintnone</const></edit>
@@ -151,6 +182,9 @@ mod tests {
         assert!(text.contains("<family>sans-serif</family><prefer><family>Inter</family>"));
         assert!(text.contains("<family>monospace</family><prefer><family>JetBrains Mono</family>"));
         assert!(text.contains(r#"<edit name="hinting" mode="assign"><bool>false</bool>"#));
+        assert!(text.contains(
+            r#"<test name="family"><string>Inter Black</string></test><edit name="family" mode="assign" binding="same"><string>Inter</string></edit>"#
+        ));
     }
 
     #[test]
