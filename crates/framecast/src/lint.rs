@@ -1,6 +1,6 @@
 //! `framecast lint`: the findings of `framecast-lint`, as text or JSON, and the exit code.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::Args;
@@ -48,4 +48,32 @@ pub fn run(args: &LintArgs) -> ExitCode {
     } else {
         ExitCode::SUCCESS
     }
+}
+
+/// What `framecast render` does first: lints the composition and prints the one-line summary
+/// (on stderr, so `--json` progress on stdout stays JSON). With `strict`, errors stop the
+/// render. A composition that cannot be linted is left to the render to report.
+pub fn before_render(input: &Path, strict: bool) -> anyhow::Result<()> {
+    let Ok(report) = framecast_lint::lint(input) else {
+        return Ok(());
+    };
+    let details = if report.findings.is_empty() {
+        String::new()
+    } else {
+        format!("; run framecast lint {} for details", input.display())
+    };
+    eprintln!("{}{details}", report.summary());
+    if strict && report.errors() > 0 {
+        anyhow::bail!(
+            "--strict: lint found {} in {}; fix them (framecast lint {} lists each with its fix) or render without --strict",
+            if report.errors() == 1 {
+                "1 error".to_string()
+            } else {
+                format!("{} errors", report.errors())
+            },
+            input.display(),
+            input.display()
+        );
+    }
+    Ok(())
 }

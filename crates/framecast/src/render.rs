@@ -87,8 +87,8 @@ pub struct RenderArgs {
     #[arg(long, help_heading = "Browser")]
     offline: bool,
 
-    /// Stop the render, before Chrome starts, when an outside asset the composition names cannot
-    /// be fetched, instead of warning and rendering without it.
+    /// Stop the render, before Chrome starts, when lint finds an error or an outside asset the
+    /// composition names cannot be fetched, instead of warning and rendering anyway.
     #[arg(long)]
     strict: bool,
 
@@ -114,6 +114,7 @@ enum QualityArg {
 
 pub async fn run(args: RenderArgs) -> anyhow::Result<()> {
     let options = options_from(&args)?;
+    crate::lint::before_render(&args.input, args.strict)?;
     let display = Arc::new(ProgressDisplay::new(args.json));
     let cancel = CancelFlag::default();
     {

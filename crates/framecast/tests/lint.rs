@@ -142,3 +142,30 @@ fn the_readme_lists_every_rule_with_its_meaning_and_fix() {
         "run with FRAMECAST_UPDATE_README=1 to update README.md"
     );
 }
+
+/// Two clips overlapping on one track: an error lint reports, which still renders.
+const OVERLAPPING: &str = r#"<div id="root" data-composition-id="main" data-width="64" data-height="64" data-duration="0.2">
+<p id="a" data-start="0" data-duration="0.2" data-track-index="0">a</p>
+<p id="b" data-start="0.1" data-duration="0.1" data-track-index="0">b</p></div>"#;
+
+#[test]
+fn render_prints_the_lint_summary_and_strict_stops_on_lint_errors() {
+    let test = TestDir::new();
+    let folder = test.composition("overlap", OVERLAPPING);
+    let output = test.path("out.mp4");
+    let rendered = test.render(&folder, &output, &[]);
+    support::assert_success(&rendered);
+    let stderr = String::from_utf8_lossy(&rendered.stderr);
+    assert!(
+        stderr.contains("lint: 1 error, 0 warnings (clip_overlap); run framecast lint"),
+        "{stderr}"
+    );
+    assert!(output.is_file());
+
+    let strict_output = test.path("strict.mp4");
+    let refused = test.render(&folder, &strict_output, &["--strict"]);
+    assert_eq!(refused.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert!(stderr.contains("--strict: lint found 1 error"), "{stderr}");
+    assert!(!strict_output.exists());
+}
