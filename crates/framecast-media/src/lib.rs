@@ -25,6 +25,7 @@
 
 mod audio;
 mod audio_decode;
+mod capabilities;
 mod color;
 mod container;
 mod decode;
@@ -53,6 +54,7 @@ pub use audio::{
     mix_audio, silent_track, write_wav,
 };
 pub use audio_decode::{AudioStreamReader, SampleLayout};
+pub use capabilities::{ENCODERS, EncoderUse, has_encoder, library_versions};
 pub use container::{PNG_SEQUENCE_AUDIO, PNG_SEQUENCE_PATTERN};
 pub use output::OutputEncoder;
 pub use png::{decode_png, decode_png_to_rgba, encode_png};

@@ -24,6 +24,14 @@ fn x264_seconds_per_1080p_frame(preset: &str) -> f64 {
     }
 }
 
+/// How many workers `--workers auto` starts on this machine before calibration keeps the ones
+/// that pay off: one Chrome keeps about one core busy and the encoder needs a share too, so more
+/// workers than cores only adds memory (and never more than four).
+pub fn auto_workers_to_start() -> usize {
+    let cores = std::thread::available_parallelism().map_or(1, |cores| cores.get());
+    cores.clamp(1, 4)
+}
+
 /// CPU seconds per frame that are not Chrome's: encoding, JPEG decode and colour conversion.
 pub(crate) fn non_capture_seconds_per_frame(preset: &str, width: u32, height: u32) -> f64 {
     let scale = f64::from(width) * f64::from(height) / (1920.0 * 1080.0);

@@ -27,6 +27,7 @@ pub use media_plan::{AudioMode, FrameCache};
 pub use options::{BrowserSettings, MediaOptions, Quality, RenderOptions, WorkerCount};
 pub use pipeline::{RenderSummary, render};
 pub use plan::FramePlan;
+pub use calibrate::auto_workers_to_start;
 pub use progress::{CancelFlag, ProgressEvent};
 pub use publish::{
     FileKind, OutputKind, PendingOutput, ReadSet, SEQUENCE_MANIFEST, write_file as publish_file,

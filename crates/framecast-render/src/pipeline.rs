@@ -303,11 +303,9 @@ fn choose_worker_count(workers: WorkerCount, frames: Option<u64>) -> usize {
     match workers {
         WorkerCount::Fixed(count) => count.get(),
         WorkerCount::Auto => {
-            // One Chrome keeps about one core busy and the encoder needs a share too, so more
-            // workers than cores only adds memory. Short videos do not repay a second start-up.
-            let cores = std::thread::available_parallelism().map_or(1, |cores| cores.get());
+            // Short videos do not repay a second start-up.
             let by_length = frames.map_or(usize::MAX, |frames| (frames / 30).max(1) as usize);
-            cores.clamp(1, 4).min(by_length)
+            crate::calibrate::auto_workers_to_start().min(by_length)
         }
     }
 }

@@ -1,6 +1,7 @@
 //! The `framecast` command line: argument parsing, logging, progress display, Ctrl-C handling,
 //! and turning library errors into one clear paragraph and exit code 1.
 
+mod doctor;
 mod lint;
 mod media_args;
 mod preview;
@@ -45,6 +46,8 @@ enum Command {
     Regress(regress::RegressArgs),
     /// Check a composition for mistakes before rendering it.
     Lint(lint::LintArgs),
+    /// Check that this machine can render: Chrome, FFmpeg, fonts, memory, disk, cores.
+    Doctor(doctor::DoctorArgs),
 }
 
 fn main() -> ExitCode {
@@ -64,6 +67,7 @@ fn main() -> ExitCode {
             Command::Snapshot(args) => done(snapshot::run(args).await),
             Command::Regress(args) => done(regress::run(args).await),
             Command::Lint(args) => Ok(lint::run(&args)),
+            Command::Doctor(args) => doctor::run(args).await,
         }
     });
     // Chrome sessions and the file server are closed by the commands themselves; do not wait on
