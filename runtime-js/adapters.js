@@ -20,8 +20,13 @@
   function seekTimeline(timeline, seconds) {
     if (isAnimeInstance(timeline)) return seekAnimeInstance(timeline, seconds);
     if (!timeline || isNested(timeline)) return;
-    if (typeof timeline.totalTime === "function") timeline.totalTime(seconds, false);
-    else if (typeof timeline.seek === "function") timeline.seek(seconds, false);
+    if (typeof timeline.totalTime === "function") {
+      // GSAP renders nothing when the playhead does not move, so a fresh paused timeline
+      // seeked to 0 would leave its `set()`s at 0 unapplied on frame 0. Step past and back,
+      // as HyperFrames' seek does (init.ts), with the step's callbacks suppressed.
+      if (timeline.totalTime() === seconds) timeline.totalTime(seconds + 0.001, true);
+      timeline.totalTime(seconds, false);
+    } else if (typeof timeline.seek === "function") timeline.seek(seconds, false);
   }
 
   function timelineDuration(timeline) {

@@ -151,7 +151,7 @@
   /// The plain tree timing.js resolves: timed elements and compositions, with everything else
   /// flattened away.
   function buildTree(root) {
-    const timelines = window.__timelines || {};
+    const timelines = registeredTimelines();
     const scopeNode = (element, isRoot) => {
       const id = element.getAttribute("data-composition-id") || "";
       const ownDuration = isRoot
@@ -167,7 +167,7 @@
         duration: isRoot ? null : element.getAttribute("data-duration"),
         end: isRoot ? null : element.getAttribute("data-end"),
         ownDuration,
-        timelineDuration: adapters.timelineDuration(timelines[id]),
+        timelineDuration: adapters.timelineDuration(isRoot ? rootTimeline(timelines, id) : timelines[id]),
         playbackStart: isRoot ? null : element.getAttribute("data-playback-start"),
         playbackRate: isRoot ? null : element.getAttribute("data-playback-rate"),
         children: [],
@@ -260,15 +260,48 @@
     return found;
   }
 
+  /// window.__timelines by id. An array (`window.__timelines = [tl]`) is read as HyperFrames
+  /// reads it (init.ts): its entries under `tl-0`, `tl-1`, ...
+  function registeredTimelines() {
+    const registered = window.__timelines || {};
+    if (!Array.isArray(registered)) return registered;
+    const byId = {};
+    registered.forEach((timeline, index) => {
+      if (timeline) byId[`tl-${index}`] = timeline;
+    });
+    return byId;
+  }
+
+  /// The ids registered in window.__timelines that no composition of the document has.
+  function strayTimelineIds(timelines) {
+    const known = new Set(
+      [...document.querySelectorAll("[data-composition-id]")].map((element) => element.getAttribute("data-composition-id"))
+    );
+    return Object.keys(timelines).filter((id) => !known.has(id));
+  }
+
+  /// The root's timeline: the one registered under its id; else, when no composition has one
+  /// and exactly one is registered under an id no composition has, that one, as HyperFrames
+  /// binds it (init.ts). Two or more such are ambiguous.
+  function rootTimeline(timelines, rootId) {
+    if (timelines[rootId]) return timelines[rootId];
+    const stray = strayTimelineIds(timelines);
+    return stray.length === 1 && stray.length === Object.keys(timelines).length ? timelines[stray[0]] : undefined;
+  }
+
   function lookupTimelines(tree) {
-    const timelines = window.__timelines || {};
+    const timelines = registeredTimelines();
     timelinesByScope.clear();
     for (const scope of scopes) {
       if (timelines[scope.compositionId]) timelinesByScope.set(scope.element, timelines[scope.compositionId]);
     }
-    const known = new Set(scopes.map((scope) => scope.compositionId));
-    const stray = Object.keys(timelines).filter((id) => !known.has(id));
-    if (!timelines[tree.compositionId] && stray.length > 0 && timelinesByScope.size === 0) {
+    const root = rootTimeline(timelines, tree.compositionId);
+    if (root) {
+      timelinesByScope.set(tree.element, root);
+      return;
+    }
+    const stray = strayTimelineIds(timelines);
+    if (stray.length > 0 && timelinesByScope.size === 0) {
       throw new Error(
         `the page registered window.__timelines[${stray.map((id) => JSON.stringify(id)).join(", ")}] but the root's data-composition-id is ${JSON.stringify(tree.compositionId)}; register the root timeline as window.__timelines[${JSON.stringify(tree.compositionId)}]`
       );
@@ -363,7 +396,7 @@
     const t = Number(time);
     hf.currentTime = t;
     clock.advanceTo(t * 1000);
-    const timelines = window.__timelines || {};
+    const timelines = registeredTimelines();
     for (const id of Object.keys(timelines)) adapters.seekTimeline(timelines[id], t);
     adapters.seekDocumentAnimations(t, () => t, () => 0);
     seekFrames(t);

@@ -50,6 +50,17 @@
     return value;
   }
 
+  /// Parses a data-duration value. As in HyperFrames (startResolver.ts), zero or a negative
+  /// number means no duration of its own: the element lasts to its composition's end.
+  function parseDuration(raw, label) {
+    if (raw === null || raw === undefined || String(raw).trim() === "") return null;
+    const value = Number(String(raw).trim());
+    if (!Number.isFinite(value)) {
+      throw new TimingError(`${label} has data-duration="${raw}", which is not a number of seconds`);
+    }
+    return value > 0 ? value : null;
+  }
+
   /// Resolves every node's window in its composition's local time. Returns a resolved tree:
   /// { node, start, end, timed, composition, duration (compositions), children }.
   /// Throws TimingError naming the element for unknown references and cycles.
@@ -102,7 +113,7 @@
           const anchor = Number.isFinite(targetWindow.end) ? targetWindow.end : targetWindow.start;
           start = Math.max(0, anchor + expression.offset);
         }
-        let duration = parseSeconds(node.duration, node.label, "data-duration");
+        let duration = parseDuration(node.duration, node.label);
         if (duration === null) {
           const end = parseSeconds(node.end, node.label, "data-end");
           if (end !== null) duration = Math.max(0, end - start);
@@ -115,7 +126,10 @@
         }
         if (duration === null && Number.isFinite(node.intrinsicDuration)) duration = node.intrinsicDuration;
         const window = {
-          timed: expression !== null || (node.duration !== null && node.duration !== undefined),
+          // Only data-start makes an element a clip that shows and hides (HyperFrames toggles
+          // `[data-start]` elements only); a data-duration alone sets its length, not its
+          // visibility.
+          timed: expression !== null,
           start,
           end: duration === null ? Infinity : start + duration,
         };
@@ -135,7 +149,7 @@
     };
     const children = (scopeNode.children || []).map(build);
 
-    let duration = parseSeconds(scopeNode.ownDuration, scopeNode.label, "data-duration");
+    let duration = parseDuration(scopeNode.ownDuration, scopeNode.label);
     if (duration === null && Number.isFinite(scopeNode.timelineDuration) && scopeNode.timelineDuration > 0) {
       duration = scopeNode.timelineDuration;
     }

@@ -55,8 +55,12 @@ pub struct MediaElement {
     pub muted: bool,
     /// The `hidden` attribute, or an inline `display: none`.
     pub hidden: bool,
-    /// `data-has-audio="true"`: a `<video>` whose sound is part of the mix.
+    /// A `<video>` whose sound is part of the mix: `data-has-audio="true"`, or, as HyperFrames'
+    /// timing compiler reads a video without the attribute (`timingCompiler.ts`), not `muted`.
     pub has_audio: bool,
+    /// `data-has-audio="true"` is written: a source without an audio stream is a mistake, not
+    /// a silent video.
+    pub has_audio_declared: bool,
 }
 
 /// Every `<video>`, `<audio>` and animated `<img>` of the document tree in document order.
@@ -114,7 +118,11 @@ fn read(
         looped: has("loop"),
         muted: has("muted"),
         hidden: has("hidden") || style.contains("display:none"),
-        has_audio: get("data-has-audio").as_deref() == Some("true"),
+        has_audio: match get("data-has-audio").as_deref() {
+            Some(value) => value == "true",
+            None => tag == MediaKind::Video && !has("muted"),
+        },
+        has_audio_declared: get("data-has-audio").as_deref() == Some("true"),
     }
 }
 

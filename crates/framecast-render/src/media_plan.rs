@@ -157,7 +157,10 @@ impl MediaPlan {
             let audible = element.tag == MediaKind::Audio || element.has_audio;
             if audible && !element.muted && !element.hidden {
                 if !probe.has_audio {
-                    if element.volume > 0.0 {
+                    // An unmuted video with no sound of its own is silent; one said to have
+                    // sound, or an <audio>, must have it.
+                    let declared = element.tag == MediaKind::Audio || element.has_audio_declared;
+                    if declared && element.volume > 0.0 {
                         return Err(media_error(
                             &element.describe,
                             &path,

@@ -642,3 +642,49 @@ fn same_origin_iframes_follow_the_parents_time_on_any_worker() {
     let two = render(&test, "iframe-clip", &["--workers", "2"]);
     assert_same_frames(&one, &two);
 }
+
+#[test]
+fn gsap_sets_at_zero_apply_on_frame_zero() {
+    let test = TestDir::new();
+    for workers in ["1", "2"] {
+        let video = render(&test, "gsap-set-at-zero", &["--workers", workers]);
+        assert_eq!(video.frames.len(), 30);
+        // Frame 0: the white box hidden, the red one moved to x 200-240.
+        assert_colour(&video, 0, 40, 90, BLACK);
+        assert_colour(&video, 0, 20, 90, BLACK);
+        assert_colour(&video, 0, 220, 90, RED);
+        assert_colour(&video, 14, 40, 90, BLACK);
+        assert_colour(&video, 15, 40, 90, WHITE);
+        assert_colour(&video, 29, 220, 90, RED);
+    }
+}
+
+#[test]
+fn a_timeline_array_and_a_lone_timeline_under_another_id_drive_the_root() {
+    let test = TestDir::new();
+    let array = render(&test, "timeline-array", &[]);
+    assert_eq!(array.frames.len(), 30);
+    for frame in [0usize, 15, 29] {
+        assert_left_edge(&array, frame, 90, [true; 3], 280.0 * frame as f64 / 30.0);
+    }
+    // No data-duration: the lone timeline's 1.5 s is the composition's length.
+    let stray = render(&test, "timeline-stray-id", &[]);
+    assert_eq!(stray.frames.len(), 45);
+    for frame in [0usize, 20, 44] {
+        assert_left_edge(&stray, frame, 90, [true; 3], 280.0 * frame as f64 / 45.0);
+    }
+}
+
+#[test]
+fn only_data_start_shows_and_hides_and_a_duration_of_zero_or_less_is_none() {
+    let test = TestDir::new();
+    let video = render(&test, "clip-durations", &[]);
+    assert_eq!(video.frames.len(), 60);
+    for frame in [0usize, 14, 15, 29, 30, 59] {
+        assert_colour(&video, frame, 160, 30, WHITE);
+        let red = if frame >= 15 { RED } else { BLACK };
+        assert_colour(&video, frame, 160, 90, red);
+        let blue = if frame >= 30 { BLUE } else { BLACK };
+        assert_colour(&video, frame, 160, 150, blue);
+    }
+}

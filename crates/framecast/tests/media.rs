@@ -974,15 +974,16 @@ fn animated_gifs_are_frame_exact_and_loop() {
 }
 
 #[test]
-fn a_video_is_heard_only_with_data_has_audio_and_not_muted() {
+fn a_video_is_heard_unless_muted_or_data_has_audio_is_false() {
     let test = TestDir::new();
     let html = r#"<!doctype html>
 <html><head><style>html, body { margin: 0; width: 320px; height: 180px; background: #000; }
 video { position: absolute; width: 160px; height: 90px; }</style></head>
 <body><div id="root" data-composition-id="va" data-width="320" data-height="180" data-duration="2" data-fps="30">
-  <video id="heard" src="av.mov" data-start="0.5" data-has-audio="true"></video>
-  <video id="no-flag" src="av.mov" data-start="0"></video>
+  <video id="heard" src="av.mov" data-start="0.5"></video>
+  <video id="said-silent" src="av.mov" data-start="0" data-has-audio="false"></video>
   <video id="muted" src="av.mov" data-start="0" data-has-audio="true" muted></video>
+  <video id="no-sound" src="silent.mp4" data-start="0"></video>
 </div></body></html>"#;
     let input = test.composition("va", html);
     let source = input.join("av.mov");
@@ -1003,6 +1004,18 @@ video { position: absolute; width: 160px; height: 90px; }</style></head>
         "pcm_s16le",
         "-shortest",
         source.to_str().unwrap(),
+    ]);
+    // A video with no audio stream and no data-has-audio is simply silent.
+    ffmpeg(&[
+        "-f",
+        "lavfi",
+        "-i",
+        "testsrc2=s=64x36:r=30:d=3",
+        "-pix_fmt",
+        "yuv420p",
+        "-c:v",
+        "libx264",
+        input.join("silent.mp4").to_str().unwrap(),
     ]);
     let level = mono_level(&source, 0.5, 1.0);
     let output = test.path("va.mp4");
