@@ -22,12 +22,12 @@ mod snapshot;
 mod transitions;
 mod worker;
 
+pub use calibrate::auto_workers_to_start;
 pub use error::{RenderError, Setting};
 pub use media_plan::{AudioMode, FrameCache};
 pub use options::{BrowserSettings, MediaOptions, Quality, RenderOptions, WorkerCount};
 pub use pipeline::{RenderSummary, render};
 pub use plan::FramePlan;
-pub use calibrate::auto_workers_to_start;
 pub use progress::{CancelFlag, ProgressEvent};
 pub use publish::{
     FileKind, OutputKind, PendingOutput, ReadSet, SEQUENCE_MANIFEST, write_file as publish_file,
