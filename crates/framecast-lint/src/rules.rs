@@ -47,6 +47,9 @@ rules! {
     TIMELINE_ID_MISMATCH: "timeline_id_mismatch", Error,
         "A script registers window.__timelines[\"…\"] under an id that no data-composition-id has, so no composition plays it.",
         "Register the timeline under the data-composition-id of the composition it animates.";
+    TIMELINE_BOUND_TO_ROOT: "timeline_bound_to_root", Warning,
+        "The page's only timeline is registered under an id no data-composition-id has: framecast, like HyperFrames, plays it as the root's timeline, until a second timeline is registered.",
+        "Register it under the root's data-composition-id.";
     TIMELINE_NOT_REGISTERED: "timeline_not_registered", Error,
         "A file creates a GSAP timeline but never registers it in window.__timelines, so the renderer cannot seek it.",
         "Create it paused and register it: window.__timelines[\"<composition id>\"] = gsap.timeline({ paused: true }).";

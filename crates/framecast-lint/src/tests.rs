@@ -22,6 +22,15 @@ fn scripted(script: &str) -> String {
 
 const REGISTERED: &str = "const tl = gsap.timeline({ paused: true });\ntl.to(\"#box\", { x: 100, duration: 1 });\nwindow.__timelines[\"main\"] = tl;";
 
+/// `REGISTERED` under a misspelt id, and a second timeline under the root's: the misspelt one
+/// plays nowhere.
+static MISREGISTERED: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    format!(
+        "{}\nwindow.__timelines[\"main\"] = gsap.timeline({{ paused: true }});",
+        REGISTERED.replace("[\"main\"]", "[\"mian\"]")
+    )
+});
+
 struct Case {
     code: &'static str,
     triggers: Vec<(&'static str, String)>,
@@ -68,6 +77,11 @@ fn cases() -> Vec<Case> {
         ),
         case(
             "timeline_id_mismatch",
+            scripted(&MISREGISTERED),
+            scripted(REGISTERED),
+        ),
+        case(
+            "timeline_bound_to_root",
             scripted(&REGISTERED.replace("[\"main\"]", "[\"mian\"]")),
             scripted(REGISTERED),
         ),
@@ -257,10 +271,7 @@ fn each_rule_has_a_triggering_and_a_clean_composition() {
 
 #[test]
 fn findings_point_at_the_line_and_column() {
-    let report = lint_files(&[(
-        "index.html",
-        scripted(&REGISTERED.replace("[\"main\"]", "[\"mian\"]")),
-    )]);
+    let report = lint_files(&[("index.html", scripted(&MISREGISTERED))]);
     let finding = &report.findings[0];
     assert_eq!(finding.code, "timeline_id_mismatch");
     assert_eq!(finding.severity, Severity::Error);
@@ -278,6 +289,55 @@ fn findings_point_at_the_line_and_column() {
         report.summary(),
         "lint: 1 error, 0 warnings (timeline_id_mismatch)"
     );
+}
+
+#[test]
+fn a_clip_id_ending_in_a_number_is_explained_and_a_transition_needs_seconds() {
+    let report = lint_files(&[(
+        "index.html",
+        page(
+            "",
+            "<p id=\"scene-1\" data-start=\"0\" data-duration=\"1\">a</p><p id=\"b\" data-start=\"scene-1\" data-duration=\"1\">b</p>\n<p id=\"c\" data-start=\"b\" data-duration=\"1\" data-transition=\"domain-warp\">c</p>",
+        ),
+    )]);
+    let messages: Vec<&str> = report
+        .findings
+        .iter()
+        .map(|finding| finding.message.as_str())
+        .collect();
+    assert_eq!(report.errors(), 2, "{}", report.to_text());
+    assert!(
+        messages[0].contains("reads as \"scene\" -1"),
+        "{}",
+        messages[0]
+    );
+    assert!(
+        messages[1].contains("must be a number of seconds"),
+        "{}",
+        messages[1]
+    );
+}
+
+#[test]
+fn a_duration_of_zero_or_less_means_the_clip_lasts_to_the_end() {
+    // HyperFrames reads data-duration <= 0 as no duration: not an error, and no overlap with a
+    // later clip on another track.
+    let report = lint_files(&[(
+        "index.html",
+        page(
+            "",
+            "<p id=\"a\" data-start=\"0.5\" data-duration=\"0\" data-track-index=\"0\">a</p><p id=\"b\" data-start=\"1\" data-duration=\"-1\" data-track-index=\"1\">b</p>",
+        ),
+    )]);
+    assert_eq!(report.findings.len(), 0, "{}", report.to_text());
+    let report = lint_files(&[(
+        "index.html",
+        page(
+            "",
+            "<p id=\"a\" data-start=\"0\" data-duration=\"soon\">a</p>",
+        ),
+    )]);
+    assert_eq!(report.errors(), 1, "{}", report.to_text());
 }
 
 #[test]

@@ -38,6 +38,7 @@ const BROKEN: &str = r#"<!doctype html><html><head><script src="gsap.min.js"></s
 <script>
   const tl = gsap.timeline({ paused: true });
   window.__timelines["intro"] = tl;
+  window.__timelines["main"] = gsap.timeline({ paused: true });
 </script>
 </body></html>
 "#;

@@ -8,7 +8,9 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use super::Findings;
-use crate::rules::{TIMELINE_ID_MISMATCH, TIMELINE_NOT_REGISTERED, TIMELINE_REGISTERED_LATE};
+use crate::rules::{
+    TIMELINE_BOUND_TO_ROOT, TIMELINE_ID_MISMATCH, TIMELINE_NOT_REGISTERED, TIMELINE_REGISTERED_LATE,
+};
 use crate::script::Script;
 
 /// `window.__timelines["id"] = …` and `__timelines.id = …`; the id group is absent when the
@@ -49,6 +51,14 @@ pub(super) fn check(findings: &mut Findings<'_>) {
         .flat_map(|file| file.elements.iter())
         .filter_map(|element| element.attr("data-composition-id"))
         .collect();
+    // The runtime plays a lone timeline registered under an unknown id as the root's, as
+    // HyperFrames does: that is a warning, not an error, while it stays the only one.
+    let registered_in_all: usize = project
+        .files()
+        .flat_map(super::scripts)
+        .map(|script| registrations(&script).len())
+        .sum();
+    let lone = registered_in_all == 1;
     for file in project.files() {
         let scripts = super::scripts(file);
         let mut registered = false;
@@ -63,14 +73,22 @@ pub(super) fn check(findings: &mut Findings<'_>) {
                         [] => "Add data-composition-id to the root and register the timeline under it.".to_string(),
                         ids => format!("Register it under one of the composition ids: {}.", quoted(ids)),
                     };
-                    findings
-                        .add(
-                            &TIMELINE_ID_MISMATCH,
-                            file,
-                            offset,
-                            format!("window.__timelines[\"{id}\"] is registered, but no element has data-composition-id=\"{id}\""),
+                    let (rule, message) = if lone {
+                        (
+                            &TIMELINE_BOUND_TO_ROOT,
+                            format!(
+                                "window.__timelines[\"{id}\"] is the only timeline and no element has data-composition-id=\"{id}\": it plays as the root's timeline"
+                            ),
                         )
-                        .fix = fix;
+                    } else {
+                        (
+                            &TIMELINE_ID_MISMATCH,
+                            format!(
+                                "window.__timelines[\"{id}\"] is registered, but no element has data-composition-id=\"{id}\""
+                            ),
+                        )
+                    };
+                    findings.add(rule, file, offset, message).fix = fix;
                 }
                 if let Some(step) = async_step(script, registration.offset) {
                     findings.add(

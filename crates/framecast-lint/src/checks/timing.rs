@@ -142,6 +142,13 @@ impl<'a> Resolver<'a> {
                     return None;
                 }
                 start = seconds;
+            } else if element.has_attr("data-transition") {
+                let message = format!(
+                    "{} declares data-transition, so its data-start=\"{raw}\" must be a number of seconds",
+                    element.describe
+                );
+                self.problem(&START_INVALID, index, message);
+                return None;
             } else if let Some(captures) = REFERENCE.captures(raw) {
                 let id = captures.get(1).map_or("", |id| id.as_str());
                 let amount: f64 = captures
@@ -159,8 +166,17 @@ impl<'a> Resolver<'a> {
                     .copied()
                     .filter(|&target| target != index);
                 let Some(target) = target else {
+                    // `scene-1` reads as `scene` minus one second, as in the page.
+                    let hint = if self.by_id.contains_key(raw) {
+                        format!(
+                            " (\"{raw}\" reads as \"{id}\" {}: rename the clip so its id does not end in -<number> or +<number>)",
+                            &raw[id.len()..].trim()
+                        )
+                    } else {
+                        String::new()
+                    };
                     let message = format!(
-                        "{} has data-start=\"{raw}\", but no clip in the same composition has id \"{id}\"",
+                        "{} has data-start=\"{raw}\", but no clip in the same composition has id \"{id}\"{hint}",
                         element.describe
                     );
                     self.problem(&START_UNKNOWN_REFERENCE, index, message);
@@ -182,16 +198,11 @@ impl<'a> Resolver<'a> {
                 .attr(name)
                 .map(str::trim)
                 .filter(|raw| !raw.is_empty())
-                .map(|raw| {
-                    (
-                        raw,
-                        raw.parse::<f64>()
-                            .ok()
-                            .filter(|s| s.is_finite() && *s >= 0.0),
-                    )
-                })
+                .map(|raw| (raw, raw.parse::<f64>().ok().filter(|s| s.is_finite())))
         };
         let end = match (seconds("data-duration"), seconds("data-end")) {
+            // A duration of 0 or less means none, as in HyperFrames: the clip lasts to the end.
+            (Some((_, Some(duration))), _) if duration <= 0.0 => None,
             (Some((_, Some(duration))), _) => Some(start + duration),
             (Some((raw, None)), _) => {
                 let message = format!(
