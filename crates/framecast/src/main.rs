@@ -2,6 +2,7 @@
 //! and turning library errors into one clear paragraph and exit code 1.
 
 mod doctor;
+mod init;
 mod lint;
 mod media_args;
 mod preview;
@@ -48,6 +49,8 @@ enum Command {
     Lint(lint::LintArgs),
     /// Check that this machine can render: Chrome, FFmpeg, fonts, memory, disk, cores.
     Doctor(doctor::DoctorArgs),
+    /// Start a new project: a composition that previews and renders as it is.
+    Init(init::InitArgs),
 }
 
 fn main() -> ExitCode {
@@ -68,6 +71,7 @@ fn main() -> ExitCode {
             Command::Regress(args) => done(regress::run(args).await),
             Command::Lint(args) => Ok(lint::run(&args)),
             Command::Doctor(args) => doctor::run(args).await,
+            Command::Init(args) => done(init::run(&args)),
         }
     });
     // Chrome sessions and the file server are closed by the commands themselves; do not wait on
