@@ -106,7 +106,7 @@ async fn page_script_errors_and_wrong_timeline_ids_are_reported() {
 
     let mismatch = BOX.replace(
         "</body>",
-        "<script>window.__timelines = { other: { totalTime() {}, duration() { return 1; } } };</script></body>",
+        "<script>const t = { totalTime() {}, duration() { return 1; } }; window.__timelines = { other: t, another: t };</script></body>",
     );
     let (session, page) = open(&mismatch, true).await;
     let error = page

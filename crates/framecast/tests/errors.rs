@@ -72,14 +72,16 @@ fn a_zero_duration_is_rejected() {
 fn a_timeline_under_the_wrong_id_is_named() {
     let test = TestDir::new();
     let html = format!(
-        "{VALID_ROOT}<script>window.__timelines = {{ intro: {{ totalTime() {{}}, duration() {{ return 1; }} }} }};</script>"
+        "{VALID_ROOT}<script>const t = {{ totalTime() {{}}, duration() {{ return 1; }} }};\nwindow.__timelines = {{ intro: t, outro: t }};</script>"
     );
+    // Two timelines under ids no composition has: neither can be the root's. (A lone one plays
+    // as the root's timeline, as in HyperFrames; the timeline-stray-id fixture shows it.)
     let input = test.composition("mismatch", &html);
     expect_failure(
         &test,
         &input,
         &["--workers", "1"],
-        &["\"intro\"", "\"main\"", "data-composition-id"],
+        &["\"intro\", \"outro\"", "\"main\"", "data-composition-id"],
     );
 }
 
