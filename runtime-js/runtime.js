@@ -588,6 +588,31 @@
     };
   }
 
+  // What only the page can tell lint (`framecast lint`'s in-page pass), read after whenReady and
+  // a few seeks: @font-face rules whose files failed to load, each composition's timeline length
+  // against its data-duration, and the errors page scripts raised since.
+  hf.inspect = () => {
+    const failedFonts = document.fonts
+      ? [...new Set([...document.fonts].filter((face) => face.status === "error").map((face) => face.family.replace(/^["']|["']$/g, "")))]
+      : [];
+    const timelines = scopes.map((scope) => {
+      const timeline = timelinesByScope.get(scope.element);
+      const declared = Number.parseFloat(scope.element.getAttribute("data-duration"));
+      let length = null;
+      if (timeline && typeof timeline.duration === "function") {
+        const value = Number(timeline.duration());
+        if (Number.isFinite(value)) length = value;
+      }
+      return {
+        id: scope.compositionId,
+        element: describeElement(scope.element),
+        timeline: length,
+        declared: Number.isFinite(declared) && declared > 0 ? declared : null,
+      };
+    });
+    return { failedFonts, timelines, errors: hf.errors.slice() };
+  };
+
   // Resolves once the page is ready for its first frame and describes the composition. Throws
   // (the renderer reports it) on page script errors, timing or variable errors, or when
   // readiness takes longer than config.readyTimeoutMs, naming what it was waiting for.

@@ -23,7 +23,8 @@ pub use error::BrowserError;
 pub use fonts::{FONT_URL_PREFIX, provided_font_for};
 pub use network::served_locally;
 pub use page::{
-    CaptureMode, CapturePage, CapturedFrame, ImageFormat, MediaVolumes, PageInfo, PageTransition,
+    CaptureMode, CapturePage, CapturedFrame, ImageFormat, MediaVolumes, PageInfo, PageState,
+    PageTransition, TimelineLength,
 };
 pub use process::{ChromeProcess, StderrTail};
 pub use session::{BrowserSession, LaunchOptions};

@@ -47,6 +47,33 @@ pub enum CapturedFrame {
     Unchanged,
 }
 
+/// What only the page can tell `framecast lint` (`window.__hf.inspect()` in the runtime), read
+/// after the page is ready and has been seeked.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PageState {
+    /// Families of `@font-face` rules whose files failed to load.
+    pub failed_fonts: Vec<String>,
+    /// Each composition's timeline length beside its `data-duration`.
+    pub timelines: Vec<TimelineLength>,
+    /// Errors page scripts raised (with file and line where the browser gave them).
+    pub errors: Vec<String>,
+}
+
+/// One composition's registered timeline against the duration it declares.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TimelineLength {
+    /// Its `data-composition-id`.
+    pub id: String,
+    /// The element, as `#id` or `[data-composition-id="…"]`.
+    pub element: String,
+    /// The timeline's `duration()` in seconds, when it has one that is finite.
+    pub timeline: Option<f64>,
+    /// Its `data-duration`, when it declares one above 0.
+    pub declared: Option<f64>,
+}
+
 /// What the page runtime reports once the composition is ready.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -279,6 +306,23 @@ impl CapturePage {
             .map(|_| ())
     }
 
+    /// Seeks like [`seek`](Self::seek), then fails on any request the page made and was
+    /// refused, without capturing (lint's in-page pass).
+    pub async fn seek_checked(&mut self, frame: u64, time: f64) -> Result<(), BrowserError> {
+        self.seek(frame, time).await?;
+        self.network.check()
+    }
+
+    /// Reads what only the page can tell lint: failed font files, timeline lengths, errors.
+    pub async fn inspect(&mut self) -> Result<PageState, BrowserError> {
+        let step = "reading the page's fonts, timelines and errors";
+        let value = self.script(step, "window.__hf.inspect()").await?;
+        serde_json::from_value(value).map_err(|error| BrowserError::Page {
+            step: step.to_string(),
+            message: format!("the runtime reported an unexpected value: {error}"),
+        })
+    }
+
     /// Renders and captures the current state of the page.
     pub async fn capture(
         &mut self,
@@ -501,13 +545,15 @@ async fn evaluate(page: &Page, expression: &str) -> Result<serde_json::Value, St
             .as_ref()
             .and_then(|exception| exception.description.clone())
             .unwrap_or_else(|| details.text.clone());
-        // The stack points into the runtime, which is not the author's code: keep the message.
-        let message = description
-            .split("\n    at ")
-            .next()
-            .unwrap_or(&description);
+        // The stack points into the runtime, which is not the author's code: keep the message,
+        // and the first frame in one of the composition's files, when there is one.
+        let mut frames = description.split("\n    at ");
+        let message = frames.next().unwrap_or(&description);
         let message = message.strip_prefix("Error: ").unwrap_or(message);
-        return Err(message.to_string());
+        return Err(match frames.find_map(page_file_location) {
+            Some(location) if !message.contains(&location) => format!("{message} ({location})"),
+            _ => message.to_string(),
+        });
     }
     Ok(response
         .result
@@ -515,4 +561,37 @@ async fn evaluate(page: &Page, expression: &str) -> Result<serde_json::Value, St
         .value
         .clone()
         .unwrap_or(serde_json::Value::Null))
+}
+
+/// `index.html:9:70` from a stack frame such as `onUpdate (http://127.0.0.1:4100/index.html:9:70)`:
+/// a frame in a file the file server serves, named relative to the composition's folder.
+fn page_file_location(frame: &str) -> Option<String> {
+    let frame = frame.trim();
+    let location = frame
+        .strip_suffix(')')
+        .and_then(|inner| inner.rsplit_once('(').map(|(_, location)| location))
+        .unwrap_or(frame);
+    let rest = location
+        .strip_prefix("http://127.0.0.1:")
+        .or_else(|| location.strip_prefix("http://localhost:"))?;
+    let (_, path) = rest.split_once('/')?;
+    (!path.is_empty()).then(|| path.to_string())
+}
+
+#[cfg(test)]
+mod location_tests {
+    use super::page_file_location;
+
+    #[test]
+    fn stack_frames_in_served_files_are_named_by_path() {
+        assert_eq!(
+            page_file_location("onUpdate (http://127.0.0.1:4100/index.html:9:70)").as_deref(),
+            Some("index.html:9:70")
+        );
+        assert_eq!(
+            page_file_location("http://127.0.0.1:4100/scenes/a.js:3:1").as_deref(),
+            Some("scenes/a.js:3:1")
+        );
+        assert_eq!(page_file_location("Object.seek (<anonymous>:12:5)"), None);
+    }
 }

@@ -3,6 +3,10 @@
 //! line and column) and the text of its scripts and styles; each finding has a stable code
 //! ([`rules::RULES`]), a severity, a file, a line and column, and a one-line fix.
 //!
+//! The in-page pass (what only Chrome can tell: script errors, font files that do not load,
+//! timelines longer than their composition) is run by `framecast-render`'s `inspect`; its result
+//! joins the report through [`Report::add_page`].
+//!
 //! This crate only reads: it never writes a file, never starts Chrome, and never touches the
 //! network. What it knows about framecast itself (which CDN URLs have embedded copies, which
 //! font families are provided, which library names the server answers, what a media file
@@ -11,6 +15,7 @@
 mod checks;
 mod css;
 mod finding;
+mod page;
 mod project;
 pub mod rules;
 mod script;

@@ -110,7 +110,23 @@ rules! {
     SUBCOMPOSITION_WITHOUT_TEMPLATE: "subcomposition_without_template", Error,
         "A file mounted with data-composition-src has no <template>, so its whole body is mounted instead of the sub-composition.",
         "Put the sub-composition inside <template><div data-composition-id=\"…\" data-width=\"…\" data-height=\"…\">…</div></template>.";
+    PAGE_ERROR: "page_error", Error,
+        "Opened in Chrome as a render opens it, the page failed: a script threw, a file did not load, the runtime could not bind a timeline, or a seek raised an error (the in-page pass).",
+        "Fix the error at the file and line given; framecast lint --static skips the in-page pass.";
+    FONT_LOAD_FAILED: "font_load_failed", Error,
+        "An @font-face rule's file did not load in the page (missing, not a font, or refused), so its text renders in a fallback font (the in-page pass).",
+        "Point the @font-face src at a font file (woff2, woff, ttf or otf) in the composition folder.";
+    TIMELINE_LONGER_THAN_COMPOSITION: "timeline_longer_than_composition", Warning,
+        "A composition's timeline lasts longer than its data-duration, so what it animates after that is never shown (the in-page pass).",
+        "Raise data-duration to the timeline's length, or end the timeline's last tween sooner.";
 }
+
+/// The rules only the in-page pass finds (`Report::add_page`); the others are static.
+pub const IN_PAGE: &[Rule] = &[
+    PAGE_ERROR,
+    FONT_LOAD_FAILED,
+    TIMELINE_LONGER_THAN_COMPOSITION,
+];
 
 /// The rule with `code`.
 pub fn rule(code: &str) -> Option<&'static Rule> {

@@ -236,7 +236,8 @@ fn make_video_with_sound(path: &Path) {
 #[test]
 fn each_rule_has_a_triggering_and_a_clean_composition() {
     let cases = cases();
-    for rule in RULES {
+    // The in-page rules need Chrome: the CLI's tests (crates/framecast/tests/lint.rs) cover them.
+    for rule in RULES.iter().filter(|rule| !rules::IN_PAGE.contains(rule)) {
         assert!(
             cases.iter().any(|case| case.code == rule.code),
             "no case for {}",

@@ -9,6 +9,7 @@
 mod calibrate;
 mod error;
 mod formats;
+mod inspect;
 mod job;
 mod media_plan;
 mod options;
@@ -24,6 +25,7 @@ mod worker;
 
 pub use calibrate::auto_workers_to_start;
 pub use error::{RenderError, Setting};
+pub use inspect::{InspectOptions, Inspection, inspect};
 pub use media_plan::{AudioMode, FrameCache};
 pub use options::{BrowserSettings, MediaOptions, Quality, RenderOptions, WorkerCount};
 pub use pipeline::{RenderSummary, render};

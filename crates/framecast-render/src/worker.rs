@@ -237,6 +237,22 @@ impl CaptureWorker {
         Ok(Calibration { wall, chrome_cpu })
     }
 
+    /// Seeks to `time` without capturing (`framecast lint`'s in-page pass).
+    pub(crate) async fn seek_checked(&mut self, index: u64, time: f64) -> Result<(), RenderError> {
+        self.page
+            .seek_checked(index, time)
+            .await
+            .map_err(|error| self.crash_aware(error))
+    }
+
+    /// What only the page can tell lint (`framecast lint`'s in-page pass).
+    pub(crate) async fn inspect(&mut self) -> Result<framecast_browser::PageState, RenderError> {
+        self.page
+            .inspect()
+            .await
+            .map_err(|error| self.crash_aware(error))
+    }
+
     /// Seeks to `time` and captures the page as a PNG, outside any render (`framecast snapshot`).
     /// `None` means the pixels equal the previous capture's.
     pub(crate) async fn capture_still(

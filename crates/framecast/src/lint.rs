@@ -2,8 +2,10 @@
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::time::Duration;
 
 use clap::Args;
+use framecast_render::{BrowserSettings, CancelFlag, InspectOptions, RemotePolicy};
 
 /// Exit codes: 0 no error (warnings allowed unless --strict), 1 errors, 2 could not lint.
 #[derive(Debug, Args)]
@@ -19,17 +21,53 @@ pub struct LintArgs {
     /// Fail on warnings too: exit 1 when there is any finding.
     #[arg(long)]
     strict: bool,
+
+    /// Only the static checks: do not open the composition in Chrome (the in-page pass finds
+    /// script errors, font files that do not load and timelines longer than their composition).
+    #[arg(long = "static")]
+    static_only: bool,
+
+    /// The chrome-headless-shell binary the in-page pass uses.
+    #[arg(long, default_value = framecast_browser::DEFAULT_CHROME_PATH)]
+    chrome: PathBuf,
+
+    /// Seconds the page may take to become ready in the in-page pass.
+    #[arg(long, default_value = "30", value_parser = crate::values::seconds)]
+    ready_timeout: Duration,
+
+    /// Never touch the network in the in-page pass: outside assets come from framecast's cache
+    /// only.
+    #[arg(long)]
+    offline: bool,
 }
 
 /// Exit codes: 0 clean (warnings allowed unless --strict), 1 errors, 2 could not lint.
-pub fn run(args: &LintArgs) -> ExitCode {
-    let report = match framecast_lint::lint(&args.input) {
+pub async fn run(args: &LintArgs) -> ExitCode {
+    let mut report = match framecast_lint::lint(&args.input) {
         Ok(report) => report,
         Err(error) => {
             eprintln!("error: cannot lint {}: {error}", args.input.display());
             return ExitCode::from(2);
         }
     };
+    if !args.static_only {
+        match inspect(args).await {
+            Ok(inspection) => {
+                report.add_page(inspection.failure.as_deref(), inspection.state.as_ref());
+            }
+            Err(error) if matches!(error, framecast_render::RenderError::Cancelled) => {
+                eprintln!("stopped: {error}");
+                return ExitCode::from(crate::stop::exit_code());
+            }
+            Err(error) => {
+                eprintln!(
+                    "error: cannot open {} in Chrome for the in-page pass: {error} (framecast lint --static runs the static checks only)",
+                    args.input.display()
+                );
+                return ExitCode::from(2);
+            }
+        }
+    }
     if args.json {
         let json = serde_json::json!({
             "dir": report.dir,
@@ -48,6 +86,27 @@ pub fn run(args: &LintArgs) -> ExitCode {
     } else {
         ExitCode::SUCCESS
     }
+}
+
+/// The in-page pass, through the same Chrome path a render takes; Ctrl-C stops it cleanly.
+async fn inspect(
+    args: &LintArgs,
+) -> Result<framecast_render::Inspection, framecast_render::RenderError> {
+    let options = InspectOptions {
+        input: args.input.clone(),
+        browser: BrowserSettings {
+            chrome_path: args.chrome.clone(),
+            ready_timeout: args.ready_timeout,
+            remote: RemotePolicy {
+                offline: args.offline,
+                strict: false,
+            },
+            ..BrowserSettings::default()
+        },
+        cancel: CancelFlag::default(),
+    };
+    crate::stop::watch(options.cancel.clone(), |message| eprintln!("{message}"));
+    framecast_render::inspect(&options).await
 }
 
 /// What `framecast render` does first: lints the composition and prints the one-line summary

@@ -69,7 +69,7 @@ fn main() -> ExitCode {
             Command::Preview(args) => done(preview::run(args).await),
             Command::Snapshot(args) => done(snapshot::run(args).await),
             Command::Regress(args) => done(regress::run(args).await),
-            Command::Lint(args) => Ok(lint::run(&args)),
+            Command::Lint(args) => Ok(lint::run(&args).await),
             Command::Doctor(args) => doctor::run(args).await,
             Command::Init(args) => done(init::run(&args)),
         }

@@ -1,6 +1,7 @@
-//! `framecast lint` through the binary: every fixture lints without an error, a broken
-//! composition gives its findings as text and JSON with exit code 1, a missing one exit code 2,
-//! and the README lists every rule.
+//! `framecast lint` through the binary: every fixture lints without an error (the in-page pass
+//! included), a broken composition gives its findings as text and JSON with exit code 1, the
+//! in-page pass finds what only Chrome can tell, a missing composition or Chrome exits 2, and
+//! the README lists every rule.
 
 mod support;
 
@@ -47,7 +48,7 @@ const BROKEN: &str = r#"<!doctype html><html><head><script src="gsap.min.js"></s
 fn findings_are_printed_with_place_and_fix_and_exit_1() {
     let test = TestDir::new();
     let folder = test.composition("broken", BROKEN);
-    let output = test.framecast(&["lint", folder.to_str().unwrap()]);
+    let output = test.framecast(&["lint", "--static", folder.to_str().unwrap()]);
     assert_eq!(output.status.code(), Some(1));
     let stdout = String::from_utf8_lossy(&output.stdout);
     for expected in [
@@ -60,7 +61,7 @@ fn findings_are_printed_with_place_and_fix_and_exit_1() {
         assert!(stdout.contains(expected), "{expected:?} not in:\n{stdout}");
     }
 
-    let output = test.framecast(&["lint", "--json", folder.to_str().unwrap()]);
+    let output = test.framecast(&["lint", "--static", "--json", folder.to_str().unwrap()]);
     assert_eq!(output.status.code(), Some(1));
     let report: serde_json::Value =
         serde_json::from_slice(&output.stdout).expect("--json should print JSON");
@@ -74,6 +75,83 @@ fn findings_are_printed_with_place_and_fix_and_exit_1() {
         (3.into(), 3.into())
     );
     assert!(finding["fix"].as_str().is_some_and(|fix| !fix.is_empty()));
+}
+
+/// Statically clean, but in Chrome: an onUpdate callback that throws past 0.5 s, an
+/// `@font-face` whose file is not a font, and a 2 s timeline in a 1 s composition.
+const FAILS_IN_THE_PAGE: &str = r##"<!doctype html><html><head><style>
+@font-face { font-family: "Brand"; src: url("brand.woff2"); }
+#t { font-family: Brand, sans-serif; }
+</style><script src="https://cdn.jsdelivr.net/npm/gsap@3/dist/gsap.min.js"></script></head><body>
+<div id="root" data-composition-id="main" data-width="64" data-height="64" data-duration="1">
+<p id="t">Hi</p><div id="box"></div></div>
+<script>
+const tl = gsap.timeline({ paused: true, onUpdate() { if (tl.time() > 0.5) notDefined(); } });
+tl.to("#box", { x: 100, duration: 2 });
+window.__timelines["main"] = tl;
+</script></body></html>
+"##;
+
+#[test]
+fn the_in_page_pass_finds_what_only_chrome_can_tell() {
+    let test = TestDir::new();
+    let folder = test.composition("page", FAILS_IN_THE_PAGE);
+    std::fs::write(folder.join("brand.woff2"), "not a font").unwrap();
+    let output = test.framecast(&["lint", folder.to_str().unwrap()]);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(1), "{stdout}");
+    for expected in [
+        "index.html:2:1: error[font_load_failed]: the @font-face file of \"Brand\" did not load",
+        "index.html:5:1: warning[timeline_longer_than_composition]: #root's timeline \"main\" lasts 2.000 s, but its data-duration is 1 s",
+        // The seek that ran the callback fails, named at the callback's line.
+        "index.html:8:",
+        "error[page_error]: the page failed while seeking frame",
+        "ReferenceError: notDefined is not defined",
+        "lint: 2 errors, 1 warning (font_load_failed, timeline_longer_than_composition, page_error)",
+    ] {
+        assert!(stdout.contains(expected), "{expected:?} not in:\n{stdout}");
+    }
+    assert!(test.settle_and_list_leftovers().is_empty());
+
+    // --static skips Chrome, and the composition is statically clean.
+    let output = test.framecast(&["lint", "--static", folder.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&output.stdout).starts_with("lint: clean"));
+}
+
+#[test]
+fn a_script_error_at_load_is_named_with_its_file_and_line() {
+    let test = TestDir::new();
+    let folder = test.composition(
+        "load",
+        "<div id=\"root\" data-composition-id=\"main\" data-width=\"64\" data-height=\"64\" data-duration=\"1\"></div>\n<script>\nconst ok = 1;\nmissingAtLoad();\n</script>",
+    );
+    let output = test.framecast(&["lint", "--json", folder.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(1));
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let finding = &report["findings"][0];
+    assert_eq!(finding["code"], "page_error", "{report}");
+    assert_eq!(finding["file"], "index.html");
+    let message = finding["message"].as_str().unwrap();
+    assert!(
+        message.contains("missingAtLoad is not defined"),
+        "{message}"
+    );
+    assert_eq!(finding["line"], 4, "{report}");
+
+    let output = test.framecast(&[
+        "lint",
+        "--chrome",
+        test.path("no-chrome").to_str().unwrap(),
+        folder.to_str().unwrap(),
+    ]);
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("for the in-page pass") && stderr.contains("--static"),
+        "{stderr}"
+    );
+    assert!(test.settle_and_list_leftovers().is_empty());
 }
 
 #[test]
