@@ -4,15 +4,13 @@
 //! runtime could not bind (the page never became ready), an error raised while seeking, a font
 //! file that did not load, a timeline longer than its composition. Nothing is written.
 
-use std::num::NonZeroUsize;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
 use framecast_browser::{BrowserError, PageState};
 use framecast_composition::Composition;
-use framecast_server::{FileServer, FileServerConfig, VendorLibraries};
+use framecast_server::{FileServer, FileServerConfig};
 
-use crate::job::{LaunchPlan, PageSettings};
+use crate::job::StillsPage;
 use crate::pipeline::start_workers;
 use crate::{BrowserSettings, CancelFlag, RenderError};
 
@@ -53,32 +51,34 @@ pub async fn inspect(options: &InspectOptions) -> Result<Inspection, RenderError
 
 async fn inspect_uncancelled(options: &InspectOptions) -> Result<Inspection, RenderError> {
     let composition = Composition::load(&options.input)?;
+    let fps = composition
+        .root
+        .fps
+        .map_or(30.0, framecast_composition::Fps::as_f64);
+    // The times are planned before Chrome starts, so the video frames they show are decoded
+    // first, as a render does; a length only the page knows gives the first frame alone.
+    let times = seek_times(composition.root.duration, fps);
+    let page = StillsPage::prepare(&composition, &options.browser, &times).await?;
     let server = FileServer::start(FileServerConfig {
         root: composition.dir.clone(),
-        vendor: VendorLibraries::embedded(),
+        vendor: page.vendor.clone(),
     })
     .await?;
     let url = server.url_for(Path::new(composition.entry_name()));
-    let result = inspect_page(options, &composition, &url).await;
+    // Without video, a length only the page knows can still spread the seeks.
+    let replan = (composition.root.duration.is_none() && !page.media.has_videos()).then_some(fps);
+    let result = inspect_page(&page, &url, times, replan).await;
     server.shutdown().await;
     result
 }
 
 async fn inspect_page(
-    options: &InspectOptions,
-    composition: &Composition,
+    page: &StillsPage,
     url: &str,
+    mut times: Vec<f64>,
+    replan: Option<f64>,
 ) -> Result<Inspection, RenderError> {
-    let remote = Arc::new(crate::remote::gather(composition, options.browser.remote)?);
-    let launch = LaunchPlan::new(
-        composition,
-        &options.browser,
-        &PageSettings::default(),
-        false,
-        NonZeroUsize::MIN,
-        remote,
-    );
-    let mut worker = match start_workers(&launch, url, 1).await {
+    let mut worker = match start_workers(&page.launch, url, 1).await {
         Ok(mut workers) => workers
             .pop()
             .expect("start_workers should start the one worker asked for"),
@@ -90,12 +90,9 @@ async fn inspect_page(
         }
         Err(error) => return Err(error),
     };
-    let duration = composition.root.duration.or(worker.info.duration);
-    let fps = composition
-        .root
-        .fps
-        .map_or(30.0, framecast_composition::Fps::as_f64);
-    let times = seek_times(duration, fps);
+    if let Some(fps) = replan {
+        times = seek_times(worker.info.duration, fps);
+    }
     let mut inspection = Inspection {
         times: times.clone(),
         ..Inspection::default()

@@ -235,3 +235,57 @@ fn render_prelude(
     }
     .to_script()
 }
+
+/// A page opened outside a render and seeked only to some times (`framecast snapshot`, lint's
+/// in-page pass), set up as a render sets up its pages: outside assets gathered, the media
+/// probed and the video frames those times show decoded, served and configured the same way.
+pub(crate) struct StillsPage {
+    pub(crate) launch: LaunchPlan,
+    /// The embedded libraries and the decoded video frames, for the file server.
+    pub(crate) vendor: framecast_server::VendorLibraries,
+    /// Kept for the page's lifetime (an uncached frame directory is removed with it).
+    pub(crate) media: Arc<MediaPlan>,
+}
+
+impl StillsPage {
+    pub(crate) async fn prepare(
+        composition: &Composition,
+        browser: &BrowserSettings,
+        times: &[f64],
+    ) -> Result<StillsPage, RenderError> {
+        let remote = Arc::new(crate::remote::gather(composition, browser.remote)?);
+        let fps = composition.root.fps.unwrap_or(DEFAULT_FPS);
+        let media = Arc::new(MediaPlan::load(
+            composition,
+            fps,
+            &crate::FrameCache::default(),
+            &remote,
+        )?);
+        if media.has_videos() {
+            let (media, times) = (Arc::clone(&media), times.to_vec());
+            tokio::task::spawn_blocking(move || media.extract_frames_at(&times))
+                .await
+                .map_err(|error| {
+                    RenderError::Internal(format!("video frame extraction failed: {error}"))
+                })??;
+        }
+        let page = PageSettings {
+            media: Some(media.media_config()),
+            ..PageSettings::default()
+        };
+        let launch = LaunchPlan::new(
+            composition,
+            browser,
+            &page,
+            false,
+            NonZeroUsize::MIN,
+            remote,
+        );
+        let vendor = media.serve_frames_at(framecast_server::VendorLibraries::embedded(), times);
+        Ok(StillsPage {
+            launch,
+            vendor,
+            media,
+        })
+    }
+}

@@ -210,17 +210,36 @@ impl MediaPlan {
 
     pub(crate) fn serve_frames(
         &self,
-        mut vendor: VendorLibraries,
+        vendor: VendorLibraries,
         duration: Option<f64>,
     ) -> VendorLibraries {
+        self.serve(vendor, |video| match duration {
+            Some(duration) => {
+                let plan = FramePlan::new(2, 2, self.fps, duration);
+                needed_frames(video, &plan, self.fps.as_f64())
+            }
+            None => (0..video.segment).collect(),
+        })
+    }
+
+    /// Serves the frames [`extract_frames_at`](Self::extract_frames_at) decodes for `times`.
+    pub(crate) fn serve_frames_at(
+        &self,
+        vendor: VendorLibraries,
+        times: &[f64],
+    ) -> VendorLibraries {
+        self.serve(vendor, |video| {
+            still_frames(video, times, self.fps.as_f64())
+        })
+    }
+
+    fn serve(
+        &self,
+        mut vendor: VendorLibraries,
+        needed: impl Fn(&PlannedVideo) -> BTreeSet<u64>,
+    ) -> VendorLibraries {
         for video in &self.videos {
-            let frames: BTreeSet<u64> = match duration {
-                Some(duration) => {
-                    let plan = FramePlan::new(2, 2, self.fps, duration);
-                    needed_frames(video, &plan, self.fps.as_f64())
-                }
-                None => (0..video.segment).collect(),
-            };
+            let frames = needed(video);
             let extension = if video.alpha { "png" } else { "jpg" };
             for k in frames {
                 vendor = vendor.with_file(
@@ -269,6 +288,23 @@ impl MediaPlan {
     /// Decodes every `<video>` frame the render needs that is not cached yet, sources in
     /// parallel on the rayon pool. Blocking: run it off the async runtime.
     pub(crate) fn extract_frames(&self, plan: &FramePlan) -> Result<usize, RenderError> {
+        let fps = plan.fps.as_f64();
+        self.extract(fps, |video| needed_frames(video, plan, fps))
+    }
+
+    /// Decodes the frames a page seeked only to `times` shows (`framecast snapshot`, lint's
+    /// in-page pass): each clip's frame at each time, and its first frame, which the page
+    /// shows when it becomes ready. Blocking, like [`extract_frames`](Self::extract_frames).
+    pub(crate) fn extract_frames_at(&self, times: &[f64]) -> Result<usize, RenderError> {
+        let fps = self.fps.as_f64();
+        self.extract(fps, |video| still_frames(video, times, fps))
+    }
+
+    fn extract(
+        &self,
+        fps: f64,
+        needed: impl Fn(&PlannedVideo) -> BTreeSet<u64>,
+    ) -> Result<usize, RenderError> {
         if self.videos.is_empty() {
             return Ok(0);
         }
@@ -276,14 +312,13 @@ impl MediaPlan {
             path: self.cache_root.clone(),
             source,
         })?;
-        let fps = plan.fps.as_f64();
         // Elements showing the same source at the same offset share a cache directory: one
         // request per directory, with the union of their frames, so no two threads decode and
         // write the same files.
         let mut requests: Vec<VideoFrameRequest> = Vec::new();
         for video in &self.videos {
             let directory = self.cache_root.join(&video.key);
-            let frames = needed_frames(video, plan, fps);
+            let frames = needed(video);
             match requests
                 .iter_mut()
                 .find(|request| request.directory == directory)
@@ -376,6 +411,18 @@ pub(crate) fn clip_frame_at(
     } else {
         k.min(segment.saturating_sub(1))
     }
+}
+
+/// The clip frames a page seeked only to `times` shows: each time's, and the first, which the
+/// page shows when it becomes ready.
+fn still_frames(video: &PlannedVideo, times: &[f64], fps: f64) -> BTreeSet<u64> {
+    let mut frames = BTreeSet::from([0]);
+    frames.extend(
+        times
+            .iter()
+            .map(|&t| clip_frame_at(t, video.start, video.rate, fps, video.segment, video.looped)),
+    );
+    frames
 }
 
 fn needed_frames(video: &PlannedVideo, plan: &FramePlan, fps: f64) -> BTreeSet<u64> {

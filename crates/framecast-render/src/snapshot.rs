@@ -2,14 +2,13 @@
 //! injection, seek and BeginFrame capture as a render, with PNG instead of JPEG and no encoder.
 //! `framecast snapshot` and tests use it to check a frame without encoding a video.
 
-use std::num::NonZeroUsize;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use framecast_composition::Composition;
-use framecast_server::{FileServer, FileServerConfig, VendorLibraries};
+use framecast_server::{FileServer, FileServerConfig};
 
-use crate::job::{LaunchPlan, PageSettings};
+use crate::job::StillsPage;
 use crate::pipeline::start_workers;
 use crate::publish::{FileKind, OutputKind, ReadSet};
 use crate::{BrowserSettings, CancelFlag, RenderError, Setting};
@@ -83,13 +82,19 @@ async fn snapshot_uncancelled(options: &SnapshotOptions) -> Result<Vec<Snapshot>
         let path = options.output_dir.join(snapshot_file_name(time));
         crate::publish::check_target(&path, OutputKind::File(FileKind::Png), &reads)?;
     }
+    // Video frames come from the media plan, as in a render: what a still shows is what the
+    // render writes at that time.
+    let page = StillsPage::prepare(&composition, &options.browser, &options.times).await?;
+    for path in page.media.source_paths() {
+        reads.add_file(path);
+    }
     let server = FileServer::start(FileServerConfig {
         root: composition.dir.clone(),
-        vendor: VendorLibraries::embedded(),
+        vendor: page.vendor.clone(),
     })
     .await?;
     let url = server.url_for(Path::new(composition.entry_name()));
-    let result = capture_times(options, &composition, &url, &reads).await;
+    let result = capture_times(options, &composition, &page, &url, &reads).await;
     server.shutdown().await;
     result
 }
@@ -97,20 +102,11 @@ async fn snapshot_uncancelled(options: &SnapshotOptions) -> Result<Vec<Snapshot>
 async fn capture_times(
     options: &SnapshotOptions,
     composition: &Composition,
+    page: &StillsPage,
     url: &str,
     reads: &ReadSet,
 ) -> Result<Vec<Snapshot>, RenderError> {
-    let remote = Arc::new(crate::remote::gather(composition, options.browser.remote)?);
-    // Stills are PNG over the page's own background, one worker, no blends in flight.
-    let launch = LaunchPlan::new(
-        composition,
-        &options.browser,
-        &PageSettings::default(),
-        false,
-        NonZeroUsize::MIN,
-        remote,
-    );
-    let mut workers = start_workers(&launch, url, 1).await?;
+    let mut workers = start_workers(&page.launch, url, 1).await?;
     let mut worker = workers
         .pop()
         .expect("start_workers should start the one worker asked for");

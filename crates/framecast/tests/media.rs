@@ -705,6 +705,44 @@ fn video_frames_are_injected_exactly_with_start_offset_rate_and_loop() {
     assert!(std::fs::read_dir(&cache).unwrap().count() > 0);
 }
 
+#[test]
+fn snapshots_and_lint_show_video_frames_as_the_render_does() {
+    let test = TestDir::new();
+    let input = test.composition("video", VIDEO);
+    colour_coded_clip(&input.join("clip.mp4"), 4);
+    let stills = test.path("stills");
+    let times = [0.5, 1.0, 1.5, 2.2, 3.9];
+    let list: Vec<String> = times.iter().map(f64::to_string).collect();
+    let snapped = test.framecast(&[
+        "snapshot",
+        input.to_str().unwrap(),
+        "--at",
+        &list.join(","),
+        "-o",
+        stills.to_str().unwrap(),
+    ]);
+    assert_success(&snapped);
+    for t in times {
+        let png = stills.join(format!("frame_{t:.3}.png"));
+        let rgba = framecast_media::decode_png(&std::fs::read(&png).unwrap()).unwrap();
+        let centre = rgba.pixel(160, 90);
+        let rgb = [centre[0], centre[1], centre[2]];
+        if t < 1.0 {
+            assert!(near(rgb, [0, 0, 0], 8), "t = {t}: {rgb:?}");
+            continue;
+        }
+        // As in the render test above: media start 2 s, 2x speed, looping over 60 frames.
+        let k = ((t - 1.0) * 2.0 * 30.0 + 1e-9).floor() as i64;
+        assert_eq!(frame_id(rgb), 60 + k % 60, "snapshot at t = {t}");
+    }
+    // lint's in-page pass opens the same page, video frames included, without an error.
+    let linted = test.framecast(&["lint", input.to_str().unwrap()]);
+    let report = String::from_utf8_lossy(&linted.stdout);
+    assert!(linted.status.success(), "{report}");
+    assert!(!report.contains("error["), "{report}");
+    assert!(test.settle_and_list_leftovers().is_empty());
+}
+
 /// Four `<video>` elements of one 5 s source, one per quadrant, with offsets that are not
 /// multiples of their loops: (data-start, data-media-start, data-playback-rate, loop,
 /// data-duration).
