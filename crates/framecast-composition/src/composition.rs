@@ -49,6 +49,32 @@ impl Composition {
         Composition::parse(&html, html_path)
     }
 
+    /// Loads the composition in the file `entry` of the project folder `project`, which is the
+    /// folder served (so the entry's `../` references reach the project's other folders, as
+    /// HyperFrames' `--composition` serves them). `entry` must be inside `project`.
+    pub fn load_entry(project: &Path, entry: &Path) -> Result<Self, CompositionError> {
+        let dir = project
+            .canonicalize()
+            .map_err(|source| CompositionError::Read {
+                path: project.to_path_buf(),
+                source,
+            })?;
+        let html_path = find_entry(&project.join(entry))?;
+        if !html_path.starts_with(&dir) || html_path.is_dir() {
+            return Err(CompositionError::NotFound {
+                path: project.join(entry),
+            });
+        }
+        let html =
+            std::fs::read_to_string(&html_path).map_err(|source| CompositionError::Read {
+                path: html_path.clone(),
+                source,
+            })?;
+        let mut composition = Composition::parse(&html, html_path)?;
+        composition.dir = dir;
+        Ok(composition)
+    }
+
     /// Parses `html` as the content of the entry file `html_path`, which errors name and whose
     /// directory is the one served.
     pub fn parse(html: &str, html_path: PathBuf) -> Result<Self, CompositionError> {
@@ -83,8 +109,11 @@ impl Composition {
     /// The entry file's path relative to the served directory, for building its URL.
     pub fn entry_name(&self) -> &str {
         self.html_path
-            .file_name()
+            .strip_prefix(&self.dir)
+            .ok()
             .and_then(|name| name.to_str())
+            .filter(|name| !name.is_empty())
+            .or_else(|| self.html_path.file_name().and_then(|name| name.to_str()))
             .unwrap_or("index.html")
     }
 }

@@ -453,6 +453,14 @@ fn video_encoder_options(name: &str, settings: &OutputSettings) -> Dictionary<'s
         "libx264" => {
             options.set("preset", &settings.preset);
             options.set("crf", &settings.crf.to_string());
+            // HyperFrames' tuning (the engine's chunkEncoder): variance AQ biased to dark,
+            // flat areas, which gradients and text on plain backgrounds are full of.
+            let tuning = if settings.preset == "ultrafast" {
+                "aq-mode=3"
+            } else {
+                "aq-mode=3:aq-strength=0.8:deblock=1,1"
+            };
+            options.set("x264-params", tuning);
         }
         "libx265" => {
             options.set("preset", &settings.preset);

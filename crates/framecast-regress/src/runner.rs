@@ -294,10 +294,11 @@ fn render_options(
     options.quality = match config.quality.as_str() {
         "draft" => Quality::Draft,
         "standard" => Quality::Standard,
-        "high" => Quality::High,
+        "looks" => Quality::Looks,
+        "high" | "delivery" => Quality::High,
         other => {
             return Err(format!(
-                "renderConfig.quality {other:?} is not one of draft, standard, high"
+                "renderConfig.quality {other:?} is not one of draft, standard, looks, high, delivery"
             ));
         }
     };

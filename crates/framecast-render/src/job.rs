@@ -131,7 +131,10 @@ impl RenderJob {
     /// the media probed (an unreadable file fails here, naming it), and the output checked
     /// against the output rule. Nothing here starts Chrome.
     pub(crate) fn build(options: &RenderOptions) -> Result<RenderJob, RenderError> {
-        let composition = Composition::load(&options.input)?;
+        let composition = match &options.entry {
+            Some(entry) => Composition::load_entry(&options.input, entry)?,
+            None => Composition::load(&options.input)?,
+        };
         let root = &composition.root;
         let output = OutputPlan::resolve(
             &OutputRequest {
@@ -139,7 +142,9 @@ impl RenderJob {
                 format: options.media.format,
                 codec: options.media.codec,
                 alpha: options.media.alpha,
-                jpeg_quality: options.quality.jpeg_quality(),
+                jpeg_quality: options
+                    .jpeg_quality
+                    .unwrap_or(options.quality.jpeg_quality()),
             },
             root.width,
             root.height,

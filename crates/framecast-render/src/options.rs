@@ -6,12 +6,19 @@ use framecast_composition::Fps;
 
 use crate::remote::RemotePolicy;
 
-/// The quality presets a user picks from: x264 preset and CRF, and the JPEG quality Chrome
-/// captures with (a capture much better than the encoder keeps is wasted time).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// The quality presets a user picks from, HyperFrames' (`packages/cli/src/commands/render/plan.ts`
+/// and the engine's `ENCODER_PRESETS`): x264 preset and CRF, and the JPEG quality Chrome
+/// captures with. `delivery` is another name for [`High`](Quality::High).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Quality {
+    /// ultrafast, CRF 28.
     Draft,
+    /// medium, CRF 18.
     Standard,
+    /// medium, CRF 16: HyperFrames' default.
+    #[default]
+    Looks,
+    /// slow, CRF 15.
     High,
 }
 
@@ -19,7 +26,7 @@ impl Quality {
     pub fn x264_preset(self) -> &'static str {
         match self {
             Quality::Draft => "ultrafast",
-            Quality::Standard => "medium",
+            Quality::Standard | Quality::Looks => "medium",
             Quality::High => "slow",
         }
     }
@@ -28,15 +35,16 @@ impl Quality {
         match self {
             Quality::Draft => 28,
             Quality::Standard => 18,
+            Quality::Looks => 16,
             Quality::High => 15,
         }
     }
 
+    /// HyperFrames captures at 80 for draft and 100 otherwise (`resolveCaptureJpegQuality`).
     pub fn jpeg_quality(self) -> u8 {
         match self {
-            Quality::Draft => 70,
-            Quality::Standard => 80,
-            Quality::High => 95,
+            Quality::Draft => 80,
+            Quality::Standard | Quality::Looks | Quality::High => 100,
         }
     }
 }
@@ -88,12 +96,18 @@ impl Default for BrowserSettings {
 pub struct RenderOptions {
     /// A composition directory (with `index.html`) or an `.html` file.
     pub input: PathBuf,
+    /// An `.html` file of the `input` project folder to render instead of its `index.html`,
+    /// relative to it; the project folder is still the one served (`--composition`).
+    pub entry: Option<PathBuf>,
     pub output: PathBuf,
     /// Overrides the composition's `data-fps`; 30 when neither is given.
     pub fps: Option<Fps>,
     pub quality: Quality,
     /// Overrides the preset's CRF: 0 (lossless) to 51.
     pub crf: Option<u8>,
+    /// Overrides the preset's JPEG capture quality (1–100), for measuring what a capture costs
+    /// and gives.
+    pub jpeg_quality: Option<u8>,
     pub workers: WorkerCount,
     pub browser: BrowserSettings,
     /// Shader-transition blends each worker may have in flight while it captures on.
@@ -137,10 +151,12 @@ impl RenderOptions {
     pub fn new(input: impl Into<PathBuf>, output: impl Into<PathBuf>) -> Self {
         RenderOptions {
             input: input.into(),
+            entry: None,
             output: output.into(),
             fps: None,
-            quality: Quality::Standard,
+            quality: Quality::default(),
             crf: None,
+            jpeg_quality: None,
             workers: WorkerCount::Auto,
             browser: BrowserSettings::default(),
             blend_ring: NonZeroUsize::new(2).expect("2 is not zero"),

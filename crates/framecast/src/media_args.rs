@@ -23,9 +23,9 @@ pub struct MediaArgs {
     #[arg(long, help_heading = "Output")]
     alpha: Option<bool>,
 
-    /// How often a GIF plays: "forever", or a number of repeats after the first play (0 plays
-    /// it once).
-    #[arg(long, default_value = "forever", help_heading = "Output")]
+    /// GIF loop count, as HyperFrames counts it: 0 loops forever (the default), N repeats N
+    /// times after the first play (0–65535); "forever" is 0, "once" plays it once.
+    #[arg(long, default_value = "0", help_heading = "Output")]
     gif_loop: String,
 
     /// Audio: auto (mix every audible element; no audio stream when none is), silence (a
@@ -69,6 +69,18 @@ enum AudioArg {
 }
 
 impl MediaArgs {
+    /// The extension of the default output's name for `--format` (mp4 when not given); empty
+    /// for the formats written as a folder.
+    pub fn extension(&self) -> &'static str {
+        match self.format {
+            None | Some(FormatArg::Mp4) => ".mp4",
+            Some(FormatArg::Webm) => ".webm",
+            Some(FormatArg::Mov) => ".mov",
+            Some(FormatArg::Gif) => ".gif",
+            Some(FormatArg::PngSequence) => "",
+        }
+    }
+
     /// Copies these options into `options.media`.
     pub fn apply(&self, options: &mut RenderOptions) -> anyhow::Result<()> {
         let media = &mut options.media;
@@ -84,11 +96,12 @@ impl MediaArgs {
             CodecArg::H265 => VideoCodec::H265,
         };
         media.alpha = self.alpha;
-        media.gif_loop = match self.gif_loop.as_str() {
-            "forever" | "infinite" => GifLoop::Forever,
-            count => GifLoop::Repeat(count.parse().map_err(|_| {
+        media.gif_loop = match self.gif_loop.trim() {
+            "0" | "forever" | "infinite" => GifLoop::Forever,
+            "once" => GifLoop::Repeat(0),
+            count => GifLoop::Repeat(count.parse().ok().filter(|&n: &u16| n > 0).ok_or_else(|| {
                 anyhow::anyhow!(
-                    "invalid --gif-loop {count:?}: use forever, or a number of repeats (0 plays once)"
+                    "invalid --gif-loop {count:?}: use 0 (forever), a number of repeats from 1 to 65535, or once"
                 )
             })?),
         };

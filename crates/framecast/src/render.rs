@@ -1,7 +1,7 @@
 //! `framecast render`.
 
 use std::num::NonZeroUsize;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -16,15 +16,23 @@ use crate::progress::ProgressDisplay;
 
 #[derive(Debug, Args)]
 pub struct RenderArgs {
-    /// The composition: a directory containing index.html, or an .html file.
+    /// The composition: a project directory containing index.html, or an .html file.
+    #[arg(default_value = ".")]
     input: PathBuf,
+
+    /// Render this .html file of the project directory instead of its index.html (relative to
+    /// the project, e.g. compositions/intro.html); the project directory is still the one
+    /// served, so its references to the project's other folders work.
+    #[arg(short, long, value_name = "FILE")]
+    composition: Option<PathBuf>,
 
     /// Where to write the video: a new file (.mp4, .webm, .mov, .gif), or a new folder for a
     /// PNG sequence (a name without extension, or ending in /). Written under a temporary name
     /// and renamed on success; an existing file is replaced only if it is of the same format,
-    /// and an existing folder is never written into.
+    /// and an existing folder is never written into. Default, as in HyperFrames:
+    /// renders/<project>_<date>_<time>.mp4 (or the format's extension) in the current directory.
     #[arg(short, long)]
-    output: PathBuf,
+    output: Option<PathBuf>,
 
     /// Replace a PNG sequence folder that framecast wrote earlier (recognised by its
     /// framecast-sequence.json). Nothing else is ever replaced.
@@ -36,13 +44,19 @@ pub struct RenderArgs {
     #[arg(long, value_parser = crate::values::fps, help_heading = "Output")]
     fps: Option<Fps>,
 
-    /// Encoding preset: draft (fast, small), standard, or high.
-    #[arg(long, value_enum, default_value_t = QualityArg::Standard, help_heading = "Output")]
+    /// Quality preset, as HyperFrames names them: draft (x264 ultrafast CRF 28, JPEG captures
+    /// at 80), standard (medium CRF 18), looks (medium CRF 16, the default), high or delivery
+    /// (slow CRF 15); all but draft capture JPEG at 100.
+    #[arg(short, long, value_enum, default_value_t = QualityArg::Looks, help_heading = "Output")]
     quality: QualityArg,
 
     /// Constant rate factor for x264 (0–51, lower is better); overrides the preset's.
     #[arg(long, value_parser = clap::value_parser!(u8).range(0..=51), help_heading = "Output")]
     crf: Option<u8>,
+
+    /// JPEG quality of Chrome's captures (1–100), overriding the preset's (for measurements).
+    #[arg(long, hide = true, value_parser = clap::value_parser!(u8).range(1..=100))]
+    jpeg_quality: Option<u8>,
 
     /// Chrome capture workers: a number, or auto.
     #[arg(long, default_value = "auto", value_parser = crate::values::workers, help_heading = "Performance")]
@@ -109,12 +123,18 @@ pub struct RenderArgs {
 enum QualityArg {
     Draft,
     Standard,
+    Looks,
     High,
+    Delivery,
 }
 
 pub async fn run(args: RenderArgs) -> anyhow::Result<()> {
     let options = options_from(&args)?;
-    crate::lint::before_render(&args.input, args.strict)?;
+    let linted = match &args.composition {
+        Some(entry) => args.input.join(entry),
+        None => args.input.clone(),
+    };
+    crate::lint::before_render(&linted, args.strict)?;
     let display = Arc::new(ProgressDisplay::new(args.json));
     let cancel = CancelFlag::default();
     {
@@ -141,13 +161,24 @@ pub async fn run(args: RenderArgs) -> anyhow::Result<()> {
 }
 
 fn options_from(args: &RenderArgs) -> anyhow::Result<RenderOptions> {
-    let mut options = RenderOptions::new(&args.input, &args.output);
+    let output = match &args.output {
+        Some(output) => output.clone(),
+        None => default_output(&args.input, args.media.extension())?,
+    };
+    let mut options = RenderOptions::new(&args.input, output);
+    options.entry = args
+        .composition
+        .as_deref()
+        .map(|entry| composition_entry(&args.input, entry))
+        .transpose()?;
     options.fps = args.fps;
     options.quality = match args.quality {
         QualityArg::Draft => Quality::Draft,
         QualityArg::Standard => Quality::Standard,
-        QualityArg::High => Quality::High,
+        QualityArg::Looks => Quality::Looks,
+        QualityArg::High | QualityArg::Delivery => Quality::High,
     };
+    options.jpeg_quality = args.jpeg_quality;
     options.crf = args.crf;
     options.workers = args.workers;
     options.browser = BrowserSettings {
@@ -170,6 +201,78 @@ fn options_from(args: &RenderArgs) -> anyhow::Result<RenderOptions> {
         .extend(args.variables_file.iter().cloned());
     args.media.apply(&mut options)?;
     Ok(options)
+}
+
+/// `--composition`: an .html file inside the project directory, as given relative to it.
+fn composition_entry(project: &Path, entry: &Path) -> anyhow::Result<PathBuf> {
+    let path = project.join(entry);
+    if !path.is_file() {
+        anyhow::bail!(
+            "--composition {}: {} is not a file; pass an .html file relative to the project directory {} (e.g. compositions/intro.html), or omit --composition to render its index.html",
+            entry.display(),
+            path.display(),
+            project.display()
+        );
+    }
+    let inside = match (path.canonicalize(), project.canonicalize()) {
+        (Ok(file), Ok(project)) => file.starts_with(project),
+        _ => false,
+    };
+    if !inside {
+        anyhow::bail!(
+            "--composition {}: the file must be inside the project directory {}",
+            entry.display(),
+            project.display()
+        );
+    }
+    Ok(entry.to_path_buf())
+}
+
+/// HyperFrames' default output: `renders/<project>_<YYYY-MM-DD_HH-MM-SS><ext>` under the
+/// current directory (local time). `renders/` is created if missing; a name already taken gets
+/// `_2`, `_3`, …, so a default output never replaces anything.
+fn default_output(input: &Path, extension: &str) -> anyhow::Result<PathBuf> {
+    let project = input.canonicalize().unwrap_or_else(|_| input.to_path_buf());
+    let project = if project.is_file() {
+        project.parent().map_or(project.clone(), Path::to_path_buf)
+    } else {
+        project
+    };
+    let name = project.file_name().map_or_else(
+        || "composition".to_string(),
+        |name| name.to_string_lossy().into_owned(),
+    );
+    let renders = PathBuf::from("renders");
+    std::fs::create_dir_all(&renders)
+        .with_context(|| format!("cannot create {} for the default output", renders.display()))?;
+    let stem = format!("{name}_{}", local_timestamp());
+    let mut candidate = renders.join(format!("{stem}{extension}"));
+    let mut counter = 2;
+    while candidate.exists() {
+        candidate = renders.join(format!("{stem}_{counter}{extension}"));
+        counter += 1;
+    }
+    Ok(candidate)
+}
+
+/// `2026-12-03_14-05-09` in local time.
+fn local_timestamp() -> String {
+    // SAFETY: `time` and `localtime_r` with a valid out-pointer; `tm` is plain data.
+    let tm = unsafe {
+        let now = libc::time(std::ptr::null_mut());
+        let mut tm: libc::tm = std::mem::zeroed();
+        libc::localtime_r(&now, &mut tm);
+        tm
+    };
+    format!(
+        "{:04}-{:02}-{:02}_{:02}-{:02}-{:02}",
+        tm.tm_year + 1900,
+        tm.tm_mon + 1,
+        tm.tm_mday,
+        tm.tm_hour,
+        tm.tm_min,
+        tm.tm_sec
+    )
 }
 
 /// The `--variables` / `--variables-file` JSON, which must be an object of variable values.
