@@ -64,6 +64,7 @@ const BEGIN_FRAME: &[&str] = &[
 pub(crate) fn chrome_args(
     width: u32,
     height: u32,
+    device_scale_factor: f64,
     begin_frame: bool,
     allow_network: bool,
     user_data_dir: &str,
@@ -76,6 +77,11 @@ pub(crate) fn chrome_args(
         args.extend(BEGIN_FRAME.iter().map(|flag| (*flag).to_string()));
     }
     args.push(format!("--window-size={width},{height}"));
+    // BeginFrame screenshots are taken at the window's own scale: the metrics override alone
+    // changes layout's devicePixelRatio but not the size of the captured surface.
+    if device_scale_factor != 1.0 {
+        args.push(format!("--force-device-scale-factor={device_scale_factor}"));
+    }
     args.push(format!("--user-data-dir={user_data_dir}"));
     args.push("about:blank".to_string());
     args
@@ -87,9 +93,9 @@ mod tests {
 
     #[test]
     fn the_host_resolver_rule_goes_only_with_an_open_network() {
-        let closed = chrome_args(320, 180, true, false, "/profile");
+        let closed = chrome_args(320, 180, 1.0, true, false, "/profile");
         assert!(closed.iter().any(|flag| flag == CLOSED_NETWORK));
-        let open = chrome_args(320, 180, true, true, "/profile");
+        let open = chrome_args(320, 180, 1.0, true, true, "/profile");
         assert!(
             !open
                 .iter()

@@ -130,6 +130,7 @@ pub struct CapturePage {
     mode: CaptureMode,
     width: u32,
     height: u32,
+    device_scale_factor: f64,
     step_timeout: Duration,
     stderr: StderrTail,
     /// BeginFrame times must only increase; this is the last one sent, in milliseconds.
@@ -160,6 +161,7 @@ impl CapturePage {
             mode,
             width: options.width,
             height: options.height,
+            device_scale_factor: options.device_scale_factor,
             step_timeout: options.step_timeout,
             stderr,
             frame_ticks: 1000.0,
@@ -191,7 +193,7 @@ impl CapturePage {
         let metrics = SetDeviceMetricsOverrideParams::new(
             i64::from(self.width),
             i64::from(self.height),
-            1.0,
+            self.device_scale_factor,
             false,
         );
         self.step("setting the viewport", self.page.execute(metrics))

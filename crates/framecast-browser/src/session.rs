@@ -20,8 +20,11 @@ use crate::{BrowserError, ChromeProcess, flags};
 #[derive(Debug, Clone)]
 pub struct LaunchOptions {
     pub chrome_path: PathBuf,
+    /// The viewport in CSS pixels.
     pub width: u32,
     pub height: u32,
+    /// Device pixels per CSS pixel: captures are `width * device_scale_factor` wide.
+    pub device_scale_factor: f64,
     /// Start Chrome under BeginFrame control; without it frames are taken with
     /// `Page.captureScreenshot`.
     pub begin_frame: bool,
@@ -41,6 +44,7 @@ impl LaunchOptions {
             chrome_path: PathBuf::from(crate::DEFAULT_CHROME_PATH),
             width,
             height,
+            device_scale_factor: 1.0,
             begin_frame: true,
             launch_timeout: Duration::from_secs(20),
             step_timeout: Duration::from_secs(30),
@@ -68,6 +72,7 @@ impl BrowserSession {
         let chrome_path = options.chrome_path.clone();
         let launch_timeout = options.launch_timeout;
         let allow_network = options.allow_network;
+        let scale = options.device_scale_factor;
         let fonts = tokio::task::spawn_blocking(FontSetup::prepare)
             .await
             .map_err(|error| BrowserError::Fonts {
@@ -75,7 +80,7 @@ impl BrowserSession {
             })??;
         let (process, address) = ChromeProcess::spawn(
             &chrome_path,
-            |profile| flags::chrome_args(width, height, begin_frame, allow_network, profile),
+            |profile| flags::chrome_args(width, height, scale, begin_frame, allow_network, profile),
             &[("FONTCONFIG_FILE", fonts.fontconfig_file.as_path())],
             launch_timeout,
         )

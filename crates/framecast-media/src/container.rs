@@ -389,6 +389,26 @@ fn add_video_stream(
     if global_header {
         config.set_flags(codec::Flags::GLOBAL_HEADER);
     }
+    if let Some(bitrate) = settings.bitrate {
+        // With a bit rate and no CRF the encoders run one pass at an average rate. Plain
+        // one-pass ABR overshoots short videos by 14–26 % (measured on 4 s of noise at
+        // 800 kb/s); a rate-control buffer of two seconds at that rate, starting half full
+        // (x264, x265), or constant rate (libvpx) keeps it within a few percent.
+        let bitrate = usize::try_from(bitrate).unwrap_or(usize::MAX);
+        config.set_bit_rate(bitrate);
+        config.set_max_bit_rate(bitrate);
+        let buffer = i32::try_from(bitrate.saturating_mul(2)).unwrap_or(i32::MAX);
+        // SAFETY: `config` owns a live, not yet opened AVCodecContext; plain integer fields
+        // that ffmpeg-next has no setter for.
+        unsafe {
+            let context = config.as_mut_ptr();
+            (*context).rc_buffer_size = buffer;
+            (*context).rc_initial_buffer_occupancy = buffer / 2;
+            if name == "libvpx-vp9" {
+                (*context).rc_min_rate = i64::try_from(bitrate).unwrap_or(i64::MAX);
+            }
+        }
+    }
     let encoder = config
         .open_with(video_encoder_options(name, settings))
         .map_err(encode_error("opening the video encoder"))?;
@@ -452,7 +472,9 @@ fn video_encoder_options(name: &str, settings: &OutputSettings) -> Dictionary<'s
     match name {
         "libx264" => {
             options.set("preset", &settings.preset);
-            options.set("crf", &settings.crf.to_string());
+            if settings.bitrate.is_none() {
+                options.set("crf", &settings.crf.to_string());
+            }
             // HyperFrames' tuning (the engine's chunkEncoder): variance AQ biased to dark,
             // flat areas, which gradients and text on plain backgrounds are full of.
             let tuning = if settings.preset == "ultrafast" {
@@ -464,22 +486,26 @@ fn video_encoder_options(name: &str, settings: &OutputSettings) -> Dictionary<'s
         }
         "libx265" => {
             options.set("preset", &settings.preset);
-            options.set("crf", &settings.crf.to_string());
+            if settings.bitrate.is_none() {
+                options.set("crf", &settings.crf.to_string());
+            }
             options.set("x265-params", "log-level=error");
         }
         "libvpx-vp9" => {
             // VP9's CRF scale runs to 63; x264's 18 looks about like VP9's 31.
-            let crf = (u32::from(settings.crf) * 63 / 51 + 9).min(63);
-            options.set("crf", &crf.to_string());
-            options.set("b", "0");
+            if settings.bitrate.is_none() {
+                let crf = (u32::from(settings.crf) * 63 / 51 + 9).min(63);
+                options.set("crf", &crf.to_string());
+                options.set("b", "0");
+            }
             options.set("row-mt", "1");
             options.set("deadline", "good");
-            let speed = if settings.preset == "ultrafast" {
-                "8"
-            } else {
-                "5"
+            let speed = match settings.vp9_cpu_used {
+                Some(cpu_used) => cpu_used,
+                None if settings.preset == "ultrafast" => 8,
+                None => 5,
             };
-            options.set("cpu-used", speed);
+            options.set("cpu-used", &speed.to_string());
             if settings.alpha {
                 options.set("auto-alt-ref", "0");
             }

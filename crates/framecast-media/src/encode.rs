@@ -64,6 +64,8 @@ impl VideoEncoder {
             fps_den: settings.fps_den,
             preset: settings.preset.clone(),
             crf: settings.crf,
+            bitrate: None,
+            vp9_cpu_used: None,
             gif_loop: GifLoop::default(),
         };
         Ok(VideoEncoder {

@@ -122,6 +122,10 @@ pub struct OutputSettings {
     pub preset: String,
     /// x264-style constant rate factor (0–51); VP9 gets an equivalent.
     pub crf: u8,
+    /// A target average bitrate in bits per second, in place of `crf` (x264, x265, VP9).
+    pub bitrate: Option<u64>,
+    /// libvpx-vp9's `cpu-used` (-8 to 8) in place of the one the preset implies.
+    pub vp9_cpu_used: Option<i8>,
     pub gif_loop: GifLoop,
 }
 

@@ -306,6 +306,8 @@ fn every_container_format_takes_rgba_frames_and_audio() {
             fps_den: 1,
             preset: "ultrafast".to_string(),
             crf: 18,
+            bitrate: None,
+            vp9_cpu_used: None,
             gif_loop: GifLoop::Forever,
         };
         let mut encoder = OutputEncoder::create(&path, &settings, track.clone()).unwrap();

@@ -77,6 +77,12 @@ pub enum Setting {
     Format,
     Codec,
     Alpha,
+    /// `--resolution` against the composition's size.
+    Resolution,
+    /// How the encoder spends bits: CRF or a target bitrate.
+    RateControl,
+    /// An encoder knob that only one format has.
+    EncoderOption,
     /// The times of snapshot stills.
     Times,
 }
@@ -87,6 +93,9 @@ impl Setting {
             Setting::Format => "output format",
             Setting::Codec => "codec",
             Setting::Alpha => "transparency setting",
+            Setting::Resolution => "resolution",
+            Setting::RateControl => "rate control",
+            Setting::EncoderOption => "encoder option",
             Setting::Times => "still time",
         }
     }

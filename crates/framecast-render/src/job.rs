@@ -13,12 +13,12 @@ use std::sync::Arc;
 use framecast_browser::LaunchOptions;
 use framecast_browser::remote::RemoteAssets;
 use framecast_composition::{Composition, Fps, PageConfig, PageMedia};
-use framecast_media::{GifLoop, OutputSettings, VideoCodec};
+use framecast_media::{GifLoop, OutputFormat, OutputSettings, VideoCodec};
 
 use crate::formats::{OutputPlan, OutputRequest};
 use crate::media_plan::{AudioMode, MediaPlan};
 use crate::publish::{OutputKind, PendingOutput, ReadSet};
-use crate::{BrowserSettings, FramePlan, RenderError, RenderOptions, WorkerCount};
+use crate::{BrowserSettings, FramePlan, RenderError, RenderOptions, Setting, WorkerCount};
 
 /// The frame rate when neither the user nor the composition names one.
 pub(crate) const DEFAULT_FPS: Fps = Fps { num: 30, den: 1 };
@@ -28,6 +28,9 @@ pub(crate) const DEFAULT_FPS: Fps = Fps { num: 30, den: 1 };
 pub(crate) struct RenderJob {
     pub(crate) composition: Composition,
     pub(crate) fps: Fps,
+    /// Output pixels per CSS pixel (`--resolution`): the frame plan is the composition's size
+    /// times this, and Chrome's device scale factor.
+    pub(crate) scale: u32,
     pub(crate) output: OutputPlan,
     pub(crate) encoding: Encoding,
     pub(crate) media: Arc<MediaPlan>,
@@ -47,6 +50,9 @@ pub(crate) struct RenderJob {
 pub(crate) struct Encoding {
     pub preset: &'static str,
     pub crf: u8,
+    /// A target bitrate (bits per second) in place of the CRF.
+    pub bitrate: Option<u64>,
+    pub vp9_cpu_used: Option<i8>,
     pub codec: VideoCodec,
     pub gif_loop: GifLoop,
 }
@@ -64,6 +70,8 @@ impl Encoding {
             fps_den: plan.fps.den,
             preset: self.preset.to_string(),
             crf: self.crf,
+            bitrate: self.bitrate,
+            vp9_cpu_used: self.vp9_cpu_used,
             gif_loop: self.gif_loop,
         }
     }
@@ -136,6 +144,17 @@ impl RenderJob {
             None => Composition::load(&options.input)?,
         };
         let root = &composition.root;
+        let scale = match options.resolution {
+            None => 1,
+            Some(resolution) => {
+                resolution
+                    .scale_for(root.width, root.height)
+                    .map_err(|reason| RenderError::Setting {
+                        setting: Setting::Resolution,
+                        reason,
+                    })?
+            }
+        };
         let output = OutputPlan::resolve(
             &OutputRequest {
                 target: &options.output,
@@ -146,10 +165,11 @@ impl RenderJob {
                     .jpeg_quality
                     .unwrap_or(options.quality.jpeg_quality()),
             },
-            root.width,
-            root.height,
+            root.width * scale,
+            root.height * scale,
             &composition.html_path,
         )?;
+        check_rate_control(options, output.format)?;
         let fps = options.fps.or(root.fps).unwrap_or(DEFAULT_FPS);
         let remote = Arc::new(crate::remote::gather(&composition, options.browser.remote)?);
         // Every <video>/<audio> is probed before Chrome starts; extracted video frames are
@@ -172,7 +192,7 @@ impl RenderJob {
             fps: options.fps,
             media: Some(media.media_config()),
         };
-        let launch = LaunchPlan::new(
+        let mut launch = LaunchPlan::new(
             &composition,
             &options.browser,
             &page,
@@ -180,12 +200,16 @@ impl RenderJob {
             options.blend_ring,
             remote,
         );
+        launch.launch.device_scale_factor = f64::from(scale);
         Ok(RenderJob {
             fps,
+            scale,
             output,
             encoding: Encoding {
                 preset: options.quality.x264_preset(),
                 crf: options.crf.unwrap_or(options.quality.crf()),
+                bitrate: options.video_bitrate,
+                vp9_cpu_used: options.vp9_cpu_used,
                 codec: options.media.codec,
                 gif_loop: options.media.gif_loop,
             },
@@ -202,6 +226,39 @@ impl RenderJob {
             discard_output: options.discard_output,
             composition,
         })
+    }
+}
+
+/// `--video-bitrate` excludes `--crf` and needs an encoder with a bitrate mode (mp4, webm);
+/// `--vp9-cpu-used` is libvpx-vp9's, so webm only.
+fn check_rate_control(options: &RenderOptions, format: OutputFormat) -> Result<(), RenderError> {
+    let refuse = |setting, reason: String| Err(RenderError::Setting { setting, reason });
+    if let Some(bitrate) = options.video_bitrate {
+        if options.crf.is_some() {
+            return refuse(
+                Setting::RateControl,
+                "a target bitrate and --crf exclude each other; give one of them".to_string(),
+            );
+        }
+        if !matches!(format, OutputFormat::Mp4 | OutputFormat::Webm) {
+            return refuse(
+                Setting::RateControl,
+                format!(
+                    "a target bitrate ({bitrate} b/s) applies to mp4 and webm, not {}",
+                    format.name()
+                ),
+            );
+        }
+    }
+    match options.vp9_cpu_used {
+        Some(cpu_used) if format != OutputFormat::Webm => refuse(
+            Setting::EncoderOption,
+            format!(
+                "cpu-used {cpu_used} is a VP9 setting and applies to webm only, not {}",
+                format.name()
+            ),
+        ),
+        _ => Ok(()),
     }
 }
 

@@ -19,6 +19,7 @@ mod progress;
 mod publish;
 mod remote;
 mod reorder;
+mod resolution;
 mod snapshot;
 mod transitions;
 mod worker;
@@ -36,4 +37,5 @@ pub use publish::{
 };
 pub use remote::RemotePolicy;
 pub use reorder::{ReorderWindow, WindowClosed};
+pub use resolution::Resolution;
 pub use snapshot::{Snapshot, SnapshotOptions, snapshot, snapshot_file_name};

@@ -105,6 +105,14 @@ pub struct RenderOptions {
     pub quality: Quality,
     /// Overrides the preset's CRF: 0 (lossless) to 51.
     pub crf: Option<u8>,
+    /// A target video bitrate in bits per second instead of a CRF (mp4 and webm); excludes
+    /// `crf`.
+    pub video_bitrate: Option<u64>,
+    /// libvpx-vp9's `cpu-used` (-8 to 8, higher is faster) for webm, instead of the preset's.
+    pub vp9_cpu_used: Option<i8>,
+    /// Render at an integer multiple of the composition's size through Chrome's device scale
+    /// factor (`--resolution`).
+    pub resolution: Option<crate::Resolution>,
     /// Overrides the preset's JPEG capture quality (1–100), for measuring what a capture costs
     /// and gives.
     pub jpeg_quality: Option<u8>,
@@ -157,6 +165,9 @@ impl RenderOptions {
             quality: Quality::default(),
             crf: None,
             jpeg_quality: None,
+            video_bitrate: None,
+            vp9_cpu_used: None,
+            resolution: None,
             workers: WorkerCount::Auto,
             browser: BrowserSettings::default(),
             blend_ring: NonZeroUsize::new(2).expect("2 is not zero"),

@@ -45,8 +45,8 @@ pub async fn render(
         // The page shows a video frame as soon as it is ready, so the frames are extracted
         // before Chrome starts: all of them when the duration is declared, else those at 0 s.
         let early = FramePlan::new(
-            root.width,
-            root.height,
+            root.width * job.scale,
+            root.height * job.scale,
             job.fps,
             root.duration.unwrap_or(job.fps.frame_time(1)),
         );
@@ -196,7 +196,12 @@ async fn plan_capture(
         .ok_or_else(|| RenderError::NoDuration {
             path: job.composition.html_path.clone(),
         })?;
-    let plan = FramePlan::new(root.width, root.height, job.fps, duration);
+    let plan = FramePlan::new(
+        root.width * job.scale,
+        root.height * job.scale,
+        job.fps,
+        duration,
+    );
     let audio = {
         let media = Arc::clone(&job.media);
         let mode = job.audio;

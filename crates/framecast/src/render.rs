@@ -54,6 +54,24 @@ pub struct RenderArgs {
     #[arg(long, value_parser = clap::value_parser!(u8).range(0..=51), help_heading = "Output")]
     crf: Option<u8>,
 
+    /// Target video bitrate instead of a CRF, such as 10M or 2500k (mp4 and webm; one-pass
+    /// average bitrate).
+    #[arg(long, value_parser = crate::values::bitrate, conflicts_with = "crf", help_heading = "Output")]
+    video_bitrate: Option<u64>,
+
+    /// libvpx-vp9 cpu-used for webm (-8 to 8): higher is faster, with more size for the same
+    /// quality. Default: the preset's (8 for draft, 5 otherwise).
+    #[arg(long, allow_negative_numbers = true, value_parser = clap::value_parser!(i8).range(-8..=8), help_heading = "Output")]
+    vp9_cpu_used: Option<i8>,
+
+    /// Render at a multiple of the composition's size through Chrome's device scale factor,
+    /// so text and shapes are drawn at the output size rather than upscaled: landscape
+    /// (1920x1080), portrait, landscape-4k (3840x2160), portrait-4k, square (1080x1080),
+    /// square-4k; aliases 1080p, hd, 4k, uhd (their orientation follows the composition's);
+    /// or WxH, or 2x. The aspect ratio must be the composition's and the multiple whole.
+    #[arg(long, value_parser = crate::values::resolution, help_heading = "Output")]
+    resolution: Option<framecast_render::Resolution>,
+
     /// JPEG quality of Chrome's captures (1–100), overriding the preset's (for measurements).
     #[arg(long, hide = true, value_parser = clap::value_parser!(u8).range(1..=100))]
     jpeg_quality: Option<u8>,
@@ -179,6 +197,9 @@ fn options_from(args: &RenderArgs) -> anyhow::Result<RenderOptions> {
         QualityArg::High | QualityArg::Delivery => Quality::High,
     };
     options.jpeg_quality = args.jpeg_quality;
+    options.video_bitrate = args.video_bitrate;
+    options.vp9_cpu_used = args.vp9_cpu_used;
+    options.resolution = args.resolution;
     options.crf = args.crf;
     options.workers = args.workers;
     options.browser = BrowserSettings {

@@ -39,6 +39,28 @@ pub fn time(text: &str) -> Result<f64, String> {
     }
 }
 
+/// A bitrate such as `10M`, `2500k` or `800000`, in bits per second (k and M are 1000 and
+/// 1000000, as FFmpeg reads `-b:v`).
+pub fn bitrate(text: &str) -> Result<u64, String> {
+    let text = text.trim();
+    let (number, unit) = match text.char_indices().last() {
+        Some((at, 'k' | 'K')) => (&text[..at], 1_000.0),
+        Some((at, 'm' | 'M')) => (&text[..at], 1_000_000.0),
+        _ => (text, 1.0),
+    };
+    match number.parse::<f64>() {
+        Ok(value) if value.is_finite() && value * unit >= 10_000.0 && value * unit <= 1e12 => {
+            Ok((value * unit).round() as u64)
+        }
+        _ => Err("use a bitrate of at least 10k, such as 10M, 2500k or 800000".to_string()),
+    }
+}
+
+/// A `--resolution` value, checked against the composition's size once it is loaded.
+pub fn resolution(text: &str) -> Result<framecast_render::Resolution, String> {
+    framecast_render::Resolution::parse(text)
+}
+
 /// The flag that sets a [`Setting`], for errors the library reports about settings only the
 /// composition can judge.
 pub fn flag_for(setting: Setting) -> &'static str {
@@ -47,6 +69,9 @@ pub fn flag_for(setting: Setting) -> &'static str {
         Setting::Codec => "--codec",
         Setting::Alpha => "--alpha",
         Setting::Times => "--at",
+        Setting::Resolution => "--resolution",
+        Setting::RateControl => "--video-bitrate",
+        Setting::EncoderOption => "--vp9-cpu-used",
     }
 }
 
@@ -67,6 +92,13 @@ mod tests {
         assert_eq!(seconds("2.5").unwrap(), Duration::from_millis(2500));
         for bad in ["0", "-1", "nan", "inf", "1e300", "soon"] {
             assert!(seconds(bad).is_err(), "{bad}");
+        }
+        assert_eq!(bitrate("10M").unwrap(), 10_000_000);
+        assert_eq!(bitrate("2.5m").unwrap(), 2_500_000);
+        assert_eq!(bitrate("800k").unwrap(), 800_000);
+        assert_eq!(bitrate("64000").unwrap(), 64_000);
+        for bad in ["", "M", "fast", "-1M", "5k", "1e20"] {
+            assert!(bitrate(bad).is_err(), "{bad}");
         }
         assert_eq!(time("0").unwrap(), 0.0);
         assert!(time("-0.5").is_err() && time("NaN").is_err());

@@ -1,12 +1,13 @@
 //! `framecast render` as a HyperFrames user calls it: the default output path, `-c`, quality
-//! names and `--gif-loop` counted as HyperFrames counts it.
+//! names, `--gif-loop` counted as HyperFrames counts it, `--video-bitrate`, `--vp9-cpu-used`
+//! and `--resolution`.
 
 mod support;
 
 use std::path::Path;
 use std::process::{Command, Output};
 
-use support::{TestDir, assert_success, decode, near, pixel};
+use support::{TestDir, assert_success, decode, near, pixel, psnr};
 
 const PAGE: &str = r#"<!doctype html><html><head><link rel="stylesheet" href="STYLE"></head><body>
 <div id="root" data-composition-id="main" data-width="160" data-height="90" data-duration="0.5" data-fps="10">
@@ -172,7 +173,10 @@ fn quality_takes_hyperframes_names_and_looks_is_the_default() {
     let test = TestDir::new();
     let project = project(&test);
     let help = test.framecast(&["render", "--help"]);
-    let help = String::from_utf8_lossy(&help.stdout);
+    let help = String::from_utf8_lossy(&help.stdout)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
     assert!(help.contains("[default: looks]"), "{help}");
     for quality in ["draft", "standard", "looks", "high", "delivery"] {
         let output = test.path(&format!("{quality}.mp4"));
@@ -217,4 +221,198 @@ fn gif_loop_counts_as_hyperframes_does() {
     let run = test.render(&project, &test.path("bad.gif"), &["--gif-loop", "70000"]);
     assert!(!run.status.success());
     assert!(String::from_utf8_lossy(&run.stderr).contains("--gif-loop"));
+}
+
+fn ffmpeg(args: &[&str]) -> Vec<u8> {
+    let output = Command::new("ffmpeg")
+        .args(["-v", "error", "-y"])
+        .args(args)
+        .output()
+        .expect("ffmpeg should run");
+    assert!(
+        output.status.success(),
+        "ffmpeg {args:?}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    output.stdout
+}
+
+fn container_bitrate(path: &Path) -> f64 {
+    let output = Command::new("ffprobe")
+        .args([
+            "-v",
+            "error",
+            "-show_entries",
+            "format=bit_rate",
+            "-of",
+            "csv=p=0",
+        ])
+        .arg(path)
+        .output()
+        .expect("ffprobe should run");
+    String::from_utf8_lossy(&output.stdout)
+        .trim()
+        .parse()
+        .expect("ffprobe should report the bitrate")
+}
+
+#[test]
+fn video_bitrate_lands_within_ten_percent_and_excludes_crf() {
+    let test = TestDir::new();
+    let folder = test.composition(
+        "noise",
+        r#"<!doctype html><html><head><style>body{margin:0}video{width:320px;height:180px}</style></head><body>
+<div id="root" data-composition-id="main" data-width="320" data-height="180" data-duration="4" data-fps="30">
+  <video src="noise.mp4" data-start="0" muted></video>
+</div></body></html>"#,
+    );
+    // Moving noise: far more detail than 800 kb/s can keep, so the rate control decides the
+    // size and not the content.
+    let source = folder.join("noise.mp4");
+    ffmpeg(&[
+        "-f",
+        "lavfi",
+        "-i",
+        "testsrc2=size=320x180:rate=30,noise=alls=60:allf=t",
+        "-t",
+        "4",
+        "-pix_fmt",
+        "yuv420p",
+        "-crf",
+        "10",
+        source.to_str().unwrap(),
+    ]);
+    for (name, extra) in [
+        ("x264.mp4", &[][..]),
+        ("x265.mp4", &["--codec", "h265"][..]),
+        ("vp9.webm", &["--vp9-cpu-used", "8"][..]),
+    ] {
+        let output = test.path(name);
+        let mut args = vec!["--video-bitrate", "800k"];
+        args.extend_from_slice(extra);
+        assert_success(&test.render(&folder, &output, &args));
+        let bitrate = container_bitrate(&output);
+        assert!(
+            (bitrate / 800_000.0 - 1.0).abs() <= 0.10,
+            "{name}: {bitrate} b/s for a target of 800 kb/s"
+        );
+        assert_eq!(decode(&output).frames.len(), 120, "{name}");
+    }
+
+    // Refused before Chrome starts, naming the flags.
+    for (args, named) in [
+        (&["--video-bitrate", "1M", "--crf", "20"][..], "--crf"),
+        (&["--video-bitrate", "fast"][..], "--video-bitrate"),
+        (
+            &["--video-bitrate", "1M", "--format", "mov"][..],
+            "--video-bitrate",
+        ),
+        (&["--vp9-cpu-used", "4"][..], "--vp9-cpu-used"),
+        (
+            &["--vp9-cpu-used", "9", "--format", "webm"][..],
+            "--vp9-cpu-used",
+        ),
+    ] {
+        let refused = test.path("refused.mp4");
+        let run = test.render(&folder, &refused, args);
+        let stderr = String::from_utf8_lossy(&run.stderr);
+        assert!(!run.status.success(), "{args:?} should be refused");
+        assert!(stderr.contains(named), "{args:?}: {stderr}");
+        assert!(!refused.exists() && !test.path("refused.mov").exists());
+        assert!(
+            test.leftover_processes().is_empty(),
+            "{args:?} started Chrome"
+        );
+    }
+}
+
+/// Small text and a thin diagonal line, every length scaled by `scale`: rendered at scale 2 it
+/// is what a composition written at twice the size shows.
+fn sharp_page(scale: u32) -> String {
+    let px = |value: u32| format!("{}px", value * scale);
+    format!(
+        r#"<!doctype html><html><head><style>
+body{{margin:0;background:#fff}}
+#text{{position:absolute;left:{left};top:{top};width:{width};font:{font} sans-serif;color:#111}}
+#line{{position:absolute;left:{left};top:{line_top};width:{line_width};height:{thin};background:#c00;transform:rotate(7deg)}}
+</style></head><body>
+<div id="root" data-composition-id="main" data-width="{w}" data-height="{h}" data-duration="0.3" data-fps="10">
+  <div id="text">Sphinx of black quartz, judge my vow. 0123456789 The quick brown fox jumps over the lazy dog.</div>
+  <div id="line"></div>
+</div></body></html>"#,
+        left = px(10),
+        top = px(8),
+        width = px(300),
+        font = px(11),
+        line_top = px(120),
+        line_width = px(280),
+        thin = px(1),
+        w = 320 * scale,
+        h = 180 * scale,
+    )
+}
+
+#[test]
+fn resolution_renders_at_a_multiple_sharper_than_an_upscale() {
+    let test = TestDir::new();
+    let small = test.composition("small", &sharp_page(1));
+    let large = test.composition("large", &sharp_page(2));
+    let reference = test.path("reference.mp4");
+    assert_success(&test.render(&large, &reference, &["-q", "high"]));
+    let upscaled_from = test.path("one.mp4");
+    assert_success(&test.render(&small, &upscaled_from, &["-q", "high"]));
+    let reference = decode(&reference);
+    assert_eq!((reference.width, reference.height), (640, 360));
+
+    let upscaled = ffmpeg(&[
+        "-i",
+        upscaled_from.to_str().unwrap(),
+        "-frames:v",
+        "1",
+        "-vf",
+        "scale=640:360:flags=lanczos",
+        "-f",
+        "rawvideo",
+        "-pix_fmt",
+        "rgb24",
+        "-",
+    ]);
+    let upscale_psnr = psnr(&reference.frames[0], &upscaled);
+    for resolution in ["2x", "640x360"] {
+        let output = test.path(&format!("{resolution}.mp4"));
+        assert_success(&test.render(&small, &output, &["-q", "high", "--resolution", resolution]));
+        let video = decode(&output);
+        assert_eq!(
+            (video.width, video.height, video.frames.len()),
+            (640, 360, 3)
+        );
+        let sharp_psnr = psnr(&reference.frames[0], &video.frames[0]);
+        eprintln!(
+            "--resolution {resolution}: {sharp_psnr:.2} dB, upscaled 1x: {upscale_psnr:.2} dB"
+        );
+        assert!(
+            sharp_psnr > upscale_psnr + 3.0,
+            "--resolution {resolution}: {sharp_psnr:.2} dB against the 2x composition, an upscaled 1x render {upscale_psnr:.2} dB"
+        );
+    }
+
+    for (resolution, complaint) in [
+        ("portrait-4k", "aspect ratio"),
+        ("480x270", "whole multiple"),
+        ("8k", "unknown resolution"),
+    ] {
+        let refused = test.path("refused.mp4");
+        let run = test.render(&small, &refused, &["--resolution", resolution]);
+        let stderr = String::from_utf8_lossy(&run.stderr);
+        assert!(!run.status.success(), "{resolution} should be refused");
+        assert!(
+            stderr.contains("--resolution") && stderr.contains(complaint),
+            "{resolution}: {stderr}"
+        );
+        assert!(!refused.exists());
+        assert!(
+            test.leftover_processes().is_empty(),
+            "{resolution} started Chrome"
+        );
+    }
 }

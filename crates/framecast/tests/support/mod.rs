@@ -126,6 +126,22 @@ pub fn pixel(video: &DecodedVideo, frame: usize, x: u32, y: u32) -> [u8; 3] {
     [data[offset], data[offset + 1], data[offset + 2]]
 }
 
+/// Peak signal-to-noise ratio of two equally long 8-bit buffers, in dB (infinite when equal).
+pub fn psnr(a: &[u8], b: &[u8]) -> f64 {
+    assert_eq!(a.len(), b.len());
+    let squared: f64 = a
+        .iter()
+        .zip(b)
+        .map(|(&x, &y)| (f64::from(x) - f64::from(y)).powi(2))
+        .sum();
+    let mse = squared / a.len() as f64;
+    if mse == 0.0 {
+        f64::INFINITY
+    } else {
+        10.0 * (255.0f64 * 255.0 / mse).log10()
+    }
+}
+
 pub fn near(actual: [u8; 3], expected: [u8; 3], tolerance: u8) -> bool {
     actual
         .iter()
