@@ -38,4 +38,4 @@ pub use publish::{
 pub use remote::RemotePolicy;
 pub use reorder::{ReorderWindow, WindowClosed};
 pub use resolution::Resolution;
-pub use snapshot::{Snapshot, SnapshotOptions, snapshot, snapshot_file_name};
+pub use snapshot::{Snapshot, SnapshotOptions, Stills, snapshot, snapshot_file_name};

@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use framecast_composition::Composition;
+use framecast_composition::{Composition, Fps, frame_count};
 use framecast_server::{FileServer, FileServerConfig};
 
 use crate::job::StillsPage;
@@ -18,8 +18,8 @@ use crate::{BrowserSettings, CancelFlag, RenderError, Setting};
 pub struct SnapshotOptions {
     /// A composition directory (with `index.html`) or an `.html` file.
     pub input: PathBuf,
-    /// Times in seconds, captured in this order.
-    pub times: Vec<f64>,
+    /// Which stills: times, frame indices, or a number of evenly spaced frames.
+    pub stills: Stills,
     /// The directory the PNG files go to; created if missing.
     pub output_dir: PathBuf,
     pub browser: BrowserSettings,
@@ -28,13 +28,81 @@ pub struct SnapshotOptions {
 }
 
 impl SnapshotOptions {
-    pub fn new(input: impl Into<PathBuf>, times: Vec<f64>, output_dir: impl Into<PathBuf>) -> Self {
+    pub fn new(input: impl Into<PathBuf>, stills: Stills, output_dir: impl Into<PathBuf>) -> Self {
         SnapshotOptions {
             input: input.into(),
-            times,
+            stills,
             output_dir: output_dir.into(),
             browser: BrowserSettings::default(),
             cancel: CancelFlag::default(),
+        }
+    }
+}
+
+/// The stills a snapshot takes, in this order.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Stills {
+    /// Times in seconds (`--at`).
+    Times(Vec<f64>),
+    /// Frame indices at the composition's frame rate (`--frame`): frame `i` is the one a
+    /// render writes at `i / fps`.
+    Frames(Vec<u64>),
+    /// This many frames spread evenly from the first frame to the last (`--frames`, as
+    /// HyperFrames counts it; one is the middle frame).
+    Evenly(u32),
+}
+
+impl Stills {
+    /// The times to capture, given the composition's frame rate and declared duration.
+    fn times(&self, fps: Fps, duration: Option<f64>) -> Result<Vec<f64>, RenderError> {
+        let setting = |reason: String| RenderError::Setting {
+            setting: Setting::Times,
+            reason,
+        };
+        let frame_count = duration.map(|duration| frame_count(duration, fps));
+        match self {
+            Stills::Times(times) => {
+                if let Some(bad) = times.iter().find(|t| !t.is_finite() || **t < 0.0) {
+                    return Err(setting(format!(
+                        "{bad} is not a time; use seconds from 0, such as 1.5"
+                    )));
+                }
+                Ok(times.clone())
+            }
+            Stills::Frames(frames) => {
+                if let (Some(count), Some(late)) = (
+                    frame_count,
+                    frames.iter().find(|&&frame| Some(frame) >= frame_count),
+                ) {
+                    return Err(setting(format!(
+                        "frame {late} is past the last frame ({} of {count} at {fps} fps)",
+                        count.saturating_sub(1)
+                    )));
+                }
+                Ok(frames.iter().map(|&frame| fps.frame_time(frame)).collect())
+            }
+            Stills::Evenly(count) => {
+                let Some(frames) = frame_count.filter(|&frames| frames > 0) else {
+                    return Err(setting(
+                        "the composition declares no data-duration, so evenly spaced frames                          cannot be placed before the page runs; give times (--at) or frame                          indices (--frame)"
+                            .to_string(),
+                    ));
+                };
+                let last = frames - 1;
+                let indices: Vec<u64> = match *count {
+                    0 => return Err(setting("a number of frames from 1".to_string())),
+                    1 => vec![last / 2],
+                    count => (0..u64::from(count))
+                        .map(|i| (i * last + (u64::from(count) - 1) / 2) / (u64::from(count) - 1))
+                        .collect(),
+                };
+                let mut indices = indices;
+                indices.dedup();
+                Ok(indices
+                    .into_iter()
+                    .map(|frame| fps.frame_time(frame))
+                    .collect())
+            }
         }
     }
 }
@@ -63,13 +131,9 @@ pub async fn snapshot(options: &SnapshotOptions) -> Result<Vec<Snapshot>, Render
 
 async fn snapshot_uncancelled(options: &SnapshotOptions) -> Result<Vec<Snapshot>, RenderError> {
     let composition = Composition::load(&options.input)?;
-    if let Some(bad) = options.times.iter().find(|t| !t.is_finite() || **t < 0.0) {
-        return Err(RenderError::Setting {
-            setting: Setting::Times,
-            reason: format!("{bad} is not a time; use seconds from 0, such as 1.5"),
-        });
-    }
-    if options.times.is_empty() {
+    let fps = composition.root.fps.unwrap_or(crate::job::DEFAULT_FPS);
+    let times = options.stills.times(fps, composition.root.duration)?;
+    if times.is_empty() {
         return Err(RenderError::Setting {
             setting: Setting::Times,
             reason: "no times given; list seconds such as 0.5,1.5".to_string(),
@@ -78,13 +142,13 @@ async fn snapshot_uncancelled(options: &SnapshotOptions) -> Result<Vec<Snapshot>
     // Each still is checked against the output rule before Chrome starts, and written whole.
     let mut reads = ReadSet::for_folder(&composition.dir);
     reads.add_file(&composition.html_path);
-    for &time in &options.times {
+    for &time in &times {
         let path = options.output_dir.join(snapshot_file_name(time));
         crate::publish::check_target(&path, OutputKind::File(FileKind::Png), &reads)?;
     }
     // Video frames come from the media plan, as in a render: what a still shows is what the
     // render writes at that time.
-    let page = StillsPage::prepare(&composition, &options.browser, &options.times).await?;
+    let page = StillsPage::prepare(&composition, &options.browser, &times).await?;
     for path in page.media.source_paths() {
         reads.add_file(path);
     }
@@ -94,13 +158,14 @@ async fn snapshot_uncancelled(options: &SnapshotOptions) -> Result<Vec<Snapshot>
     })
     .await?;
     let url = server.url_for(Path::new(composition.entry_name()));
-    let result = capture_times(options, &composition, &page, &url, &reads).await;
+    let result = capture_times(options, &times, &composition, &page, &url, &reads).await;
     server.shutdown().await;
     result
 }
 
 async fn capture_times(
     options: &SnapshotOptions,
+    times: &[f64],
     composition: &Composition,
     page: &StillsPage,
     url: &str,
@@ -112,18 +177,17 @@ async fn capture_times(
         .expect("start_workers should start the one worker asked for");
     let duration = composition.root.duration.or(worker.info.duration);
     let result = async {
-        if let (Some(duration), Some(late)) = (
-            duration,
-            options.times.iter().find(|t| Some(**t) > duration),
-        ) {
+        if let (Some(duration), Some(late)) =
+            (duration, times.iter().find(|t| Some(**t) > duration))
+        {
             return Err(RenderError::Setting {
                 setting: Setting::Times,
                 reason: format!("{late} s is past the end of the composition ({duration} s long)"),
             });
         }
-        let mut written = Vec::with_capacity(options.times.len());
+        let mut written = Vec::with_capacity(times.len());
         let mut previous: Arc<Vec<u8>> = Arc::default();
-        for (index, &time) in options.times.iter().enumerate() {
+        for (index, &time) in times.iter().enumerate() {
             if let Some(png) = worker.capture_still(index as u64, time).await? {
                 previous = Arc::new(png);
             }
@@ -141,6 +205,30 @@ async fn capture_times(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn frames_and_evenly_spaced_stills_are_frame_times() {
+        let fps = Fps::new(30, 1).unwrap();
+        let times = |stills: Stills, duration| stills.times(fps, duration);
+        assert_eq!(
+            times(Stills::Frames(vec![0, 15, 59]), Some(2.0)).unwrap(),
+            vec![0.0, 0.5, 59.0 / 30.0]
+        );
+        assert!(times(Stills::Frames(vec![60]), Some(2.0)).is_err());
+        assert_eq!(times(Stills::Frames(vec![90]), None).unwrap(), vec![3.0]);
+        // 60 frames: 0, 20 (19.67 rounded), 39 (39.33), 59.
+        assert_eq!(
+            times(Stills::Evenly(4), Some(2.0)).unwrap(),
+            vec![0.0, 20.0 / 30.0, 39.0 / 30.0, 59.0 / 30.0]
+        );
+        assert_eq!(
+            times(Stills::Evenly(1), Some(2.0)).unwrap(),
+            vec![29.0 / 30.0]
+        );
+        assert_eq!(times(Stills::Evenly(100), Some(0.1)).unwrap().len(), 3);
+        assert!(times(Stills::Evenly(5), None).is_err());
+        assert!(times(Stills::Times(vec![-1.0]), None).is_err());
+    }
 
     #[test]
     fn names_stills_by_millisecond() {

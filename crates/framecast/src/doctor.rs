@@ -202,7 +202,7 @@ async fn capture_check(chrome: &Path) -> Check {
             &composition,
             "<!doctype html><html><body style=\"margin:0\"><div id=\"root\" data-composition-id=\"doctor\" data-width=\"64\" data-height=\"36\" data-duration=\"1\" style=\"width:64px;height:36px;background:rgb(255,0,0)\"></div></body></html>",
         )?;
-        let mut options = framecast_render::SnapshotOptions::new(&composition, vec![0.0], dir.path().join("stills"));
+        let mut options = framecast_render::SnapshotOptions::new(&composition, framecast_render::Stills::Times(vec![0.0]), dir.path().join("stills"));
         options.browser.chrome_path = chrome.to_path_buf();
         options.browser.remote.offline = true;
         let started = std::time::Instant::now();

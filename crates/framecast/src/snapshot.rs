@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use anyhow::Context;
 use clap::Args;
-use framecast_render::SnapshotOptions;
+use framecast_render::{SnapshotOptions, Stills};
 
 #[derive(Debug, Args)]
 pub struct SnapshotArgs {
@@ -14,8 +14,18 @@ pub struct SnapshotArgs {
     input: PathBuf,
 
     /// Times in seconds, separated by commas: --at 0.5,1.5,3.2
-    #[arg(long, value_delimiter = ',', required = true, value_parser = crate::values::time)]
+    #[arg(long, value_delimiter = ',', value_parser = crate::values::time, conflicts_with_all = ["frame", "frames"])]
     at: Vec<f64>,
+
+    /// Frame indices at the composition's frame rate, separated by commas: --frame 0,45,89
+    /// (frame i is the one a render writes at i / fps).
+    #[arg(long, value_delimiter = ',', conflicts_with = "frames")]
+    frame: Vec<u64>,
+
+    /// This many frames spread evenly from the first frame to the last, as HyperFrames'
+    /// --frames counts them; the default when neither --at nor --frame is given.
+    #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u32).range(1..=1000))]
+    frames: u32,
 
     /// The directory to write frame_<time>.png files to.
     #[arg(short, long, default_value = ".")]
@@ -36,7 +46,14 @@ pub struct SnapshotArgs {
 }
 
 pub async fn run(args: SnapshotArgs) -> anyhow::Result<()> {
-    let mut options = SnapshotOptions::new(&args.input, args.at.clone(), &args.output);
+    let stills = if !args.at.is_empty() {
+        Stills::Times(args.at.clone())
+    } else if !args.frame.is_empty() {
+        Stills::Frames(args.frame.clone())
+    } else {
+        Stills::Evenly(args.frames)
+    };
+    let mut options = SnapshotOptions::new(&args.input, stills, &args.output);
     options.browser.chrome_path = args.chrome.clone();
     options.browser.frame_timeout = args.frame_timeout;
     options.browser.remote.offline = args.offline;

@@ -416,3 +416,124 @@ fn resolution_renders_at_a_multiple_sharper_than_an_upscale() {
         );
     }
 }
+
+#[test]
+fn without_a_terminal_a_render_prints_progress_lines() {
+    let test = TestDir::new();
+    let folder = test.composition(
+        "slow",
+        r##"<!doctype html><html><head><style>body{margin:0;background:#123}</style></head><body>
+<div id="root" data-composition-id="main" data-width="640" data-height="360" data-duration="8" data-fps="30">
+  <div id="box" style="position:absolute;width:80px;height:80px;background:#fc0"></div>
+</div>
+<script src="https://cdn.jsdelivr.net/npm/gsap@3/dist/gsap.min.js"></script>
+<script>
+  const tl = gsap.timeline({ paused: true });
+  tl.to("#box", { x: 540, y: 260, rotation: 720, duration: 8, ease: "none" });
+  window.__timelines = window.__timelines || {};
+  window.__timelines["main"] = tl;
+</script></body></html>"##,
+    );
+    let output = test.path("slow.mp4");
+    // The test's stderr is a pipe, as in a CI log.
+    let run = test.render(&folder, &output, &["--workers", "1"]);
+    assert_success(&run);
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(
+        stderr.contains("rendering 240 frames at 640x360@30"),
+        "{stderr}"
+    );
+    let lines: Vec<&str> = stderr
+        .lines()
+        .filter(|line| line.starts_with("frames "))
+        .collect();
+    assert!(!lines.is_empty(), "no progress line in:\n{stderr}");
+    for line in &lines {
+        let done: u64 = line["frames ".len()..line.find('/').unwrap()]
+            .parse()
+            .unwrap();
+        assert!(done > 0 && done < 240, "{line}");
+        assert!(
+            line.contains("/240 (") && line.contains(" fps, ETA "),
+            "{line}"
+        );
+    }
+    assert!(stderr.contains("rendered 240 frames in"), "{stderr}");
+    // --json keeps stdout to JSON events and prints no plain lines.
+    let json = test.render(
+        &folder,
+        &test.path("json.mp4"),
+        &["--workers", "1", "--json"],
+    );
+    assert_success(&json);
+    assert!(!String::from_utf8_lossy(&json.stderr).contains("frames "));
+    for line in String::from_utf8_lossy(&json.stdout).lines() {
+        assert!(line.starts_with('{'), "{line}");
+    }
+}
+
+fn pngs_in(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|name| name.ends_with(".png"))
+        .collect();
+    names.sort();
+    names
+}
+
+#[test]
+fn snapshot_takes_frame_indices_and_evenly_spaced_frames() {
+    let test = TestDir::new();
+    let project = project(&test);
+    let snapshot = |dir: &str, extra: &[&str]| {
+        let out = test.path(dir);
+        let mut args = vec![
+            "snapshot",
+            project.to_str().unwrap(),
+            "-o",
+            out.to_str().unwrap(),
+        ];
+        args.extend_from_slice(extra);
+        (test.framecast(&args), out)
+    };
+    // 0.5 s at 10 fps: frames 0 to 4.
+    let (run, out) = snapshot("default", &[]);
+    assert_success(&run);
+    assert_eq!(
+        pngs_in(&out),
+        [
+            "frame_0.000.png",
+            "frame_0.100.png",
+            "frame_0.200.png",
+            "frame_0.300.png",
+            "frame_0.400.png"
+        ]
+    );
+    let (run, out) = snapshot("three", &["--frames", "3"]);
+    assert_success(&run);
+    assert_eq!(
+        pngs_in(&out),
+        ["frame_0.000.png", "frame_0.200.png", "frame_0.400.png"]
+    );
+    let (run, by_index) = snapshot("indices", &["--frame", "1,3"]);
+    assert_success(&run);
+    assert_eq!(pngs_in(&by_index), ["frame_0.100.png", "frame_0.300.png"]);
+    let (run, by_time) = snapshot("times", &["--at", "0.3"]);
+    assert_success(&run);
+    assert_eq!(
+        std::fs::read(by_index.join("frame_0.300.png")).unwrap(),
+        std::fs::read(by_time.join("frame_0.300.png")).unwrap(),
+        "frame 3 is the still at 0.3 s"
+    );
+    let (run, out) = snapshot("late", &["--frame", "5"]);
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(!run.status.success());
+    assert!(
+        stderr.contains("frame 5 is past the last frame (4 of 5"),
+        "{stderr}"
+    );
+    assert!(!out.exists() || pngs_in(&out).is_empty());
+    let (run, _) = snapshot("both", &["--frame", "1", "--at", "0.1"]);
+    assert!(!run.status.success());
+}
