@@ -1,6 +1,7 @@
 //! The `framecast` command line: argument parsing, logging, progress display, Ctrl-C handling,
 //! and turning library errors into one clear paragraph and exit code 1.
 
+mod batch;
 mod doctor;
 mod init;
 mod lint;

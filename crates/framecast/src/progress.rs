@@ -12,6 +12,11 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 pub struct ProgressDisplay {
     json: bool,
+    /// Draw a bar when stderr is a terminal; without, plain lines even there (batch rows
+    /// rendered side by side).
+    bar_allowed: bool,
+    /// Put before each plain line (`row 2/5: `).
+    prefix: String,
     bar: Mutex<Option<ProgressBar>>,
     lines: Mutex<Option<ProgressLines>>,
 }
@@ -66,8 +71,20 @@ impl ProgressDisplay {
     pub fn new(json: bool) -> Self {
         ProgressDisplay {
             json,
+            bar_allowed: true,
+            prefix: String::new(),
             bar: Mutex::new(None),
             lines: Mutex::new(None),
+        }
+    }
+
+    /// The display of one `--batch` row: its plain lines start with `label`, and it draws a
+    /// bar only if `bar_allowed` (rows rendered one at a time).
+    pub fn for_batch_row(json: bool, bar_allowed: bool, label: String) -> Self {
+        ProgressDisplay {
+            bar_allowed,
+            prefix: format!("{label}: "),
+            ..ProgressDisplay::new(json)
         }
     }
 
@@ -89,7 +106,7 @@ impl ProgressDisplay {
                 capture,
                 ..
             } => {
-                let terminal = std::io::stderr().is_terminal();
+                let terminal = self.bar_allowed && std::io::stderr().is_terminal();
                 let target = if terminal {
                     ProgressDrawTarget::stderr()
                 } else {
@@ -105,7 +122,7 @@ impl ProgressDisplay {
                 );
                 let prefix = format!("{width}x{height}@{fps} ({workers} workers, {capture})");
                 if !terminal {
-                    eprintln!("rendering {frames} frames at {prefix}");
+                    eprintln!("{}rendering {frames} frames at {prefix}", self.prefix);
                     let now = Instant::now();
                     *self
                         .lines
@@ -132,7 +149,7 @@ impl ProgressDisplay {
                     .as_mut()
                     .and_then(|lines| lines.line(*encoded, Instant::now()));
                 if let Some(line) = line {
-                    eprintln!("{line}");
+                    eprintln!("{}{line}", self.prefix);
                 }
             }
             ProgressEvent::WorkerRestarted {

@@ -133,6 +133,21 @@ pub struct RenderArgs {
     #[arg(long, help_heading = "Composition")]
     variables_file: Option<PathBuf>,
 
+    /// Render one output per row of a JSON array of variable objects (or {"rows": [...]}),
+    /// named by -o with {index} and {field} placeholders: -o "renders/{name}.mp4" (a field
+    /// -o names that the composition does not declare only names the output). Default:
+    /// renders/<project>_<date>_<time>_{index}.mp4.
+    #[arg(long, value_name = "ROWS.json", help_heading = "Batch", conflicts_with_all = ["variables", "variables_file"])]
+    batch: Option<PathBuf>,
+
+    /// Batch rows rendered at once (each render already uses several Chrome workers).
+    #[arg(long, default_value = "1", requires = "batch", help_heading = "Batch")]
+    batch_concurrency: NonZeroUsize,
+
+    /// Stop starting batch rows after the first one fails (the rest are reported skipped).
+    #[arg(long, requires = "batch", help_heading = "Batch")]
+    batch_fail_fast: bool,
+
     #[command(flatten)]
     media: crate::media_args::MediaArgs,
 }
@@ -147,12 +162,15 @@ enum QualityArg {
 }
 
 pub async fn run(args: RenderArgs) -> anyhow::Result<()> {
-    let options = options_from(&args)?;
-    let linted = match &args.composition {
-        Some(entry) => args.input.join(entry),
-        None => args.input.clone(),
+    if let Some(rows_file) = &args.batch {
+        return run_batch(&args, rows_file).await;
+    }
+    let output = match &args.output {
+        Some(output) => output.clone(),
+        None => default_output(&args.input, "", args.media.extension())?,
     };
-    crate::lint::before_render(&linted, args.strict)?;
+    let options = options_from(&args, output)?;
+    lint_before_render(&args)?;
     let display = Arc::new(ProgressDisplay::new(args.json));
     let cancel = CancelFlag::default();
     {
@@ -178,11 +196,53 @@ pub async fn run(args: RenderArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn options_from(args: &RenderArgs) -> anyhow::Result<RenderOptions> {
-    let output = match &args.output {
-        Some(output) => output.clone(),
-        None => default_output(&args.input, args.media.extension())?,
+fn lint_before_render(args: &RenderArgs) -> anyhow::Result<()> {
+    let linted = match &args.composition {
+        Some(entry) => args.input.join(entry),
+        None => args.input.clone(),
     };
+    crate::lint::before_render(&linted, args.strict)
+}
+
+/// `--batch`: every row's options resolved, then the rows rendered (batch.rs).
+async fn run_batch(args: &RenderArgs, rows_file: &Path) -> anyhow::Result<()> {
+    let rows = crate::batch::read_rows(rows_file)?;
+    let template = match &args.output {
+        Some(output) => output.to_string_lossy().into_owned(),
+        None => default_output(&args.input, "_{index}", args.media.extension())?
+            .to_string_lossy()
+            .into_owned(),
+    };
+    lint_before_render(args)?;
+    // A row's fields that the composition does not declare but -o names (`{name}`) only name
+    // the output; any other undeclared field is still refused by the page, as a typo should be.
+    let composition = match &args.composition {
+        Some(entry) => framecast_composition::Composition::load_entry(&args.input, entry),
+        None => framecast_composition::Composition::load(&args.input),
+    }
+    .with_context(|| format!("cannot read the composition {}", args.input.display()))?;
+    let declared: Vec<String> = composition.variables.iter().map(|v| v.id.clone()).collect();
+    let naming_only = |key: &str| {
+        !declared.iter().any(|id| id == key) && template.contains(&format!("{{{key}}}"))
+    };
+    let settings = crate::batch::BatchSettings {
+        rows_file,
+        template: template.clone(),
+        concurrency: args.batch_concurrency.get(),
+        fail_fast: args.batch_fail_fast,
+        json: args.json,
+    };
+    crate::batch::run(settings, rows, |output, mut variables| {
+        variables.retain(|key, _| !naming_only(key));
+        let mut options = options_from(args, output)?;
+        options.variables = Some(variables);
+        options.read_files.push(rows_file.to_path_buf());
+        Ok(options)
+    })
+    .await
+}
+
+fn options_from(args: &RenderArgs, output: PathBuf) -> anyhow::Result<RenderOptions> {
     let mut options = RenderOptions::new(&args.input, output);
     options.entry = args
         .composition
@@ -252,7 +312,7 @@ fn composition_entry(project: &Path, entry: &Path) -> anyhow::Result<PathBuf> {
 /// HyperFrames' default output: `renders/<project>_<YYYY-MM-DD_HH-MM-SS><ext>` under the
 /// current directory (local time). `renders/` is created if missing; a name already taken gets
 /// `_2`, `_3`, …, so a default output never replaces anything.
-fn default_output(input: &Path, extension: &str) -> anyhow::Result<PathBuf> {
+fn default_output(input: &Path, suffix: &str, extension: &str) -> anyhow::Result<PathBuf> {
     let project = input.canonicalize().unwrap_or_else(|_| input.to_path_buf());
     let project = if project.is_file() {
         project.parent().map_or(project.clone(), Path::to_path_buf)
@@ -266,7 +326,7 @@ fn default_output(input: &Path, extension: &str) -> anyhow::Result<PathBuf> {
     let renders = PathBuf::from("renders");
     std::fs::create_dir_all(&renders)
         .with_context(|| format!("cannot create {} for the default output", renders.display()))?;
-    let stem = format!("{name}_{}", local_timestamp());
+    let stem = format!("{name}_{}{suffix}", local_timestamp());
     let mut candidate = renders.join(format!("{stem}{extension}"));
     let mut counter = 2;
     while candidate.exists() {

@@ -537,3 +537,160 @@ fn snapshot_takes_frame_indices_and_evenly_spaced_frames() {
     let (run, _) = snapshot("both", &["--frame", "1", "--at", "0.1"]);
     assert!(!run.status.success());
 }
+
+const BATCH_PAGE: &str = r##"<!doctype html>
+<html data-composition-variables='[
+  {"id": "accent", "type": "color", "label": "Accent", "default": "#808080"},
+  {"id": "title", "type": "string", "label": "Title", "default": "Hi"}
+]'><head><style>
+body{margin:0;background:#000}
+#swatch{position:absolute;left:0;top:0;width:100px;height:90px;background:var(--accent)}
+#title{position:absolute;left:110px;top:20px;color:#fff;font:700 40px monospace}
+</style></head><body>
+<div id="root" data-composition-id="main" data-width="320" data-height="90" data-duration="0.3" data-fps="10">
+  <div id="swatch"></div>
+  <div id="title" data-var-text="title">placeholder</div>
+</div></body></html>"##;
+
+/// How many of the title area's pixels are lit, per column band: a fingerprint of the text.
+fn title_ink(video: &framecast_media::DecodedVideo) -> Vec<u32> {
+    (0..21)
+        .map(|band| {
+            let mut lit = 0;
+            for x in 110 + band * 10..120 + band * 10 {
+                for y in 15..75 {
+                    if pixel(video, 1, x, y)[0] > 128 {
+                        lit += 1;
+                    }
+                }
+            }
+            lit
+        })
+        .collect()
+}
+
+#[test]
+fn batch_renders_one_output_per_row_and_reports_a_failing_row() {
+    let test = TestDir::new();
+    let project = test.composition("cards", BATCH_PAGE);
+    let rows = test.path("rows.json");
+    std::fs::write(
+        &rows,
+        r##"{"rows": [
+  {"name": "red", "accent": "#ff0000", "title": "ONE"},
+  {"name": "green", "accent": "#00ff00", "title": "TWO!!"},
+  {"name": "blue", "accent": "#0000ff", "title": "3"}
+]}"##,
+    )
+    .unwrap();
+    let template = test.path("out/{name}-{index}.mp4");
+    std::fs::create_dir_all(test.path("out")).unwrap();
+    let run = test.framecast(&[
+        "render",
+        project.to_str().unwrap(),
+        "--batch",
+        rows.to_str().unwrap(),
+        "-o",
+        template.to_str().unwrap(),
+        "--workers",
+        "1",
+    ]);
+    assert_success(&run);
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(
+        stderr.contains("batch: 3 of 3 rows rendered, 0 failed, 0 skipped"),
+        "{stderr}"
+    );
+    let mut inks = Vec::new();
+    for (name, index, colour) in [
+        ("red", 0, [255, 0, 0]),
+        ("green", 1, [0, 255, 0]),
+        ("blue", 2, [0, 0, 255]),
+    ] {
+        let video = decode(&test.path(&format!("out/{name}-{index}.mp4")));
+        assert_eq!(video.frames.len(), 3);
+        assert!(near(pixel(&video, 1, 50, 45), colour, 20), "{name}");
+        let ink = title_ink(&video);
+        assert!(ink.iter().sum::<u32>() > 100, "{name}: the title is drawn");
+        inks.push(ink);
+    }
+    assert!(
+        inks[0] != inks[1] && inks[1] != inks[2] && inks[0] != inks[2],
+        "each row its own text"
+    );
+    // A longer title fills more columns.
+    let columns = |ink: &Vec<u32>| ink.iter().filter(|&&lit| lit > 0).count();
+    assert!(columns(&inks[1]) > columns(&inks[2]));
+
+    // A row the page rejects fails with its error, named; the others are rendered.
+    std::fs::write(
+        &rows,
+        r##"[{"accent": "#ff0000"}, {"accent": 5}, {"accent": "#0000ff"}]"##,
+    )
+    .unwrap();
+    let run = test.framecast(&[
+        "render",
+        project.to_str().unwrap(),
+        "--batch",
+        rows.to_str().unwrap(),
+        "-o",
+        test.path("mixed-{index}.mp4").to_str().unwrap(),
+        "--workers",
+        "1",
+        "--json",
+    ]);
+    assert!(!run.status.success());
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(
+        stderr.contains("row 1 failed:") && stderr.contains("accent"),
+        "{stderr}"
+    );
+    assert!(test.path("mixed-0.mp4").exists() && test.path("mixed-2.mp4").exists());
+    assert!(!test.path("mixed-1.mp4").exists());
+    let stdout = String::from_utf8_lossy(&run.stdout);
+    let summary = stdout
+        .lines()
+        .find(|line| line.contains("batch_finished"))
+        .expect("a batch_finished event");
+    let summary: serde_json::Value = serde_json::from_str(summary).unwrap();
+    assert_eq!(
+        (summary["rendered"].as_u64(), summary["failed"].as_u64()),
+        (Some(2), Some(1))
+    );
+    assert_eq!(summary["rows"][1]["status"], "failed");
+
+    // --batch-fail-fast: nothing starts after the failure.
+    std::fs::write(&rows, r##"[{"accent": 5}, {"accent": "#0000ff"}]"##).unwrap();
+    let run = test.framecast(&[
+        "render",
+        project.to_str().unwrap(),
+        "--batch",
+        rows.to_str().unwrap(),
+        "-o",
+        test.path("fast-{index}.mp4").to_str().unwrap(),
+        "--batch-fail-fast",
+    ]);
+    assert!(!run.status.success());
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(
+        stderr.contains("0 of 2 rows rendered, 1 failed, 1 skipped"),
+        "{stderr}"
+    );
+    assert!(!test.path("fast-1.mp4").exists());
+
+    // Two rows naming the same output are refused before anything renders.
+    std::fs::write(&rows, r##"[{"accent": "#ff0000"}, {"accent": "#0000ff"}]"##).unwrap();
+    let same = test.path("same.mp4");
+    let run = test.framecast(&[
+        "render",
+        project.to_str().unwrap(),
+        "--batch",
+        rows.to_str().unwrap(),
+        "-o",
+        same.to_str().unwrap(),
+    ]);
+    assert!(!run.status.success());
+    assert!(String::from_utf8_lossy(&run.stderr).contains("rows 0 and 1 both write"));
+    assert!(!same.exists());
+    assert!(test.settle_and_list_leftovers().is_empty());
+}
