@@ -307,6 +307,7 @@ fn every_container_format_takes_rgba_frames_and_audio() {
             preset: "ultrafast".to_string(),
             crf: 18,
             gif_loop: GifLoop::Forever,
+            hls_segment_seconds: 4,
         };
         let mut encoder = OutputEncoder::create(&path, &settings, track.clone()).unwrap();
         let mut frame = RgbaFrame::new(64, 32);

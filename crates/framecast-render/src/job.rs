@@ -13,7 +13,7 @@ use std::sync::Arc;
 use framecast_browser::LaunchOptions;
 use framecast_browser::remote::RemoteAssets;
 use framecast_composition::{Composition, Fps, PageConfig, PageMedia};
-use framecast_media::{GifLoop, OutputSettings, VideoCodec};
+use framecast_media::{DEFAULT_HLS_SEGMENT_SECONDS, GifLoop, OutputSettings, VideoCodec};
 
 use crate::formats::{OutputPlan, OutputRequest};
 use crate::media_plan::{AudioMode, MediaPlan};
@@ -49,6 +49,7 @@ pub(crate) struct Encoding {
     pub crf: u8,
     pub codec: VideoCodec,
     pub gif_loop: GifLoop,
+    pub hls_segment_seconds: u32,
 }
 
 impl Encoding {
@@ -65,6 +66,7 @@ impl Encoding {
             preset: self.preset.to_string(),
             crf: self.crf,
             gif_loop: self.gif_loop,
+            hls_segment_seconds: self.hls_segment_seconds,
         }
     }
 }
@@ -188,6 +190,10 @@ impl RenderJob {
                 crf: options.crf.unwrap_or(options.quality.crf()),
                 codec: options.media.codec,
                 gif_loop: options.media.gif_loop,
+                hls_segment_seconds: options
+                    .media
+                    .hls_segment_seconds
+                    .unwrap_or(DEFAULT_HLS_SEGMENT_SECONDS),
             },
             media,
             launch,
