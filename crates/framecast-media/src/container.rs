@@ -1,17 +1,18 @@
-//! The muxed outputs (MP4, WebM, MOV, and PNG sequences through FFmpeg's image2 muxer): one
-//! video stream and an optional audio stream, interleaved as frames arrive.
+//! The muxed outputs (MP4, WebM, MOV, PNG sequences through FFmpeg's image2 muxer, HLS through
+//! its hls muxer): one video stream and an optional audio stream, interleaved as frames arrive.
 
 use std::path::{Path, PathBuf};
 
 use ffmpeg_next::{
     self as ffmpeg, ChannelLayout, Dictionary, Packet, Rational, codec, color, ffi, format, frame,
-    software::scaling,
+    picture, software::scaling,
 };
 
 use crate::audio::{AUDIO_CHANNELS, AUDIO_RATE, AudioTrack, write_wav};
 use crate::error::MediaError;
 use crate::ffmpeg_setup::{init_ffmpeg, unusable_path_reason};
 use crate::frame::{InputFrame, Yuv420Frame};
+use crate::hls::{HLS_PLAYLIST, SegmentClock};
 use crate::rgb::rgba_to_yuv420;
 use crate::scale::{bt709_scaler, copy_rows_in};
 use crate::settings::{OutputFormat, OutputSettings, OutputSummary, VideoCodec};
@@ -35,6 +36,8 @@ pub(crate) struct ContainerWriter {
     frame: frame::Video,
     scratch_yuv: Yuv420Frame,
     scaler: Option<scaling::Context>,
+    /// HLS: the frames that start a segment, which are made keyframes.
+    segments: Option<SegmentClock>,
     frames: u64,
 }
 
@@ -87,7 +90,7 @@ impl ContainerWriter {
         };
 
         output
-            .write_header_with(muxer_options(settings.format))
+            .write_header_with(muxer_options(path, settings))
             .map_err(encode_error("writing the container header"))?;
         let mut video = video;
         video.stream_time_base = stream_time_base(&output, video.index);
@@ -113,6 +116,7 @@ impl ContainerWriter {
                 data: Vec::new(),
             },
             scaler: None,
+            segments: (settings.format == OutputFormat::Hls).then(|| segment_clock(settings)),
             frames: 0,
         })
     }
@@ -139,6 +143,15 @@ impl ContainerWriter {
             .map_err(|source| self.error("converting a frame", source))?;
         let pts = i64::try_from(self.frames).expect("should count fewer than 2^63 frames");
         self.frame.set_pts(Some(pts));
+        if let Some(segments) = self.segments {
+            // The frame is reused, so its type is set on every frame, not only on keyframes.
+            self.frame
+                .set_kind(if segments.starts_segment(self.frames) {
+                    picture::Type::I
+                } else {
+                    picture::Type::None
+                });
+        }
         self.video
             .encoder
             .send_frame(&self.frame)
@@ -189,7 +202,7 @@ impl ContainerWriter {
         self.output
             .write_trailer()
             .map_err(encode_error("writing the container trailer"))?;
-        if self.format != OutputFormat::PngSequence {
+        if !self.format.writes_folder() {
             // SAFETY: the output context is live and owns `pb`; avio_closep nulls it, so the
             // drop that follows sees no file to close.
             let status = unsafe { ffi::avio_closep(&mut (*self.output.as_mut_ptr()).pb) };
@@ -259,16 +272,18 @@ impl ContainerWriter {
     }
 }
 
-/// Opens the muxer for `format` at `path` (for a PNG sequence, the directory it creates).
+/// Opens the muxer for `format` at `path` (for a PNG sequence or HLS, the directory it
+/// creates).
 fn open_output(path: &Path, format: OutputFormat) -> Result<format::context::Output, MediaError> {
+    if format.writes_folder() {
+        std::fs::create_dir_all(path).map_err(|source| MediaError::Io {
+            path: path.to_path_buf(),
+            source,
+        })?;
+    }
     let output = match format {
-        OutputFormat::PngSequence => {
-            std::fs::create_dir_all(path).map_err(|source| MediaError::Io {
-                path: path.to_path_buf(),
-                source,
-            })?;
-            format::output_as(&path.join(PNG_SEQUENCE_PATTERN), "image2")
-        }
+        OutputFormat::PngSequence => format::output_as(&path.join(PNG_SEQUENCE_PATTERN), "image2"),
+        OutputFormat::Hls => format::output_as(&path.join(HLS_PLAYLIST), "hls"),
         OutputFormat::Mp4 => format::output_as(&path, "mp4"),
         OutputFormat::Webm => format::output_as(&path, "webm"),
         OutputFormat::Mov => format::output_as(&path, "mov"),
@@ -279,26 +294,40 @@ fn open_output(path: &Path, format: OutputFormat) -> Result<format::context::Out
         what: "creating the output",
         source,
     })?;
-    if format == OutputFormat::PngSequence {
-        // image2 writes each frame to its own file; ffmpeg-next opened the pattern itself as
-        // a file anyway, which is closed and removed here.
+    let own_files = match format {
+        OutputFormat::PngSequence => Some(PNG_SEQUENCE_PATTERN),
+        OutputFormat::Hls => Some(HLS_PLAYLIST),
+        _ => None,
+    };
+    if let Some(name) = own_files {
+        // image2 and hls open each file they write themselves; ffmpeg-next opened the name it
+        // was given as a file anyway, which is closed and removed here.
         // SAFETY: the output context is live and owns `pb`; avio_closep nulls it.
         unsafe { ffi::avio_closep(&mut (*output.as_mut_ptr()).pb) };
-        let _ = std::fs::remove_file(path.join(PNG_SEQUENCE_PATTERN));
+        let _ = std::fs::remove_file(path.join(name));
     }
     Ok(output)
 }
 
 /// The muxer options of each format: MP4 and MOV put their index at the front, a PNG sequence
-/// numbers its files from 0.
-fn muxer_options(format: OutputFormat) -> Dictionary<'static> {
+/// numbers its files from 0, HLS writes a VOD playlist and its segments into the folder.
+fn muxer_options(path: &Path, settings: &OutputSettings) -> Dictionary<'static> {
     let mut options = Dictionary::new();
-    match format {
+    match settings.format {
         OutputFormat::Mp4 | OutputFormat::Mov => options.set("movflags", "+faststart"),
         OutputFormat::PngSequence => options.set("start_number", "0"),
+        OutputFormat::Hls => return crate::hls::muxer_options(path, settings.hls_segment_seconds),
         _ => {}
     }
     options
+}
+
+fn segment_clock(settings: &OutputSettings) -> SegmentClock {
+    SegmentClock::new(
+        settings.hls_segment_seconds,
+        settings.fps_num,
+        settings.fps_den,
+    )
 }
 
 /// The frame the encoder is fed, reused for every frame; YUV frames carry the BT.709 tags.
@@ -440,8 +469,11 @@ fn add_video_stream(
 /// The FFmpeg encoder and the pixel format it is fed, per output format and codec.
 fn video_encoder_choice(settings: &OutputSettings) -> (&'static str, format::Pixel) {
     match (settings.format, settings.codec) {
-        (OutputFormat::Mp4, VideoCodec::H264) => ("libx264", format::Pixel::YUV420P),
+        (OutputFormat::Mp4 | OutputFormat::Hls, VideoCodec::H264) => {
+            ("libx264", format::Pixel::YUV420P)
+        }
         (OutputFormat::Mp4, VideoCodec::H265) => ("libx265", format::Pixel::YUV420P),
+        (OutputFormat::Hls, VideoCodec::H265) => unreachable!("HLS output is H.264 only"),
         (OutputFormat::Webm, _) if settings.alpha => ("libvpx-vp9", format::Pixel::YUVA420P),
         (OutputFormat::Webm, _) => ("libvpx-vp9", format::Pixel::YUV420P),
         (OutputFormat::Mov, _) => ("prores_ks", format::Pixel::YUVA444P10LE),
@@ -477,12 +509,19 @@ fn video_encoder_options(name: &str, settings: &OutputSettings) -> Dictionary<'s
             }
             // HyperFrames' tuning (the engine's chunkEncoder): variance AQ biased to dark,
             // flat areas, which gradients and text on plain backgrounds are full of.
-            let tuning = if settings.preset == "ultrafast" {
-                "aq-mode=3"
+            let mut tuning = if settings.preset == "ultrafast" {
+                "aq-mode=3".to_string()
             } else {
-                "aq-mode=3:aq-strength=0.8:deblock=1,1"
+                "aq-mode=3:aq-strength=0.8:deblock=1,1".to_string()
             };
-            options.set("x264-params", tuning);
+            if settings.format == OutputFormat::Hls {
+                // Keyframes only where a segment starts: those frames are forced (as IDR), and
+                // x264 places none of its own (no scene cuts, an interval of a whole segment).
+                let keyint = segment_clock(settings).max_segment_frames();
+                tuning.push_str(&format!(":scenecut=0:keyint={keyint}:min-keyint={keyint}"));
+                options.set("forced-idr", "1");
+            }
+            options.set("x264-params", &tuning);
         }
         "libx265" => {
             options.set("preset", &settings.preset);

@@ -7,7 +7,9 @@ use std::path::Path;
 use crate::error::MediaError;
 use crate::frame::{InputFrame, Yuv420Frame};
 use crate::output::OutputEncoder;
-use crate::settings::{GifLoop, OutputFormat, OutputSettings, VideoCodec};
+use crate::settings::{
+    DEFAULT_HLS_SEGMENT_SECONDS, GifLoop, OutputFormat, OutputSettings, VideoCodec,
+};
 
 /// What to encode: the frame size and exact rational frame rate of the render, and the x264
 /// quality knobs.
@@ -67,6 +69,7 @@ impl VideoEncoder {
             bitrate: None,
             vp9_cpu_used: None,
             gif_loop: GifLoop::default(),
+            hls_segment_seconds: DEFAULT_HLS_SEGMENT_SECONDS,
         };
         Ok(VideoEncoder {
             inner: OutputEncoder::create(path, &output, None)?,

@@ -8,7 +8,7 @@
 //! Pixel math is fixed-point integer, so the same input gives the same bytes on every machine.
 //! The frame format everywhere is limited-range BT.709 I420, see [`Yuv420Frame`], except for the
 //! alpha-keeping outputs, which take straight-alpha [`RgbaFrame`]s. It also writes every output
-//! format ([`OutputEncoder`]: MP4, WebM, MOV, GIF, PNG sequences), mixes the soundtrack
+//! format ([`OutputEncoder`]: MP4, WebM, MOV, GIF, PNG sequences, HLS), mixes the soundtrack
 //! ([`mix_audio`]), and extracts the frames of `<video>` sources ([`extract_video_frames`]).
 //!
 //! Modules depend on each other in one direction only; each line uses only modules on the lines
@@ -17,7 +17,8 @@
 //! ```text
 //! frame, settings, color          plain data and colour constants, no FFmpeg
 //! rgb, jpeg, scale, audio_decode  RGB to I420, JPEG, swscale and planes, the audio decode loop
-//! png, decode, audio              PNG codec, whole-file decode and probe, the soundtrack mix
+//! png, decode, audio, hls         PNG codec, whole-file decode and probe, the soundtrack mix,
+//!                                 HLS file names, muxer options and segment keyframes
 //! container, gif, source_video    the muxed writers, the GIF writer, <video> frame extraction
 //! output                          OutputEncoder: one front over container and gif
 //! encode                          VideoEncoder: the plain MP4 front over output
@@ -34,6 +35,7 @@ mod error;
 mod ffmpeg_setup;
 mod frame;
 mod gif;
+mod hls;
 mod jpeg;
 mod output;
 mod png;
@@ -56,9 +58,12 @@ pub use audio::{
 pub use audio_decode::{AudioStreamReader, SampleLayout};
 pub use capabilities::{ENCODERS, EncoderUse, has_encoder, library_versions};
 pub use container::{PNG_SEQUENCE_AUDIO, PNG_SEQUENCE_PATTERN};
+pub use hls::{HLS_PLAYLIST, HLS_SEGMENT_PATTERN};
 pub use output::OutputEncoder;
 pub use png::{decode_png, decode_png_to_rgba, encode_png};
-pub use settings::{GifLoop, OutputFormat, OutputSettings, OutputSummary, VideoCodec};
+pub use settings::{
+    DEFAULT_HLS_SEGMENT_SECONDS, GifLoop, OutputFormat, OutputSettings, OutputSummary, VideoCodec,
+};
 pub use source_video::{
     MediaProbe, VideoFrameRequest, clip_frame_count, extract_video_frames, probe_media,
 };

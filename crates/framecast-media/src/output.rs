@@ -1,8 +1,9 @@
 //! The encoder a render writes through: one front for every [`OutputFormat`], MP4 (H.264 or
 //! H.265), WebM (VP9, with alpha when asked), MOV (ProRes 4444 with alpha), GIF (one palette for
-//! the whole video, Floyd-Steinberg dithering) and PNG sequences, each with its audio track
-//! (AAC in MP4 and MOV, Opus in WebM, a WAV file beside a PNG sequence, none in a GIF). It
-//! checks the settings and hands the work to the container writer or the GIF writer.
+//! the whole video, Floyd-Steinberg dithering), PNG sequences and HLS (H.264 segments), each
+//! with its audio track (AAC in MP4, MOV and HLS, Opus in WebM, a WAV file beside a PNG
+//! sequence, none in a GIF). It checks the settings and hands the work to the container writer
+//! or the GIF writer.
 
 use std::path::Path;
 
@@ -11,7 +12,23 @@ use crate::container::ContainerWriter;
 use crate::error::MediaError;
 use crate::frame::InputFrame;
 use crate::gif::GifWriter;
-use crate::settings::{OutputFormat, OutputSettings, OutputSummary};
+use crate::settings::{OutputFormat, OutputSettings, OutputSummary, VideoCodec};
+
+/// Why the settings cannot be written, beyond the frame size, if they cannot.
+fn settings_problem(settings: &OutputSettings) -> Option<String> {
+    let hls = settings.format == OutputFormat::Hls;
+    if settings.fps_num == 0 || settings.fps_den == 0 {
+        Some("the frame rate must be positive".to_string())
+    } else if hls && settings.codec != VideoCodec::H264 {
+        Some("HLS output is encoded with H.264 only".to_string())
+    } else if hls && settings.alpha {
+        Some("HLS output cannot carry transparency (H.264 has no alpha channel)".to_string())
+    } else if hls && settings.hls_segment_seconds == 0 {
+        Some("HLS segments must be at least one second long".to_string())
+    } else {
+        None
+    }
+}
 
 /// Writes frames in index order (and the audio track alongside) to any [`OutputFormat`].
 /// Dropping it without [`finish`](Self::finish) leaves partial output that the caller's publish
@@ -42,10 +59,10 @@ impl OutputEncoder {
                 reason,
             });
         }
-        if settings.fps_num == 0 || settings.fps_den == 0 {
+        if let Some(reason) = settings_problem(settings) {
             return Err(MediaError::InvalidSettings {
                 path: path.to_path_buf(),
-                reason: "the frame rate must be positive".to_string(),
+                reason,
             });
         }
         let kind = match settings.format {

@@ -11,7 +11,13 @@ pub enum OutputFormat {
     Mov,
     Gif,
     PngSequence,
+    /// HTTP Live Streaming: a folder holding a VOD playlist and MPEG-TS segments (H.264, AAC),
+    /// each segment starting on a keyframe. Only ever asked for by name, never inferred.
+    Hls,
 }
+
+/// The segment length of an HLS output when none is asked for, as in HyperFrames.
+pub const DEFAULT_HLS_SEGMENT_SECONDS: u32 = 4;
 
 /// The video codec of an MP4.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -61,7 +67,13 @@ impl OutputFormat {
             OutputFormat::Mov => "mov",
             OutputFormat::Gif => "gif",
             OutputFormat::PngSequence => "png-sequence",
+            OutputFormat::Hls => "hls",
         }
+    }
+
+    /// Whether the output is a folder of files rather than one file.
+    pub fn writes_folder(self) -> bool {
+        matches!(self, OutputFormat::PngSequence | OutputFormat::Hls)
     }
 
     /// Whether this format can carry transparency.
@@ -84,25 +96,29 @@ impl OutputFormat {
     pub fn size_problem(self, width: u32, height: u32) -> Option<String> {
         let odd = width % 2 == 1 || height % 2 == 1;
         match self {
-            OutputFormat::Mp4 | OutputFormat::Webm | OutputFormat::Mov if odd => Some(format!(
-                "{width}x{height} cannot be encoded as {}: its video codec needs an even width \
-                 and height; change data-width/data-height to even numbers, or render to \
-                 .gif or a PNG sequence, which take any size",
-                self.name()
-            )),
+            OutputFormat::Mp4 | OutputFormat::Webm | OutputFormat::Mov | OutputFormat::Hls
+                if odd =>
+            {
+                Some(format!(
+                    "{width}x{height} cannot be encoded as {}: its video codec needs an even \
+                     width and height; change data-width/data-height to even numbers, or \
+                     render to .gif or a PNG sequence, which take any size",
+                    self.name()
+                ))
+            }
             _ if width == 0 || height == 0 => Some(format!("{width}x{height} is empty")),
             _ => None,
         }
     }
 
-    /// The extension of the file (none for a PNG sequence directory).
+    /// The extension of the file (none for the formats written as a folder).
     pub fn extension(self) -> Option<&'static str> {
         match self {
             OutputFormat::Mp4 => Some("mp4"),
             OutputFormat::Webm => Some("webm"),
             OutputFormat::Mov => Some("mov"),
             OutputFormat::Gif => Some("gif"),
-            OutputFormat::PngSequence => None,
+            OutputFormat::PngSequence | OutputFormat::Hls => None,
         }
     }
 }
@@ -127,6 +143,9 @@ pub struct OutputSettings {
     /// libvpx-vp9's `cpu-used` (-8 to 8) in place of the one the preset implies.
     pub vp9_cpu_used: Option<i8>,
     pub gif_loop: GifLoop,
+    /// HLS: the length of every segment but the last, in whole seconds; every segment starts
+    /// on a keyframe. Other formats ignore it.
+    pub hls_segment_seconds: u32,
 }
 
 /// What [`OutputEncoder::finish`](crate::OutputEncoder::finish) wrote.
@@ -172,5 +191,20 @@ mod tests {
         assert!(OutputFormat::Gif.size_problem(321, 181).is_none());
         assert!(OutputFormat::PngSequence.size_problem(321, 181).is_none());
         assert!(OutputFormat::Mov.size_problem(321, 180).is_some());
+        assert!(OutputFormat::Hls.size_problem(320, 181).is_some());
+        assert!(OutputFormat::Hls.size_problem(320, 180).is_none());
+    }
+
+    #[test]
+    fn hls_is_a_folder_without_alpha_that_no_name_implies() {
+        assert!(OutputFormat::Hls.writes_folder() && OutputFormat::PngSequence.writes_folder());
+        assert!(!OutputFormat::Mp4.writes_folder());
+        assert!(!OutputFormat::Hls.supports_alpha());
+        assert!(!OutputFormat::Hls.captures_png(false));
+        assert_eq!(OutputFormat::Hls.extension(), None);
+        assert_eq!(
+            OutputFormat::from_path(Path::new("stream")),
+            Some(OutputFormat::PngSequence)
+        );
     }
 }

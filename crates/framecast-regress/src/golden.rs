@@ -11,7 +11,7 @@
 use std::path::{Path, PathBuf};
 
 use framecast_media::OutputFormat;
-use framecast_render::{OutputKind, PendingOutput, ReadSet};
+use framecast_render::{FolderKind, OutputKind, PendingOutput, ReadSet};
 
 /// The default cap on one fixture's golden, in bytes.
 pub const DEFAULT_MAX_GOLDEN_BYTES: u64 = 1024 * 1024;
@@ -149,7 +149,7 @@ pub fn update(
     // golden of the same format (or a sequence framecast wrote) is ever replaced.
     let kind = match OutputFormat::from_path(&paths.video) {
         Some(format) => OutputKind::of(format),
-        None => OutputKind::Sequence,
+        None => OutputKind::Folder(FolderKind::PngSequence),
     };
     let pending = PendingOutput::prepare(&paths.video, kind, &ReadSet::default(), true)
         .map_err(GoldenError::Refused)?;

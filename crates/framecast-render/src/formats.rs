@@ -67,7 +67,7 @@ impl OutputPlan {
                 return Err(setting(
                     Setting::Alpha,
                     format!(
-                        "{} cannot carry transparency; use webm, mov or png-sequence",
+                        "{} output cannot carry transparency; use webm, mov or png-sequence",
                         format.name()
                     ),
                 ));
@@ -163,6 +163,46 @@ mod tests {
         assert!(odd.unwrap_err().to_string().contains("even"));
         let odd_gif = OutputPlan::resolve(&request("a.gif"), 321, 181, html);
         assert!(odd_gif.is_ok());
+    }
+
+    #[test]
+    fn hls_is_asked_for_by_format_and_captures_jpeg_without_alpha() {
+        let html = Path::new("index.html");
+        let hls = OutputRequest {
+            format: Some(OutputFormat::Hls),
+            ..request("stream")
+        };
+        let plan = OutputPlan::resolve(&hls, 320, 180, html).unwrap();
+        assert_eq!(plan.format, OutputFormat::Hls);
+        assert!(!plan.alpha && !plan.transparent_page());
+        assert_eq!(plan.capture, ImageFormat::Jpeg { quality: 80 });
+        let with_alpha = OutputRequest {
+            alpha: Some(true),
+            ..hls
+        };
+        let error = OutputPlan::resolve(&with_alpha, 320, 180, html).unwrap_err();
+        assert!(matches!(
+            error,
+            RenderError::Setting {
+                setting: Setting::Alpha,
+                ..
+            }
+        ));
+        assert!(error.to_string().contains("hls"), "{error}");
+        let h265 = OutputRequest {
+            codec: VideoCodec::H265,
+            ..hls
+        };
+        let error = OutputPlan::resolve(&h265, 320, 180, html).unwrap_err();
+        assert!(matches!(
+            error,
+            RenderError::Setting {
+                setting: Setting::Codec,
+                ..
+            }
+        ));
+        let odd = OutputPlan::resolve(&hls, 321, 180, html).unwrap_err();
+        assert!(odd.to_string().contains("even"), "{odd}");
     }
 
     #[test]

@@ -13,7 +13,9 @@ use std::sync::Arc;
 use framecast_browser::LaunchOptions;
 use framecast_browser::remote::RemoteAssets;
 use framecast_composition::{Composition, Fps, PageConfig, PageMedia};
-use framecast_media::{GifLoop, OutputFormat, OutputSettings, VideoCodec};
+use framecast_media::{
+    DEFAULT_HLS_SEGMENT_SECONDS, GifLoop, OutputFormat, OutputSettings, VideoCodec,
+};
 
 use crate::formats::{OutputPlan, OutputRequest};
 use crate::media_plan::{AudioMode, MediaPlan};
@@ -55,6 +57,7 @@ pub(crate) struct Encoding {
     pub vp9_cpu_used: Option<i8>,
     pub codec: VideoCodec,
     pub gif_loop: GifLoop,
+    pub hls_segment_seconds: u32,
 }
 
 impl Encoding {
@@ -73,6 +76,7 @@ impl Encoding {
             bitrate: self.bitrate,
             vp9_cpu_used: self.vp9_cpu_used,
             gif_loop: self.gif_loop,
+            hls_segment_seconds: self.hls_segment_seconds,
         }
     }
 }
@@ -212,6 +216,10 @@ impl RenderJob {
                 vp9_cpu_used: options.vp9_cpu_used,
                 codec: options.media.codec,
                 gif_loop: options.media.gif_loop,
+                hls_segment_seconds: options
+                    .media
+                    .hls_segment_seconds
+                    .unwrap_or(DEFAULT_HLS_SEGMENT_SECONDS),
             },
             media,
             launch,
@@ -229,7 +237,8 @@ impl RenderJob {
     }
 }
 
-/// `--video-bitrate` excludes `--crf` and needs an encoder with a bitrate mode (mp4, webm);
+/// `--video-bitrate` excludes `--crf` and needs an encoder with a bitrate mode (mp4, webm,
+/// hls);
 /// `--vp9-cpu-used` is libvpx-vp9's, so webm only.
 fn check_rate_control(options: &RenderOptions, format: OutputFormat) -> Result<(), RenderError> {
     let refuse = |setting, reason: String| Err(RenderError::Setting { setting, reason });
@@ -240,11 +249,14 @@ fn check_rate_control(options: &RenderOptions, format: OutputFormat) -> Result<(
                 "a target bitrate and --crf exclude each other; give one of them".to_string(),
             );
         }
-        if !matches!(format, OutputFormat::Mp4 | OutputFormat::Webm) {
+        if !matches!(
+            format,
+            OutputFormat::Mp4 | OutputFormat::Webm | OutputFormat::Hls
+        ) {
             return refuse(
                 Setting::RateControl,
                 format!(
-                    "a target bitrate ({bitrate} b/s) applies to mp4 and webm, not {}",
+                    "a target bitrate ({bitrate} b/s) applies to mp4, webm and hls, not {}",
                     format.name()
                 ),
             );

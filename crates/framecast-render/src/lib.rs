@@ -33,7 +33,8 @@ pub use pipeline::{RenderSummary, render};
 pub use plan::FramePlan;
 pub use progress::{CancelFlag, ProgressEvent};
 pub use publish::{
-    FileKind, OutputKind, PendingOutput, ReadSet, SEQUENCE_MANIFEST, write_file as publish_file,
+    FileKind, FolderKind, HLS_MANIFEST, OutputKind, PendingOutput, ReadSet, SEQUENCE_MANIFEST,
+    write_file as publish_file,
 };
 pub use remote::RemotePolicy;
 pub use reorder::{ReorderWindow, WindowClosed};

@@ -131,8 +131,8 @@ pub struct RenderOptions {
     /// Values for the composition's declared variables, a JSON object; the page rejects
     /// unknown names and ill-typed values.
     pub variables: Option<serde_json::Map<String, serde_json::Value>>,
-    /// Replace a PNG sequence framecast wrote earlier at the output; nothing else is ever
-    /// replaced but a file of the output's own format.
+    /// Replace a folder of the output's kind (a PNG sequence, HLS) framecast wrote earlier at
+    /// the output; nothing else is ever replaced but a file of the output's own format.
     pub overwrite: bool,
     /// Files the caller read for this render (a variables file): never written.
     pub read_files: Vec<PathBuf>,
@@ -148,6 +148,9 @@ pub struct MediaOptions {
     pub format: Option<framecast_media::OutputFormat>,
     pub codec: framecast_media::VideoCodec,
     pub gif_loop: framecast_media::GifLoop,
+    /// HLS segment length in whole seconds (1–60); `None` means 4, as in HyperFrames. Other
+    /// formats ignore it.
+    pub hls_segment_seconds: Option<u32>,
     /// Keep transparency (capture PNG over a transparent page background). `None` means the
     /// format's default: on for MOV and PNG sequences, off for WebM, MP4 and GIF.
     pub alpha: Option<bool>,

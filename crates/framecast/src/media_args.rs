@@ -9,11 +9,18 @@ use framecast_render::{AudioMode, FrameCache, RenderOptions};
 #[derive(Debug, Args)]
 pub struct MediaArgs {
     /// Output format; inferred from the output name when omitted (.mp4, .webm, .mov, .gif, or a
-    /// name without extension for a PNG sequence), never from what exists on disk.
+    /// name without extension for a PNG sequence), never from what exists on disk. hls writes a
+    /// folder holding a VOD playlist (index.m3u8) and MPEG-TS segments (segment_000.ts, …;
+    /// H.264 video, AAC audio), each starting on a keyframe.
     #[arg(long, value_enum, help_heading = "Output")]
     format: Option<FormatArg>,
 
-    /// Video codec for mp4.
+    /// With --format hls: the length of each segment in whole seconds (1–60; default 4), the
+    /// last one excepted; a keyframe starts every segment.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=60), help_heading = "Output")]
+    hls_segment_seconds: Option<u32>,
+
+    /// Video codec for mp4 (hls is always h264).
     #[arg(long, value_enum, default_value_t = CodecArg::H264, help_heading = "Output")]
     codec: CodecArg,
 
@@ -53,6 +60,7 @@ enum FormatArg {
     Mov,
     Gif,
     PngSequence,
+    Hls,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -68,6 +76,15 @@ enum AudioArg {
     Off,
 }
 
+/// The `--format` value as typed.
+fn format_name(format: FormatArg) -> String {
+    format
+        .to_possible_value()
+        .expect("should have no skipped formats")
+        .get_name()
+        .to_string()
+}
+
 impl MediaArgs {
     /// The extension of the default output's name for `--format` (mp4 when not given); empty
     /// for the formats written as a folder.
@@ -77,7 +94,7 @@ impl MediaArgs {
             Some(FormatArg::Webm) => ".webm",
             Some(FormatArg::Mov) => ".mov",
             Some(FormatArg::Gif) => ".gif",
-            Some(FormatArg::PngSequence) => "",
+            Some(FormatArg::PngSequence | FormatArg::Hls) => "",
         }
     }
 
@@ -90,7 +107,19 @@ impl MediaArgs {
             FormatArg::Mov => OutputFormat::Mov,
             FormatArg::Gif => OutputFormat::Gif,
             FormatArg::PngSequence => OutputFormat::PngSequence,
+            FormatArg::Hls => OutputFormat::Hls,
         });
+        let hls = matches!(self.format, Some(FormatArg::Hls));
+        if let (Some(seconds), false) = (self.hls_segment_seconds, hls) {
+            let format = match self.format {
+                Some(format) => format!("--format {}", format_name(format)),
+                None => "the format the output name implies".to_string(),
+            };
+            anyhow::bail!(
+                "--hls-segment-seconds {seconds} applies only to --format hls, not to {format}; add --format hls, or drop --hls-segment-seconds"
+            );
+        }
+        media.hls_segment_seconds = self.hls_segment_seconds;
         media.codec = match self.codec {
             CodecArg::H264 => VideoCodec::H264,
             CodecArg::H265 => VideoCodec::H265,
@@ -122,5 +151,69 @@ impl MediaArgs {
             }
         };
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser;
+
+    use super::*;
+
+    #[derive(Debug, Parser)]
+    struct Cli {
+        #[command(flatten)]
+        media: MediaArgs,
+    }
+
+    fn parse(args: &[&str]) -> Result<MediaArgs, clap::Error> {
+        Cli::try_parse_from(std::iter::once("render").chain(args.iter().copied()))
+            .map(|cli| cli.media)
+    }
+
+    #[test]
+    fn hls_is_a_folder_with_segments_of_the_asked_length() {
+        let media = parse(&["--format", "hls", "--hls-segment-seconds", "6"]).unwrap();
+        assert_eq!(media.extension(), "", "the default output is a folder");
+        let mut options = RenderOptions::new("comp", "stream");
+        media.apply(&mut options).unwrap();
+        assert_eq!(options.media.format, Some(OutputFormat::Hls));
+        assert_eq!(options.media.hls_segment_seconds, Some(6));
+        let media = parse(&["--format", "hls"]).unwrap();
+        media.apply(&mut options).unwrap();
+        assert_eq!(options.media.hls_segment_seconds, None, "the job's default");
+    }
+
+    #[test]
+    fn segment_seconds_are_whole_seconds_from_1_to_60_and_only_for_hls() {
+        for bad in ["0", "61", "1.5", "four"] {
+            let error = parse(&["--format", "hls", "--hls-segment-seconds", bad]).unwrap_err();
+            assert!(
+                error.to_string().contains("--hls-segment-seconds"),
+                "{error}"
+            );
+        }
+        assert!(parse(&["--format", "hls", "--hls-segment-seconds", "60"]).is_ok());
+        for (args, names) in [
+            (
+                &["--hls-segment-seconds", "2"][..],
+                "the format the output name implies",
+            ),
+            (
+                &["--format", "webm", "--hls-segment-seconds", "2"],
+                "--format webm",
+            ),
+        ] {
+            let error = parse(args)
+                .unwrap()
+                .apply(&mut RenderOptions::new("comp", "out.mp4"))
+                .unwrap_err()
+                .to_string();
+            assert!(
+                error.contains("--hls-segment-seconds 2") && error.contains("--format hls"),
+                "{error}"
+            );
+            assert!(error.contains(names), "{error}");
+        }
     }
 }

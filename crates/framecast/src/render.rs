@@ -27,15 +27,17 @@ pub struct RenderArgs {
     composition: Option<PathBuf>,
 
     /// Where to write the video: a new file (.mp4, .webm, .mov, .gif), or a new folder for a
-    /// PNG sequence (a name without extension, or ending in /). Written under a temporary name
-    /// and renamed on success; an existing file is replaced only if it is of the same format,
-    /// and an existing folder is never written into. Default, as in HyperFrames:
-    /// renders/<project>_<date>_<time>.mp4 (or the format's extension) in the current directory.
+    /// PNG sequence (a name without extension, or ending in /) or for --format hls. Written
+    /// under a temporary name and renamed on success; an existing file is replaced only if it
+    /// is of the same format, and an existing folder is never written into. Default, as in
+    /// HyperFrames: renders/<project>_<date>_<time>.mp4 (or the format's extension, none for a
+    /// folder) in the current directory.
     #[arg(short, long)]
     output: Option<PathBuf>,
 
-    /// Replace a PNG sequence folder that framecast wrote earlier (recognised by its
-    /// framecast-sequence.json). Nothing else is ever replaced.
+    /// Replace a PNG sequence or HLS folder that framecast wrote earlier (recognised by its
+    /// framecast-sequence.json or framecast-hls.json) with output of the same kind. Nothing
+    /// else is ever replaced.
     #[arg(long)]
     overwrite: bool,
 
@@ -54,8 +56,8 @@ pub struct RenderArgs {
     #[arg(long, value_parser = clap::value_parser!(u8).range(0..=51), help_heading = "Output")]
     crf: Option<u8>,
 
-    /// Target video bitrate instead of a CRF, such as 10M or 2500k (mp4 and webm; one-pass
-    /// average bitrate).
+    /// Target video bitrate instead of a CRF, such as 10M or 2500k (mp4, webm and hls;
+    /// one-pass average bitrate).
     #[arg(long, value_parser = crate::values::bitrate, conflicts_with = "crf", help_heading = "Output")]
     video_bitrate: Option<u64>,
 

@@ -4,13 +4,13 @@
 //! beside the target and renamed into place only when it is complete, so a failed or cancelled
 //! render leaves nothing at the target, and an existing file is replaced in one step.
 
+mod folder;
 mod rule;
-pub(crate) mod sequence;
 
 use std::path::{Path, PathBuf};
 
+pub use folder::{FolderKind, HLS_MANIFEST, SEQUENCE_MANIFEST};
 pub use rule::{FileKind, OutputKind, ReadSet};
-pub use sequence::MANIFEST_NAME as SEQUENCE_MANIFEST;
 
 use crate::RenderError;
 
@@ -29,7 +29,7 @@ pub struct PendingOutput {
 impl PendingOutput {
     /// Checks that `kind` may be written at `target` without losing anything (see [`rule`]),
     /// creates the target's missing parent folders, and picks the temporary name. `overwrite`
-    /// allows replacing a PNG sequence framecast wrote earlier.
+    /// allows replacing a folder of the same kind (a PNG sequence, HLS) framecast wrote earlier.
     pub fn prepare(
         target: &Path,
         kind: OutputKind,
@@ -58,7 +58,7 @@ impl PendingOutput {
             };
             // A file's extension stays last, so the muxer still picks the container from it.
             let candidate = match (kind, target.extension()) {
-                (OutputKind::Sequence, _) => parent.join(format!("{stem}.partial-dir")),
+                (OutputKind::Folder(_), _) => parent.join(format!("{stem}.partial-dir")),
                 (OutputKind::File(_), Some(extension)) => {
                     parent.join(format!("{stem}.partial.{}", extension.to_string_lossy()))
                 }
@@ -84,30 +84,34 @@ impl PendingOutput {
         &self.target
     }
 
-    /// Where to write the output (a file, or a folder for a PNG sequence).
+    /// Where to write the output (a file, or a folder for a PNG sequence or HLS).
     pub fn temporary_path(&self) -> &Path {
         &self.temporary
     }
 
     /// Checks the target again (the disk may have changed while the output was written, and
-    /// `reads` may now hold files the page loaded) and renames the output into place. A PNG
-    /// sequence gets its manifest first.
+    /// `reads` may now hold files the page loaded) and renames the output into place. A folder
+    /// gets its manifest first.
     pub fn publish(mut self, reads: &ReadSet) -> Result<PathBuf, RenderError> {
         let output_error = |source| RenderError::Output {
             path: self.target.clone(),
             source,
         };
-        if self.kind == OutputKind::Sequence {
-            sequence::write_manifest(&self.temporary).map_err(output_error)?;
+        if let OutputKind::Folder(kind) = self.kind {
+            folder::write_manifest(&self.temporary, kind).map_err(output_error)?;
         }
         rule::check(&self.target, self.kind, reads, self.overwrite)?;
-        let replaces_sequence = self.kind == OutputKind::Sequence
-            && matches!(
-                sequence::recognise(&self.target),
-                Ok(sequence::Contents::Sequence(_))
-            );
-        if replaces_sequence {
-            self.replace_sequence()?;
+        let replaces = match self.kind {
+            // The check just passed, so a folder of framecast's is of this kind.
+            OutputKind::Folder(kind) => matches!(
+                folder::recognise(&self.target),
+                Ok(folder::Contents::Framecast(found, _)) if found == kind
+            )
+            .then_some(kind),
+            OutputKind::File(_) => None,
+        };
+        if let Some(kind) = replaces {
+            self.replace_folder(kind)?;
         } else {
             // A file, or a folder that is new or empty: one rename replaces it.
             std::fs::rename(&self.temporary, &self.target).map_err(output_error)?;
@@ -116,9 +120,9 @@ impl PendingOutput {
         Ok(self.target.clone())
     }
 
-    /// Moves the previous sequence aside, the new one into place, then removes the files the
+    /// Moves the previous folder aside, the new one into place, then removes the files the
     /// previous one's manifest lists (and nothing else).
-    fn replace_sequence(&self) -> Result<(), RenderError> {
+    fn replace_folder(&self, kind: FolderKind) -> Result<(), RenderError> {
         let previous = self.temporary.with_extension("previous");
         let output_error = |source| RenderError::Output {
             path: self.target.clone(),
@@ -129,10 +133,14 @@ impl PendingOutput {
             let _ = std::fs::rename(&previous, &self.target);
             return Err(output_error(source));
         }
-        if let Err(error) = sequence::remove(&previous) {
+        if let Err(error) = folder::remove(&previous, kind) {
             tracing::warn!(
-                "kept {} (the sequence that was replaced): {error}",
-                previous.display()
+                "kept {} (the {} that was replaced): {error}",
+                previous.display(),
+                match kind {
+                    FolderKind::PngSequence => "sequence",
+                    FolderKind::Hls => "HLS folder",
+                }
             );
         }
         Ok(())
@@ -145,7 +153,7 @@ impl Drop for PendingOutput {
             return;
         }
         match self.kind {
-            OutputKind::Sequence => {
+            OutputKind::Folder(_) => {
                 let _ = std::fs::remove_dir_all(&self.temporary);
             }
             OutputKind::File(_) => {
@@ -204,6 +212,8 @@ mod tests {
 
     const MP4: OutputKind = OutputKind::File(FileKind::Mp4);
     const MP4_BYTES: &[u8] = b"\0\0\0\x20ftypisom";
+    const SEQUENCE: OutputKind = OutputKind::Folder(FolderKind::PngSequence);
+    const HLS: OutputKind = OutputKind::Folder(FolderKind::Hls);
 
     #[test]
     fn unpublished_output_leaves_nothing_behind() {
@@ -229,8 +239,7 @@ mod tests {
         std::fs::write(taken.join("mine.txt"), b"mine").unwrap();
         {
             let pending =
-                PendingOutput::prepare(&target, OutputKind::Sequence, &ReadSet::default(), false)
-                    .unwrap();
+                PendingOutput::prepare(&target, SEQUENCE, &ReadSet::default(), false).unwrap();
             assert_ne!(pending.temporary_path(), taken.canonicalize().unwrap());
             std::fs::create_dir(pending.temporary_path()).unwrap();
         }
@@ -279,7 +288,7 @@ mod tests {
         let target = dir.path().join("frames");
         let reads = ReadSet::default();
         let write = |overwrite: bool, frame: &[u8]| {
-            let pending = PendingOutput::prepare(&target, OutputKind::Sequence, &reads, overwrite)?;
+            let pending = PendingOutput::prepare(&target, SEQUENCE, &reads, overwrite)?;
             std::fs::create_dir(pending.temporary_path()).unwrap();
             std::fs::write(pending.temporary_path().join("frame_000000.png"), frame).unwrap();
             pending.publish(&reads)
@@ -298,6 +307,37 @@ mod tests {
             b"second"
         );
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn an_hls_folder_gets_its_manifest_and_replaces_only_a_previous_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("stream");
+        let reads = ReadSet::default();
+        let write = |overwrite: bool, segment: &[u8]| {
+            let pending = PendingOutput::prepare(&target, HLS, &reads, overwrite)?;
+            std::fs::create_dir(pending.temporary_path()).unwrap();
+            std::fs::write(pending.temporary_path().join("index.m3u8"), b"#EXTM3U").unwrap();
+            std::fs::write(pending.temporary_path().join("segment_000.ts"), segment).unwrap();
+            pending.publish(&reads)
+        };
+        write(false, b"first").unwrap();
+        assert!(target.join(HLS_MANIFEST).is_file());
+        assert!(!target.join(SEQUENCE_MANIFEST).exists());
+        assert!(write(false, b"second").is_err());
+        assert_eq!(
+            std::fs::read(target.join("segment_000.ts")).unwrap(),
+            b"first"
+        );
+        write(true, b"second").unwrap();
+        assert_eq!(
+            std::fs::read(target.join("segment_000.ts")).unwrap(),
+            b"second"
+        );
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+        // A PNG sequence is not written over it, even with overwrite.
+        let sequence = PendingOutput::prepare(&target, SEQUENCE, &reads, true);
+        assert!(sequence.is_err());
     }
 
     #[test]

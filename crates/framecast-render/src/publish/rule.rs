@@ -3,9 +3,10 @@
 //! is refused here, before Chrome starts, with the path and what to do instead:
 //!
 //! - the composition's folder, a folder that contains it, or a file the render reads;
-//! - a directory when a file format is asked for, a file when a PNG sequence is;
-//! - a directory that is not empty, unless it holds only a PNG sequence framecast wrote (its
-//!   manifest lists every file in it) and `--overwrite` was given;
+//! - a directory when a file format is asked for, a file when a folder format (a PNG sequence,
+//!   HLS) is;
+//! - a directory that is not empty, unless it holds only an output of the asked folder kind that
+//!   framecast wrote (its manifest lists every file in it) and `--overwrite` was given;
 //! - an existing file that is not of the requested format (an `index.html` asked to become an
 //!   MP4), a symbolic link, or anything that is not a regular file or directory.
 //!
@@ -17,14 +18,14 @@ use std::path::{Path, PathBuf};
 
 use framecast_media::OutputFormat;
 
-use super::sequence;
+use super::folder::{self, FolderKind};
 use crate::RenderError;
 
-/// What is written at the target: one file of a known kind, or a PNG sequence folder.
+/// What is written at the target: one file of a known kind, or a folder of a known kind.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum OutputKind {
     File(FileKind),
-    Sequence,
+    Folder(FolderKind),
 }
 
 impl OutputKind {
@@ -34,7 +35,8 @@ impl OutputKind {
             OutputFormat::Mov => OutputKind::File(FileKind::Mov),
             OutputFormat::Webm => OutputKind::File(FileKind::Webm),
             OutputFormat::Gif => OutputKind::File(FileKind::Gif),
-            OutputFormat::PngSequence => OutputKind::Sequence,
+            OutputFormat::PngSequence => OutputKind::Folder(FolderKind::PngSequence),
+            OutputFormat::Hls => OutputKind::Folder(FolderKind::Hls),
         }
     }
 }
@@ -215,10 +217,13 @@ pub(crate) fn check(
             ),
         )),
         OutputKind::File(file) if file_type.is_file() => check_file(target, file, &metadata),
-        OutputKind::Sequence if file_type.is_dir() => check_folder(target, overwrite),
-        OutputKind::Sequence if file_type.is_file() => Err(refusal(
+        OutputKind::Folder(kind) if file_type.is_dir() => check_folder(target, kind, overwrite),
+        OutputKind::Folder(kind) if file_type.is_file() => Err(refusal(
             target,
-            "is a file, but a PNG sequence (a folder) was asked for; choose a new folder name, or a name such as out.mp4 for a video",
+            &format!(
+                "is a file, but {} (a folder) was asked for; choose a new folder name, or a name such as out.mp4 for a video",
+                kind.with_article()
+            ),
         )),
         _ => Err(refusal(
             target,
@@ -254,22 +259,39 @@ fn check_file(
     }
 }
 
-/// An existing folder is written only when it is empty, or holds a sequence framecast wrote and
-/// `--overwrite` says to replace it.
-fn check_folder(target: &Path, overwrite: bool) -> Result<(), RenderError> {
-    match sequence::recognise(target) {
-        Ok(sequence::Contents::Empty) => Ok(()),
-        Ok(sequence::Contents::Sequence(_)) if overwrite => Ok(()),
-        Ok(sequence::Contents::Sequence(_)) => Err(refusal(
-            target,
-            "holds a PNG sequence framecast wrote earlier; pass --overwrite to replace it, or name a new folder",
-        )),
-        Ok(sequence::Contents::Other(example)) => Err(refusal(
+/// An existing folder is written only when it is empty, or holds an output of the same kind
+/// framecast wrote and `--overwrite` says to replace it.
+fn check_folder(target: &Path, kind: FolderKind, overwrite: bool) -> Result<(), RenderError> {
+    let new_folder = match kind {
+        FolderKind::PngSequence => "frames",
+        FolderKind::Hls => "stream",
+    };
+    match folder::recognise(target) {
+        Ok(folder::Contents::Empty) => Ok(()),
+        Ok(folder::Contents::Framecast(found, _)) if found == kind && overwrite => Ok(()),
+        Ok(folder::Contents::Framecast(found, _)) if found == kind => Err(refusal(
             target,
             &format!(
-                "is a folder that is not empty ({} is in it) and is not a PNG sequence framecast wrote; framecast never writes into an existing folder, so name a new one such as {}",
+                "holds {} framecast wrote earlier; pass --overwrite to replace it, or name a new folder",
+                kind.with_article()
+            ),
+        )),
+        Ok(folder::Contents::Framecast(found, _)) => Err(refusal(
+            target,
+            &format!(
+                "holds {} framecast wrote earlier, but {} was asked for; framecast replaces a folder only with output of its own kind, so name a new folder such as {}",
+                found.with_article(),
+                kind.with_article(),
+                target.join(new_folder).display()
+            ),
+        )),
+        Ok(folder::Contents::Other(example)) => Err(refusal(
+            target,
+            &format!(
+                "is a folder that is not empty ({} is in it) and is not {} framecast wrote; framecast never writes into an existing folder, so name a new one such as {}",
                 example,
-                target.join("frames").display()
+                kind.with_article(),
+                target.join(new_folder).display()
             ),
         )),
         Err(source) => Err(RenderError::Output {
@@ -298,6 +320,8 @@ mod tests {
     }
 
     const MP4: OutputKind = OutputKind::File(FileKind::Mp4);
+    const SEQUENCE: OutputKind = OutputKind::Folder(FolderKind::PngSequence);
+    const HLS: OutputKind = OutputKind::Folder(FolderKind::Hls);
 
     #[test]
     fn the_composition_folder_its_ancestors_and_read_files_are_refused() {
@@ -308,12 +332,12 @@ mod tests {
         std::fs::write(comp.join("clip.mp4"), b"\0\0\0\x18ftypisom").unwrap();
         let mut reads = ReadSet::for_folder(&comp);
         reads.add_file(&comp.join("clip.mp4"));
-        let message = refused(&comp, OutputKind::Sequence, &reads, true);
+        let message = refused(&comp, SEQUENCE, &reads, true);
         assert!(message.contains("composition's own folder"), "{message}");
-        let message = refused(dir.path(), OutputKind::Sequence, &reads, true);
+        let message = refused(dir.path(), SEQUENCE, &reads, true);
         assert!(message.contains("contains the composition"), "{message}");
         // Named another way, through `..`.
-        let message = refused(&comp.join("../comp/."), OutputKind::Sequence, &reads, true);
+        let message = refused(&comp.join("../comp/."), SEQUENCE, &reads, true);
         assert!(message.contains("composition"), "{message}");
         let message = refused(&comp.join("clip.mp4"), MP4, &reads, false);
         assert!(message.contains("the render reads"), "{message}");
@@ -333,7 +357,7 @@ mod tests {
         assert!(refused(&folder, MP4, &reads, true).contains("is a folder"));
         let file = dir.path().join("frames");
         std::fs::write(&file, b"notes").unwrap();
-        assert!(refused(&file, OutputKind::Sequence, &reads, true).contains("is a file"));
+        assert!(refused(&file, SEQUENCE, &reads, true).contains("is a file"));
         let link = dir.path().join("link.mp4");
         std::os::unix::fs::symlink(&file, &link).unwrap();
         assert!(refused(&link, MP4, &reads, true).contains("symbolic link"));
@@ -374,36 +398,41 @@ mod tests {
         let reads = ReadSet::default();
         let empty = dir.path().join("empty");
         std::fs::create_dir(&empty).unwrap();
-        assert!(
-            check(
-                &resolve(&empty).unwrap(),
-                OutputKind::Sequence,
-                &reads,
-                false
-            )
-            .is_ok()
-        );
+        assert!(check(&resolve(&empty).unwrap(), SEQUENCE, &reads, false).is_ok());
         let videos = dir.path().join("Videos");
         std::fs::create_dir_all(videos.join("holiday")).unwrap();
         std::fs::write(videos.join("notes.txt"), b"mine").unwrap();
-        let message = refused(&videos, OutputKind::Sequence, &reads, true);
+        let message = refused(&videos, SEQUENCE, &reads, true);
         assert!(message.contains("not empty"), "{message}");
         let frames = dir.path().join("frames");
         std::fs::create_dir(&frames).unwrap();
         std::fs::write(frames.join("frame_000000.png"), b"png").unwrap();
-        sequence::write_manifest(&frames).unwrap();
-        assert!(refused(&frames, OutputKind::Sequence, &reads, false).contains("--overwrite"));
-        assert!(
-            check(
-                &resolve(&frames).unwrap(),
-                OutputKind::Sequence,
-                &reads,
-                true
-            )
-            .is_ok()
-        );
+        folder::write_manifest(&frames, FolderKind::PngSequence).unwrap();
+        assert!(refused(&frames, SEQUENCE, &reads, false).contains("--overwrite"));
+        assert!(check(&resolve(&frames).unwrap(), SEQUENCE, &reads, true).is_ok());
         std::fs::write(frames.join("mine.txt"), b"added by hand").unwrap();
-        assert!(refused(&frames, OutputKind::Sequence, &reads, true).contains("mine.txt"));
+        assert!(refused(&frames, SEQUENCE, &reads, true).contains("mine.txt"));
+    }
+
+    #[test]
+    fn a_folder_of_one_kind_is_never_replaced_by_the_other() {
+        let dir = tempfile::tempdir().unwrap();
+        let reads = ReadSet::default();
+        let stream = dir.path().join("stream");
+        std::fs::create_dir(&stream).unwrap();
+        std::fs::write(stream.join("index.m3u8"), b"#EXTM3U").unwrap();
+        assert!(refused(&stream, HLS, &reads, true).contains("not an HLS playlist"));
+        folder::write_manifest(&stream, FolderKind::Hls).unwrap();
+        assert!(refused(&stream, HLS, &reads, false).contains("--overwrite"));
+        assert!(check(&resolve(&stream).unwrap(), HLS, &reads, true).is_ok());
+        let message = refused(&stream, SEQUENCE, &reads, true);
+        assert!(
+            message.contains("holds an HLS playlist") && message.contains("PNG sequence"),
+            "{message}"
+        );
+        let file = dir.path().join("notes");
+        std::fs::write(&file, b"notes").unwrap();
+        assert!(refused(&file, HLS, &reads, true).contains("an HLS playlist (a folder)"));
     }
 
     #[test]
