@@ -663,7 +663,7 @@ async fn the_preview_server_refuses_paths_outside_the_project() {
             .await
             .expect("should connect");
         let request =
-            format!("GET {target} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
+            format!("GET {target} HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n\r\n");
         stream
             .write_all(request.as_bytes())
             .await
