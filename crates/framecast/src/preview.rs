@@ -92,7 +92,8 @@ async fn resolve_host(host: &ListenHost) -> anyhow::Result<(IpAddr, Vec<String>)
 }
 
 /// What the page runs before the runtime, as in a render: the runtime's settings, then the
-/// font setup (named families such as Arial drawn with the framecast fonts). The settings need
+/// font setup (named families such as Arial, generic ones such as sans-serif and the default
+/// font drawn with the framecast fonts, as a capture Chrome draws them). The settings need
 /// only the served directory, so a composition with errors gets them too (the overlay reports
 /// what is wrong, and the runtime still gets file names right).
 async fn prelude(dir: &Path) -> String {
@@ -103,7 +104,7 @@ async fn prelude(dir: &Path) -> String {
         ..PageConfig::new(dir)
     }
     .to_script();
-    let fonts = tokio::task::spawn_blocking(framecast_browser::fonts_page_script).await;
+    let fonts = tokio::task::spawn_blocking(framecast_browser::browser_fonts_page_script).await;
     match fonts {
         Ok(Ok(fonts)) => format!("{settings}\n{fonts}"),
         Ok(Err(error)) => {
