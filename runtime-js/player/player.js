@@ -123,6 +123,8 @@
     let info;
     try {
       info = await win.__hf.whenReady();
+      // As a render does before its first frame: every face the page uses is loaded.
+      if (win.__framecastFonts) await win.__framecastFonts.settle();
     } catch (error) {
       if (mine === generation) showPageError(error);
       return;
@@ -403,5 +405,6 @@
   };
 
   layout();
-  load(0);
+  // `#t=2.5` opens the player paused at that time (a link to a moment).
+  load(number(new URLSearchParams(window.location.hash.slice(1)).get("t")) || 0);
 })();

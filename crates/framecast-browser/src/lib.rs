@@ -59,6 +59,16 @@ pub fn fonts_page_script() -> Result<String, BrowserError> {
     fonts::FontSetup::prepare().map(|setup| setup.page_script.clone())
 }
 
+/// The font setup for a page shown in a browser framecast did not launch (the preview): the
+/// capture page's font script, then the generic families (`sans-serif`, `system-ui`,
+/// `monospace`) and the default font, which a capture Chrome resolves through its font
+/// settings, rewritten in the page's CSS to the same provided fonts. Blocks on the file system,
+/// as [`fonts_page_script`] does.
+pub fn browser_fonts_page_script() -> Result<String, BrowserError> {
+    let capture = fonts_page_script()?;
+    Ok(format!("{capture}\n{}", fonts::generic_families_script()))
+}
+
 /// framecast's cache directory: `$FRAMECAST_CACHE_DIR`, else `$XDG_CACHE_HOME/framecast`, else
 /// `~/.cache/framecast`, else one in the temporary directory. Extracted video frames and
 /// remote assets are kept below it.

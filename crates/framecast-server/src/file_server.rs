@@ -4,6 +4,7 @@
 //! they are embedded and never change), and a record of the composition's files it served.
 
 use crate::ServerError;
+use crate::host_check::AllowedHosts;
 use crate::listen::{self, ServerTask};
 use crate::request_path;
 use crate::resolve::Site;
@@ -74,7 +75,8 @@ impl FileServer {
         let app = Router::new()
             .fallback(handle)
             .with_state(Arc::clone(&state));
-        let task = ServerTask::start(bound, app, "file server", || {});
+        let allowed = AllowedHosts::new(bound.address(), &[]);
+        let task = ServerTask::start(bound, allowed, app, "file server", || {});
         tracing::debug!(root = %canonical_root.display(), "file server serves the composition");
         Ok(FileServer {
             task,

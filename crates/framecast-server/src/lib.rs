@@ -12,6 +12,7 @@
 //! its user asks for another host).
 
 mod content_type;
+mod cross_origin;
 mod error;
 mod file_server;
 mod host_check;

@@ -23,6 +23,12 @@ pub(crate) struct Bound {
     address: SocketAddr,
 }
 
+impl Bound {
+    pub(crate) fn address(&self) -> SocketAddr {
+        self.address
+    }
+}
+
 /// Binds `host` on the first free port of `first_port` and the `attempts - 1` ports after it.
 /// Port 0 asks the system for any free port.
 pub(crate) async fn bind(
@@ -71,20 +77,18 @@ pub(crate) struct ServerTask {
 }
 
 impl ServerTask {
-    /// Serves `app` on `bound`, behind the `Host` check. `on_stop` runs once the stop signal
-    /// arrives, before open connections are waited for (the preview ends its event streams
-    /// there, which would otherwise never finish).
+    /// Serves `app` on `bound`, behind the `Host` check of `allowed`. `on_stop` runs once the
+    /// stop signal arrives, before open connections are waited for (the preview ends its event
+    /// streams there, which would otherwise never finish).
     pub(crate) fn start(
         bound: Bound,
+        allowed: AllowedHosts,
         app: Router,
         name: &'static str,
         on_stop: impl FnOnce() + Send + 'static,
     ) -> ServerTask {
         let Bound { listener, address } = bound;
-        let app = app.layer(axum::middleware::from_fn_with_state(
-            AllowedHosts::new(address.ip()),
-            check_host,
-        ));
+        let app = app.layer(axum::middleware::from_fn_with_state(allowed, check_host));
         let (stop, stopped) = oneshot::channel::<()>();
         let task = tokio::spawn(async move {
             axum::serve(listener, app)

@@ -83,11 +83,12 @@ impl Site {
 }
 
 /// Sends `request_head` (request line and headers, without the blank line) with `Host:
-/// 127.0.0.1` and reads the whole response; `Connection: close` makes the server end it.
+/// 127.0.0.1:PORT` and reads the whole response; `Connection: close` makes the server end it.
 async fn send(server: &FileServer, request_head: &str) -> Reply {
+    let port = server.address().port();
     send_raw(
         server,
-        &format!("{request_head}\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"),
+        &format!("{request_head}\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n"),
     )
     .await
 }
@@ -285,11 +286,7 @@ async fn answers_only_requests_addressed_to_a_loopback_name() {
     let server = site.serve(VendorLibraries::none()).await;
     let port = server.address().port();
 
-    for host in [
-        format!("127.0.0.1:{port}"),
-        format!("localhost:{port}"),
-        "127.0.0.1".to_string(),
-    ] {
+    for host in [format!("127.0.0.1:{port}"), format!("localhost:{port}")] {
         let request =
             format!("GET /index.html HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n");
         let reply = send_raw(&server, &request).await;
@@ -303,6 +300,12 @@ async fn answers_only_requests_addressed_to_a_loopback_name() {
             "GET /index.html HTTP/1.1\r\nHost: evil.example.com:{port}\r\nConnection: close\r\n\r\n"
         ),
         "GET /index.html HTTP/1.0\r\n\r\n".to_string(),
+        // The right name with another port is not this server.
+        format!(
+            "GET /index.html HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nConnection: close\r\n\r\n",
+            port.wrapping_add(1)
+        ),
+        "GET /index.html HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n".to_string(),
     ] {
         let reply = send_raw(&server, &request).await;
         assert_eq!(reply.status, 403, "{request}");

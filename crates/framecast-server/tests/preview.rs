@@ -46,15 +46,32 @@ impl Project {
 }
 
 async fn get(server: &PreviewServer, target: &str) -> (u16, String) {
-    get_as(server, "localhost", target).await
+    let host = format!("localhost:{}", server.address().port());
+    get_as(server, &host, target).await
 }
 
 /// A GET with the given `Host` header.
 async fn get_as(server: &PreviewServer, host: &str, target: &str) -> (u16, String) {
+    let (status, _, body) = request(server, host, target, &[]).await;
+    (status, body)
+}
+
+/// A GET with the given `Host` and other headers: the status, the response head and the body.
+async fn request(
+    server: &PreviewServer,
+    host: &str,
+    target: &str,
+    headers: &[(&str, &str)],
+) -> (u16, String, String) {
     let mut stream = TcpStream::connect(server.address())
         .await
         .expect("should connect");
-    let request = format!("GET {target} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n");
+    let extra: String = headers
+        .iter()
+        .map(|(name, value)| format!("{name}: {value}\r\n"))
+        .collect();
+    let request =
+        format!("GET {target} HTTP/1.1\r\nHost: {host}\r\n{extra}Connection: close\r\n\r\n");
     stream
         .write_all(request.as_bytes())
         .await
@@ -63,11 +80,8 @@ async fn get_as(server: &PreviewServer, host: &str, target: &str) -> (u16, Strin
     stream.read_to_end(&mut reply).await.expect("should read");
     let reply = String::from_utf8_lossy(&reply).into_owned();
     let status = reply[9..12].parse().expect("should have a status code");
-    let body = reply
-        .split_once("\r\n\r\n")
-        .map(|(_, body)| body.to_string())
-        .unwrap_or_default();
-    (status, body)
+    let (head, body) = reply.split_once("\r\n\r\n").unwrap_or((&reply, ""));
+    (status, head.to_string(), body.to_string())
 }
 
 #[tokio::test]
@@ -159,13 +173,23 @@ async fn answers_only_requests_addressed_to_a_loopback_name() {
         .expect("should start");
     let port = server.address().port();
 
-    for host in [format!("127.0.0.1:{port}"), format!("localhost:{port}")] {
+    for host in [
+        format!("127.0.0.1:{port}"),
+        format!("localhost:{port}"),
+        format!("[::1]:{port}"),
+    ] {
         for target in ["/", "/index.html", "/__framecast/status"] {
             let (status, _) = get_as(&server, &host, target).await;
             assert_eq!(status, 200, "{host} {target}");
         }
     }
-    for host in ["evil.example.com", &format!("evil.example.com:{port}")] {
+    let other_port = format!("localhost:{}", port.wrapping_add(1));
+    for host in [
+        "evil.example.com",
+        &format!("evil.example.com:{port}"),
+        "localhost",
+        &other_port,
+    ] {
         for target in [
             "/",
             "/index.html",
@@ -175,7 +199,93 @@ async fn answers_only_requests_addressed_to_a_loopback_name() {
             let (status, body) = get_as(&server, host, target).await;
             assert_eq!(status, 403, "{host} {target}");
             assert!(body.contains("DNS rebinding"), "{host} {target}: {body}");
+            assert!(
+                body.contains(&format!(
+                    "(127.0.0.1:{port}, localhost:{port}, [::1]:{port})"
+                )),
+                "the refusal names the allowed hosts: {body}"
+            );
         }
+    }
+    server.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_name_given_with_host_is_answered_too() {
+    let project = Project::new();
+    let mut config = project.config();
+    config.allowed_names = vec!["studio.local".to_string()];
+    let server = PreviewServer::start(config).await.expect("should start");
+    let port = server.address().port();
+    let (status, _) = get_as(&server, &format!("studio.local:{port}"), "/").await;
+    assert_eq!(status, 200);
+    let (status, body) = get_as(&server, &format!("evil.example.com:{port}"), "/").await;
+    assert_eq!(status, 403);
+    assert!(body.contains(&format!("studio.local:{port}")), "{body}");
+    server.shutdown().await;
+}
+
+#[tokio::test]
+async fn refuses_other_websites_and_sends_no_cors_headers() {
+    let project = Project::new();
+    let server = PreviewServer::start(project.config())
+        .await
+        .expect("should start");
+    let port = server.address().port();
+    let host = format!("127.0.0.1:{port}");
+    let own = format!("http://127.0.0.1:{port}");
+    let other_port = format!("http://127.0.0.1:{}", port.wrapping_add(1));
+
+    // What a page on another site sends when it fetches the endpoints or opens the stream.
+    for target in ["/__framecast/status", "/__framecast/events"] {
+        for headers in [
+            vec![
+                ("Sec-Fetch-Site", "cross-site"),
+                ("Origin", "http://evil.example.com"),
+            ],
+            vec![("Sec-Fetch-Site", "same-site"), ("Origin", &other_port)],
+            vec![("Origin", "http://evil.example.com")],
+            vec![("Origin", "null")],
+        ] {
+            let (status, head, body) = request(&server, &host, target, &headers).await;
+            assert_eq!(status, 403, "{target} {headers:?}");
+            assert!(body.contains("answers only the preview player"), "{body}");
+            assert!(
+                !head.to_ascii_lowercase().contains("access-control"),
+                "{head}"
+            );
+        }
+    }
+    // The player's own requests.
+    let (status, head, _) = request(
+        &server,
+        &host,
+        "/__framecast/status",
+        &[("Sec-Fetch-Site", "same-origin"), ("Origin", &own)],
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert!(
+        !head.to_ascii_lowercase().contains("access-control"),
+        "{head}"
+    );
+    // Files and the player page stay reachable by a link from elsewhere (a navigation).
+    for target in ["/", "/index.html"] {
+        let (status, head, _) = request(
+            &server,
+            &host,
+            target,
+            &[
+                ("Sec-Fetch-Site", "cross-site"),
+                ("Sec-Fetch-Mode", "navigate"),
+            ],
+        )
+        .await;
+        assert_eq!(status, 200, "{target}");
+        assert!(
+            !head.to_ascii_lowercase().contains("access-control"),
+            "{head}"
+        );
     }
     server.shutdown().await;
 }
@@ -203,7 +313,13 @@ async fn a_change_sends_one_reload_event_with_the_current_problems() {
         .expect("should connect");
     let (read, mut write) = stream.into_split();
     write
-        .write_all(b"GET /__framecast/events HTTP/1.1\r\nHost: localhost\r\n\r\n")
+        .write_all(
+            format!(
+                "GET /__framecast/events HTTP/1.1\r\nHost: localhost:{}\r\n\r\n",
+                server.address().port()
+            )
+            .as_bytes(),
+        )
         .await
         .expect("should send");
     let mut lines = BufReader::new(read).lines();

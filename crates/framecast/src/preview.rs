@@ -1,6 +1,6 @@
 //! `framecast preview`: the dev server with the player page and live reload.
 
-use std::net::{IpAddr, Ipv4Addr};
+use std::net::IpAddr;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -8,6 +8,8 @@ use anyhow::Context;
 use clap::Args;
 use framecast_composition::{Composition, PageConfig, find_entry};
 use framecast_server::{PreviewConfig, PreviewServer, Problem};
+
+use crate::values::{self, ListenHost};
 
 /// How long the player waits for the composition to be ready before it reports what the page is
 /// still waiting for.
@@ -23,10 +25,11 @@ pub struct PreviewArgs {
     #[arg(long, default_value_t = 3002)]
     port: u16,
 
-    /// The address to listen on. Anything but loopback exposes the project directory to the
-    /// network.
-    #[arg(long, default_value_t = IpAddr::V4(Ipv4Addr::LOCALHOST))]
-    host: IpAddr,
+    /// The address or host name to listen on. A name is resolved, and requests addressed to it
+    /// are answered besides those to 127.0.0.1, localhost and [::1] (others get 403, against DNS
+    /// rebinding). Anything but loopback exposes the project directory to the network.
+    #[arg(long, default_value = "127.0.0.1", value_parser = values::listen_host)]
+    host: ListenHost,
 
     /// Open the player in the default browser.
     #[arg(long)]
@@ -35,16 +38,17 @@ pub struct PreviewArgs {
 
 pub async fn run(args: PreviewArgs) -> anyhow::Result<()> {
     let (dir, entry) = locate(&args.input)?;
-    if !args.host.is_loopback() {
+    let (address, allowed_names) = resolve_host(&args.host).await?;
+    if !address.is_loopback() {
         eprintln!(
-            "warning: serving {} on {}: anyone who can reach this machine can read the project's files",
+            "warning: serving {} on {address}: anyone who can reach this machine can read the project's files",
             dir.display(),
-            args.host
         );
     }
     let input = args.input.clone();
     let mut config = PreviewConfig::new(&dir, &entry, framecast_browser::RUNTIME_JS);
-    config.host = args.host;
+    config.host = address;
+    config.allowed_names = allowed_names;
     config.port = args.port;
     config.check = Arc::new(move || check(&input));
     config.prelude = prelude(&dir).await;
@@ -71,8 +75,25 @@ pub async fn run(args: PreviewArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// The address to bind for `--host`, and the names the server answers to besides loopback.
+async fn resolve_host(host: &ListenHost) -> anyhow::Result<(IpAddr, Vec<String>)> {
+    match host {
+        ListenHost::Address(address) => Ok((*address, Vec::new())),
+        ListenHost::Name(name) => {
+            let address = tokio::net::lookup_host((name.as_str(), 0))
+                .await
+                .with_context(|| format!("--host {name}: cannot resolve the name"))?
+                .next()
+                .with_context(|| format!("--host {name}: the name has no address"))?
+                .ip();
+            Ok((address, vec![name.clone()]))
+        }
+    }
+}
+
 /// What the page runs before the runtime, as in a render: the runtime's settings, then the
-/// font setup (named families such as Arial drawn with the framecast fonts). The settings need
+/// font setup (named families such as Arial, generic ones such as sans-serif and the default
+/// font drawn with the framecast fonts, as a capture Chrome draws them). The settings need
 /// only the served directory, so a composition with errors gets them too (the overlay reports
 /// what is wrong, and the runtime still gets file names right).
 async fn prelude(dir: &Path) -> String {
@@ -83,7 +104,7 @@ async fn prelude(dir: &Path) -> String {
         ..PageConfig::new(dir)
     }
     .to_script();
-    let fonts = tokio::task::spawn_blocking(framecast_browser::fonts_page_script).await;
+    let fonts = tokio::task::spawn_blocking(framecast_browser::browser_fonts_page_script).await;
     match fonts {
         Ok(Ok(fonts)) => format!("{settings}\n{fonts}"),
         Ok(Err(error)) => {

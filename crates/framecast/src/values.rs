@@ -1,6 +1,7 @@
 //! Value parsers for flags: every user value is checked here, once, by clap, so that an error
 //! names the flag and the value, and the library gets only valid settings.
 
+use std::net::IpAddr;
 use std::num::NonZeroUsize;
 use std::time::Duration;
 
@@ -20,6 +21,45 @@ pub fn workers(text: &str) -> Result<WorkerCount, String> {
     text.parse::<NonZeroUsize>()
         .map(WorkerCount::Fixed)
         .map_err(|_| "use a positive number of workers, or auto".to_string())
+}
+
+/// Where the preview listens, as the user wrote it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ListenHost {
+    /// An address to bind (`127.0.0.1`, `0.0.0.0`, `::1`).
+    Address(IpAddr),
+    /// A host name: bound where it resolves, and answered in the `Host` check.
+    Name(String),
+}
+
+/// An IP address (IPv6 with or without brackets) or a host name.
+pub fn listen_host(text: &str) -> Result<ListenHost, String> {
+    let unbracketed = text
+        .strip_prefix('[')
+        .and_then(|rest| rest.strip_suffix(']'))
+        .unwrap_or(text);
+    if let Ok(address) = unbracketed.parse::<IpAddr>() {
+        return Ok(ListenHost::Address(address));
+    }
+    let is_name = !text.is_empty()
+        && text.len() <= 253
+        && text.split('.').all(|label| {
+            !label.is_empty()
+                && label.len() <= 63
+                && !label.starts_with('-')
+                && !label.ends_with('-')
+                && label
+                    .bytes()
+                    .all(|byte| byte.is_ascii_alphanumeric() || byte == b'-')
+        });
+    if is_name {
+        Ok(ListenHost::Name(text.to_ascii_lowercase()))
+    } else {
+        Err(
+            "use an IP address such as 127.0.0.1 or 0.0.0.0, or a host name such as studio.local"
+                .to_string(),
+        )
+    }
 }
 
 /// A positive, finite number of seconds.
@@ -78,6 +118,25 @@ pub fn flag_for(setting: Setting) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn listen_hosts_are_addresses_or_names() {
+        assert_eq!(
+            listen_host("0.0.0.0"),
+            Ok(ListenHost::Address("0.0.0.0".parse().unwrap()))
+        );
+        assert_eq!(
+            listen_host("[::1]"),
+            Ok(ListenHost::Address("::1".parse().unwrap()))
+        );
+        assert_eq!(
+            listen_host("Studio.Local"),
+            Ok(ListenHost::Name("studio.local".to_string()))
+        );
+        for wrong in ["", "evil.com:80", "a..b", "-x.local", "http://x", "a b"] {
+            assert!(listen_host(wrong).is_err(), "{wrong}");
+        }
+    }
 
     #[test]
     fn values_are_checked_with_a_reason() {

@@ -4,250 +4,15 @@
 
 mod support;
 
-use std::io::{BufRead, BufReader};
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::path::Path;
 use std::time::{Duration, Instant};
 
-use chromiumoxide::cdp::browser_protocol::page::{CaptureScreenshotFormat, Viewport};
+use chromiumoxide::cdp::browser_protocol::page::CaptureScreenshotFormat;
 use chromiumoxide::page::ScreenshotParams;
-use chromiumoxide::{Browser, BrowserConfig, Page};
-use futures::StreamExt;
-use serde::de::DeserializeOwned;
-use support::{TestDir, assert_success, fixture};
-
-/// A running `framecast preview`, killed and reaped when dropped.
-struct PreviewProcess {
-    child: Child,
-    url: String,
-}
-
-impl PreviewProcess {
-    fn spawn(test: &TestDir, dir: &Path) -> Self {
-        let free = std::net::TcpListener::bind("127.0.0.1:0").expect("should bind");
-        let port = free.local_addr().expect("should have an address").port();
-        drop(free);
-        let tmp = test.path("tmp");
-        std::fs::create_dir_all(&tmp).expect("should mkdir");
-        let mut child = Command::new(env!("CARGO_BIN_EXE_framecast"))
-            .args(["preview", path_str(dir), "--port", &port.to_string()])
-            .env("TMPDIR", &tmp)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .expect("framecast preview should start");
-        // The server may have moved to a later port: the URL it prints is the truth.
-        let stdout = child.stdout.take().expect("stdout should be piped");
-        let (url_tx, url_rx) = std::sync::mpsc::channel();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-                if let Some(at) = line.find("http://") {
-                    let _ = url_tx.send(line[at..].trim().to_string());
-                }
-            }
-        });
-        let url = match url_rx.recv_timeout(Duration::from_secs(20)) {
-            Ok(url) => url,
-            Err(_) => {
-                let _ = child.kill();
-                let _ = child.wait();
-                panic!("framecast preview did not print its URL");
-            }
-        };
-        PreviewProcess { child, url }
-    }
-}
-
-impl Drop for PreviewProcess {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-/// Headless Chrome with the player open; `close` ends it (dropping kills it too).
-struct Player {
-    browser: Browser,
-    handler: tokio::task::JoinHandle<()>,
-    page: Page,
-}
-
-impl Player {
-    async fn open(test: &TestDir, url: &str, width: u32, height: u32) -> Player {
-        let player = Player::launch(test, url, width, height).await;
-        player
-            .wait_for("window.__player && window.__player.state.ready", 20)
-            .await;
-        player
-    }
-
-    /// Opens the player without waiting for the composition to be ready (a broken one never is).
-    async fn launch(test: &TestDir, url: &str, width: u32, height: u32) -> Player {
-        // The flags that make capture Chrome's pixels machine-independent, so the comparison
-        // with the render path compares like with like.
-        let config = BrowserConfig::builder()
-            .chrome_executable(framecast_browser::DEFAULT_CHROME_PATH)
-            .user_data_dir(test.path("chrome-profile"))
-            .window_size(width, height)
-            .viewport(None)
-            .no_sandbox()
-            .args([
-                "disable-gpu",
-                "hide-scrollbars",
-                "mute-audio",
-                "font-render-hinting=none",
-                "force-color-profile=srgb",
-                "force-device-scale-factor=1",
-                "autoplay-policy=no-user-gesture-required",
-            ])
-            .build()
-            .expect("the browser config should be valid");
-        let (browser, mut handler) = Browser::launch(config).await.expect("Chrome should start");
-        let handler = tokio::spawn(async move { while handler.next().await.is_some() {} });
-        let page = browser.new_page(url).await.expect("the player should open");
-        Player {
-            browser,
-            handler,
-            page,
-        }
-    }
-
-    async fn eval<T: DeserializeOwned>(&self, expression: &str) -> T {
-        self.page
-            .evaluate(expression)
-            .await
-            .unwrap_or_else(|error| panic!("{expression}: {error}"))
-            .into_value()
-            .unwrap_or_else(|error| panic!("{expression}: {error}"))
-    }
-
-    /// Runs a statement for its effect.
-    async fn run(&self, statement: &str) {
-        self.page
-            .evaluate(format!("{statement}; true"))
-            .await
-            .unwrap_or_else(|error| panic!("{statement}: {error}"));
-    }
-
-    async fn wait_for(&self, condition: &str, seconds: u64) {
-        let deadline = Instant::now() + Duration::from_secs(seconds);
-        loop {
-            let value: Option<bool> = self
-                .page
-                .evaluate(format!("Boolean({condition})"))
-                .await
-                .ok()
-                .and_then(|result| result.into_value().ok());
-            if value == Some(true) {
-                return;
-            }
-            if Instant::now() > deadline {
-                let state: serde_json::Value = self
-                    .eval("JSON.parse(JSON.stringify(window.__player && window.__player.state))")
-                    .await;
-                panic!("timed out waiting for {condition}; player state: {state}");
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-    }
-
-    async fn time(&self) -> f64 {
-        self.eval("window.__player.state.t").await
-    }
-
-    async fn press(&self, key: &str) {
-        let body = self
-            .page
-            .find_element("body")
-            .await
-            .expect("should find body");
-        body.press_key(key).await.expect("should press the key");
-    }
-
-    /// The composition's pixels as the player shows them (PNG), at 100% zoom.
-    async fn composition_png(&self) -> Vec<u8> {
-        let rect: [f64; 4] = self
-            .eval("(() => { const r = document.getElementById('composition').getBoundingClientRect(); return [r.x, r.y, r.width, r.height]; })()")
-            .await;
-        let clip = Viewport {
-            x: rect[0],
-            y: rect[1],
-            width: rect[2],
-            height: rect[3],
-            scale: 1.0,
-        };
-        self.page
-            .screenshot(
-                ScreenshotParams::builder()
-                    .format(CaptureScreenshotFormat::Png)
-                    .clip(clip)
-                    .build(),
-            )
-            .await
-            .expect("should take a screenshot")
-    }
-
-    async fn close(mut self) {
-        let _ = self.browser.close().await;
-        let _ = self.browser.wait().await;
-        self.handler.abort();
-    }
-}
-
-fn path_str(path: &Path) -> &str {
-    path.to_str().expect("test paths should be UTF-8")
-}
-
-/// Copies a fixture's composition into the test's directory, so edits stay there.
-fn copy_fixture(test: &TestDir, name: &str) -> PathBuf {
-    let target = test.path(name);
-    copy_tree(&fixture(name), &target);
-    target
-}
-
-fn copy_tree(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).expect("should mkdir");
-    for entry in std::fs::read_dir(from).expect("the directory should exist") {
-        let entry = entry.expect("should list the directory");
-        let target = to.join(entry.file_name());
-        if entry.path().is_dir() {
-            copy_tree(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).expect("should copy");
-        }
-    }
-}
-
-/// Decodes a PNG to RGB with FFmpeg (its image2 demuxer reads a lone PNG as a 1-frame video).
-fn decode_png(test: &TestDir, name: &str, png: &[u8]) -> (u32, u32, Vec<u8>) {
-    let path = test.path(name);
-    std::fs::write(&path, png).expect("should write the PNG");
-    let video = support::decode(&path);
-    (video.width, video.height, video.frames[0].clone())
-}
-
-fn psnr(a: &[u8], b: &[u8]) -> f64 {
-    assert_eq!(a.len(), b.len(), "the images should have the same size");
-    let squared: f64 = a
-        .iter()
-        .zip(b)
-        .map(|(x, y)| (f64::from(*x) - f64::from(*y)).powi(2))
-        .sum();
-    let mse = squared / a.len() as f64;
-    if mse == 0.0 {
-        f64::INFINITY
-    } else {
-        10.0 * (255.0f64 * 255.0 / mse).log10()
-    }
-}
-
-fn assert_no_leftovers(test: &TestDir) {
-    let leftovers = test.settle_and_list_leftovers();
-    assert!(
-        leftovers.is_empty(),
-        "processes left behind: {leftovers:#?}"
-    );
-}
+use support::preview::{
+    Player, PreviewProcess, assert_no_leftovers, copy_fixture, decode_png, path_str, psnr,
+};
+use support::{TestDir, assert_success};
 
 /// A 3 s composition with text, a gradient and transforms, so pixels say something about fonts,
 /// raster and timing, not only flat colours.
@@ -451,22 +216,21 @@ async fn preview_against_snapshot(test: &TestDir, name: &str, time: f64) -> f64 
 }
 
 /// Adapters (CSS/WAAPI, Lottie), virtual time (requestAnimationFrame on a canvas),
-/// sub-compositions and WebGL look the same in the player as through the render path. Fixtures
-/// that use the generic `sans-serif` family are left out: the render maps it to Inter through
-/// Chrome's font settings, which a page (and so the preview) cannot change.
+/// sub-compositions and WebGL look the same in the player as through the render path. Fonts,
+/// generic families included, are `preview_browser`'s, in the full browser.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn fixtures_preview_as_they_render() {
     let test = TestDir::new();
     let mut results = Vec::new();
-    for name in [
-        "css-waapi",
-        "raf-canvas",
-        "nested-compositions",
-        "lottie",
-        "three-scene",
+    for (name, time) in [
+        ("css-waapi", 0.6),
+        ("raf-canvas", 0.6),
+        ("nested-compositions", 0.6),
+        ("lottie", 0.6),
+        ("three-scene", 0.6),
     ] {
-        let value = preview_against_snapshot(&test, name, 0.6).await;
-        eprintln!("{name}: PSNR preview vs snapshot at 0.6 s: {value:.2} dB");
+        let value = preview_against_snapshot(&test, name, time).await;
+        eprintln!("{name}: PSNR preview vs snapshot at {time} s: {value:.2} dB");
         results.push((name, value));
     }
     let failed: Vec<_> = results.iter().filter(|(_, value)| *value < 40.0).collect();
@@ -663,7 +427,7 @@ async fn the_preview_server_refuses_paths_outside_the_project() {
             .await
             .expect("should connect");
         let request =
-            format!("GET {target} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
+            format!("GET {target} HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n\r\n");
         stream
             .write_all(request.as_bytes())
             .await

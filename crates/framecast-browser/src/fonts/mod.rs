@@ -27,6 +27,9 @@ pub const FONT_URL_PREFIX: &str = "/__framecast/fonts/";
 /// The page side of the font setup, embedded like the runtime.
 const FONTS_JS: &str = include_str!("../../../../runtime-js/fonts.js");
 
+/// The generic families rewritten into the page's CSS, for a browser framecast did not launch.
+const GENERIC_FONTS_JS: &str = include_str!("../../../../runtime-js/generic-fonts.js");
+
 /// The generic CSS families a capture Chrome resolves to a provided font (through its font
 /// settings and the fontconfig aliases, see [`fontconfig`]).
 const GENERIC_FAMILIES: &[(&str, &str)] = &[
@@ -210,6 +213,22 @@ fn parse_faces(css: &str) -> Vec<Face> {
         .collect()
 }
 
+/// What a page shown in a browser framecast did not launch (the preview) runs after the capture
+/// page's font script: the generic families and the default font, which a capture Chrome gets
+/// from its font settings, put into the page's CSS as the provided families
+/// (`runtime-js/generic-fonts.js`).
+pub(crate) fn generic_families_script() -> String {
+    let generics: serde_json::Map<String, serde_json::Value> = GENERIC_FAMILIES
+        .iter()
+        .map(|(generic, family)| (generic.to_string(), serde_json::Value::from(*family)))
+        .collect();
+    format!(
+        "window.__framecastGenericFamilies = {};\nwindow.__framecastStandardFamily = {};\n{GENERIC_FONTS_JS}",
+        serde_json::Value::Object(generics),
+        serde_json::Value::from(SANS_SERIF),
+    )
+}
+
 /// The script that adds one `FontFace` per family alias and face to the page.
 fn page_script(packages: &[(&FontPackage, Vec<Face>)]) -> String {
     let faces: Vec<serde_json::Value> = packages
@@ -318,6 +337,30 @@ mod tests {
         );
         assert!(script.contains("\"unicodeRange\":\"U+0000-00FF,U+0131\""));
         assert!(script.contains("__framecastFonts"));
+    }
+
+    #[test]
+    fn the_generic_script_maps_each_generic_family_and_the_default_font() {
+        let script = generic_families_script();
+        let (generics, rest) = script
+            .split_once(";\n")
+            .expect("the script should start with the generic table");
+        let generics: serde_json::Value = serde_json::from_str(
+            generics
+                .strip_prefix("window.__framecastGenericFamilies = ")
+                .expect("the table comes first"),
+        )
+        .expect("the table should be JSON");
+        assert_eq!(
+            generics,
+            serde_json::json!({
+                "sans-serif": "Inter",
+                "system-ui": "Inter",
+                "monospace": "JetBrains Mono",
+            })
+        );
+        assert!(rest.starts_with("window.__framecastStandardFamily = \"Inter\";\n"));
+        assert!(script.contains("__framecastGenericFonts"));
     }
 
     #[test]

@@ -4,7 +4,8 @@
 //!
 //! It listens on loopback unless told otherwise, tries the following ports when the requested one
 //! is taken, and serves files as the capture server does, through the same core: the same root
-//! check and symlink rule, the same `Host` check, the same shutdown.
+//! check and symlink rule, the same `Host` check, the same shutdown. Its own endpoints answer
+//! only the player's page, never another website's (`cross_origin.rs`).
 
 mod inject;
 mod routes;
@@ -20,6 +21,7 @@ use std::time::Duration;
 use serde::Serialize;
 use tokio::sync::broadcast;
 
+use crate::host_check::AllowedHosts;
 use crate::listen::{self, ServerTask};
 use crate::resolve::Site;
 use crate::root::ServedRoot;
@@ -57,6 +59,9 @@ pub struct PreviewConfig {
     /// The composition's HTML file, relative to `root` (usually `index.html`).
     pub entry: String,
     pub host: IpAddr,
+    /// Names the server answers to besides the loopback ones (the `Host` check), such as the
+    /// name the user gave `--host`.
+    pub allowed_names: Vec<String>,
     /// The first port tried; the following ones are tried when it is taken.
     pub port: u16,
     /// How many ports to try, from `port` on.
@@ -79,6 +84,7 @@ impl PreviewConfig {
             root: root.into(),
             entry: entry.into(),
             host: IpAddr::V4(Ipv4Addr::LOCALHOST),
+            allowed_names: Vec::new(),
             port: 3002,
             port_attempts: 20,
             runtime: runtime.to_string(),
@@ -143,7 +149,9 @@ impl PreviewServer {
             closing,
         });
         // Event streams never end on their own: the stop signal tells them to.
-        let task = ServerTask::start(bound, routes::router(state), "preview server", move || {
+        let allowed = AllowedHosts::new(bound.address(), &config.allowed_names);
+        let app = routes::router(state, allowed.clone());
+        let task = ServerTask::start(bound, allowed, app, "preview server", move || {
             let _ = closing_tx.send(true);
         });
         tracing::debug!(root = %canonical_root.display(), "preview server serves the project");

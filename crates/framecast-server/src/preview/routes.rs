@@ -17,6 +17,8 @@ use tokio::sync::{broadcast, watch};
 
 use super::inject::{RUNTIME_URL, inject_runtime};
 use super::{PreviewEvent, Problem};
+use crate::cross_origin::refuse_cross_origin;
+use crate::host_check::AllowedHosts;
 use crate::request_path;
 use crate::resolve::Site;
 use crate::serve::{self, Lookup};
@@ -37,7 +39,15 @@ pub(crate) struct PreviewState {
     pub closing: watch::Receiver<bool>,
 }
 
-pub(crate) fn router(state: Arc<PreviewState>) -> Router {
+pub(crate) fn router(state: Arc<PreviewState>, allowed: AllowedHosts) -> Router {
+    // What only the player may ask: the status and the reload stream.
+    let endpoints = Router::new()
+        .route("/__framecast/status", get(status))
+        .route("/__framecast/events", get(events))
+        .route_layer(axum::middleware::from_fn_with_state(
+            allowed,
+            refuse_cross_origin,
+        ));
     Router::new()
         .route(
             "/",
@@ -52,8 +62,7 @@ pub(crate) fn router(state: Arc<PreviewState>) -> Router {
             get(|| async { asset(PLAYER_CSS, "text/css; charset=utf-8") }),
         )
         .route(RUNTIME_URL, get(runtime))
-        .route("/__framecast/status", get(status))
-        .route("/__framecast/events", get(events))
+        .merge(endpoints)
         .fallback(project_file)
         .with_state(state)
         .layer(axum::middleware::map_response(no_store))

@@ -7,6 +7,8 @@
     reason = "each test binary uses a different part of the harness"
 )]
 
+pub mod preview;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
