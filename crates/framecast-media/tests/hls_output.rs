@@ -25,6 +25,8 @@ fn settings(fps_num: u32, fps_den: u32, seconds: u32) -> OutputSettings {
         fps_den,
         preset: "ultrafast".to_string(),
         crf: 18,
+        bitrate: None,
+        vp9_cpu_used: None,
         gif_loop: GifLoop::Forever,
         hls_segment_seconds: seconds,
     }

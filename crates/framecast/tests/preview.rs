@@ -10,9 +10,9 @@ use std::time::{Duration, Instant};
 use chromiumoxide::cdp::browser_protocol::page::CaptureScreenshotFormat;
 use chromiumoxide::page::ScreenshotParams;
 use support::preview::{
-    Player, PreviewProcess, assert_no_leftovers, copy_fixture, decode_png, path_str, psnr,
+    Player, PreviewProcess, assert_no_leftovers, copy_fixture, decode_png, path_str,
 };
-use support::{TestDir, assert_success};
+use support::{TestDir, assert_success, psnr};
 
 /// A 3 s composition with text, a gradient and transforms, so pixels say something about fonts,
 /// raster and timing, not only flat colours.

@@ -17,9 +17,9 @@ use chromiumoxide::page::ScreenshotParams;
 use futures::StreamExt;
 use support::preview::{
     CHROMIUM_PATH, Player, PlayerBrowser, PreviewProcess, assert_no_leftovers, copy_fixture,
-    decode_png, path_str, psnr,
+    decode_png, path_str,
 };
-use support::{TestDir, assert_success};
+use support::{TestDir, assert_success, psnr};
 
 /// The rendering settings of the capture Chrome's fontconfig (`framecast-browser`'s
 /// `fonts/fontconfig.rs`) over the machine's own configuration: the machine's fonts and

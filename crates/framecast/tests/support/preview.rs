@@ -259,21 +259,6 @@ pub fn decode_png(test: &TestDir, name: &str, png: &[u8]) -> (u32, u32, Vec<u8>)
     (video.width, video.height, video.frames[0].clone())
 }
 
-pub fn psnr(a: &[u8], b: &[u8]) -> f64 {
-    assert_eq!(a.len(), b.len(), "the images should have the same size");
-    let squared: f64 = a
-        .iter()
-        .zip(b)
-        .map(|(x, y)| (f64::from(*x) - f64::from(*y)).powi(2))
-        .sum();
-    let mse = squared / a.len() as f64;
-    if mse == 0.0 {
-        f64::INFINITY
-    } else {
-        10.0 * (255.0f64 * 255.0 / mse).log10()
-    }
-}
-
 pub fn assert_no_leftovers(test: &TestDir) {
     let leftovers = test.settle_and_list_leftovers();
     assert!(
