@@ -112,7 +112,7 @@ async fn inspect(
 /// What `framecast render` does first: lints the composition and prints the one-line summary
 /// (on stderr, so `--json` progress on stdout stays JSON). With `strict`, errors stop the
 /// render. A composition that cannot be linted is left to the render to report.
-pub fn before_render(input: &Path, strict: bool) -> anyhow::Result<()> {
+pub fn before_render(input: &Path, gate: LintGate) -> anyhow::Result<()> {
     let Ok(report) = framecast_lint::lint(input) else {
         return Ok(());
     };
@@ -121,18 +121,35 @@ pub fn before_render(input: &Path, strict: bool) -> anyhow::Result<()> {
     } else {
         format!("; run framecast lint {} for details", input.display())
     };
-    eprintln!("{}{details}", report.summary());
-    if strict && report.errors() > 0 {
+    if !gate.quiet || !report.findings.is_empty() {
+        eprintln!("{}{details}", report.summary());
+    }
+    let (flag, stopping) = if gate.strict_all {
+        ("--strict-all", report.errors() + report.warnings())
+    } else if gate.strict {
+        ("--strict", report.errors())
+    } else {
+        return Ok(());
+    };
+    if stopping > 0 {
+        let what = if gate.strict_all { "finding" } else { "error" };
         anyhow::bail!(
-            "--strict: lint found {} in {}; fix them (framecast lint {} lists each with its fix) or render without --strict",
-            if report.errors() == 1 {
-                "1 error".to_string()
-            } else {
-                format!("{} errors", report.errors())
-            },
+            "{flag}: lint found {stopping} {what}{} in {}; fix them (framecast lint {} lists each with its fix) or render without {flag}",
+            if stopping == 1 { "" } else { "s" },
             input.display(),
             input.display()
         );
     }
     Ok(())
+}
+
+/// What lint findings stop a render before Chrome starts, and whether a clean result is said.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct LintGate {
+    /// `--strict`: errors stop it.
+    pub strict: bool,
+    /// `--strict-all`: errors and warnings stop it.
+    pub strict_all: bool,
+    /// `--quiet`: say nothing when lint is clean.
+    pub quiet: bool,
 }

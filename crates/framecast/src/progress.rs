@@ -12,6 +12,8 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 pub struct ProgressDisplay {
     json: bool,
+    /// `--quiet`: no bar, no lines; only the written path at the end.
+    quiet: bool,
     /// Draw a bar when stderr is a terminal; without, plain lines even there (batch rows
     /// rendered side by side).
     bar_allowed: bool,
@@ -71,11 +73,16 @@ impl ProgressDisplay {
     pub fn new(json: bool) -> Self {
         ProgressDisplay {
             json,
+            quiet: false,
             bar_allowed: true,
             prefix: String::new(),
             bar: Mutex::new(None),
             lines: Mutex::new(None),
         }
+    }
+
+    pub fn with_quiet(self, quiet: bool) -> Self {
+        ProgressDisplay { quiet, ..self }
     }
 
     /// The display of one `--batch` row: its plain lines start with `label`, and it draws a
@@ -94,6 +101,12 @@ impl ProgressDisplay {
             let mut stdout = std::io::stdout().lock();
             let _ = writeln!(stdout, "{line}");
             let _ = stdout.flush();
+            return;
+        }
+        if self.quiet {
+            if let ProgressEvent::Finished { output, .. } = event {
+                eprintln!("{output}");
+            }
             return;
         }
         match event {

@@ -43,7 +43,7 @@ pub struct RenderArgs {
 
     /// Frames per second: an integer, a decimal (29.97) or a ratio (30000/1001). Defaults to the
     /// composition's data-fps, else 30.
-    #[arg(long, value_parser = crate::values::fps, help_heading = "Output")]
+    #[arg(short, long, value_parser = crate::values::fps, help_heading = "Output")]
     fps: Option<Fps>,
 
     /// Quality preset, as HyperFrames names them: draft (x264 ultrafast CRF 28, JPEG captures
@@ -79,7 +79,7 @@ pub struct RenderArgs {
     jpeg_quality: Option<u8>,
 
     /// Chrome capture workers: a number, or auto.
-    #[arg(long, default_value = "auto", value_parser = crate::values::workers, help_heading = "Performance")]
+    #[arg(short, long, default_value = "auto", value_parser = crate::values::workers, help_heading = "Performance")]
     workers: WorkerCount,
 
     /// Shader-transition frames each worker may have waiting for their blend while it
@@ -125,6 +125,14 @@ pub struct RenderArgs {
     /// composition names cannot be fetched, instead of warning and rendering anyway.
     #[arg(long)]
     strict: bool,
+
+    /// As --strict, and lint warnings stop the render too.
+    #[arg(long)]
+    strict_all: bool,
+
+    /// Print only errors and the written path: no progress, no lint summary when clean.
+    #[arg(long, conflicts_with = "json")]
+    quiet: bool,
 
     /// Values for the composition's declared variables, as a JSON object:
     /// --variables '{"title":"Hello","accent":"#ff0000"}'.
@@ -173,7 +181,7 @@ pub async fn run(args: RenderArgs) -> anyhow::Result<()> {
     };
     let options = options_from(&args, output)?;
     lint_before_render(&args)?;
-    let display = Arc::new(ProgressDisplay::new(args.json));
+    let display = Arc::new(ProgressDisplay::new(args.json).with_quiet(args.quiet));
     let cancel = CancelFlag::default();
     {
         let display = Arc::clone(&display);
@@ -203,7 +211,12 @@ fn lint_before_render(args: &RenderArgs) -> anyhow::Result<()> {
         Some(entry) => args.input.join(entry),
         None => args.input.clone(),
     };
-    crate::lint::before_render(&linted, args.strict)
+    let gate = crate::lint::LintGate {
+        strict: args.strict,
+        strict_all: args.strict_all,
+        quiet: args.quiet,
+    };
+    crate::lint::before_render(&linted, gate)
 }
 
 /// `--batch`: every row's options resolved, then the rows rendered (batch.rs).
@@ -271,7 +284,7 @@ fn options_from(args: &RenderArgs, output: PathBuf) -> anyhow::Result<RenderOpti
         allow_network: args.allow_network,
         remote: RemotePolicy {
             offline: args.offline,
-            strict: args.strict,
+            strict: args.strict || args.strict_all,
         },
         ..BrowserSettings::default()
     };

@@ -248,3 +248,39 @@ fn render_prints_the_lint_summary_and_strict_stops_on_lint_errors() {
     assert!(stderr.contains("--strict: lint found 1 error"), "{stderr}");
     assert!(!strict_output.exists());
 }
+
+#[test]
+fn strict_all_stops_on_warnings_and_quiet_says_only_the_path() {
+    let test = TestDir::new();
+    let folder = test.composition(
+        "warned",
+        r#"<div id="root" data-composition-id="main" data-width="64" data-height="64" data-duration="0.2">
+<style>p { font-family: "Brand Sans"; }</style><p>hi</p></div>"#,
+    );
+    // A warning renders under --strict, and stops --strict-all before Chrome starts.
+    let strict = test.path("strict.mp4");
+    support::assert_success(&test.render(&folder, &strict, &["--strict"]));
+    let refused = test.path("refused.mp4");
+    let run = test.render(&folder, &refused, &["--strict-all"]);
+    assert_eq!(run.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(
+        stderr.contains("--strict-all: lint found 1 finding"),
+        "{stderr}"
+    );
+    assert!(!refused.exists());
+    assert!(test.leftover_processes().is_empty());
+
+    let clean = test.composition(
+        "clean",
+        r#"<div id="root" data-composition-id="main" data-width="64" data-height="64" data-duration="0.2"><p>hi</p></div>"#,
+    );
+    let quiet = test.path("quiet.mp4");
+    let run = test.render(&clean, &quiet, &["--quiet"]);
+    support::assert_success(&run);
+    assert_eq!(
+        String::from_utf8_lossy(&run.stderr).trim(),
+        quiet.canonicalize().unwrap().display().to_string()
+    );
+    assert!(run.stdout.is_empty());
+}
