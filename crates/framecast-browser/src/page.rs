@@ -171,6 +171,11 @@ impl CapturePage {
         }
     }
 
+    /// Closes the page (its tab), leaving its Chrome running for another page.
+    pub async fn close(self) {
+        let _ = tokio::time::timeout(Duration::from_secs(2), self.page.close()).await;
+    }
+
     pub fn mode(&self) -> CaptureMode {
         self.mode
     }

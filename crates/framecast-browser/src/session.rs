@@ -114,6 +114,7 @@ impl BrowserSession {
         };
         // The handler drives the WebSocket; it must be polled for any command to complete.
         let handler = tokio::spawn(async move { while handler.next().await.is_some() {} });
+        tracing::debug!("started Chrome (pid {})", process.pid());
         Ok(BrowserSession {
             browser,
             handler,
@@ -173,6 +174,25 @@ impl BrowserSession {
         capture.prepare(prelude, &self.fonts.page_script).await?;
         capture.navigate(url).await?;
         Ok(capture)
+    }
+
+    /// Whether this Chrome was started as `options` asks in everything a running Chrome cannot
+    /// change (its binary, window, scale, BeginFrame control, network), so that a page of
+    /// another render with these options can open in it.
+    pub fn can_serve(&self, options: &LaunchOptions) -> bool {
+        let (own, asked) = (&self.options, options);
+        own.chrome_path == asked.chrome_path
+            && (own.width, own.height) == (asked.width, asked.height)
+            && own.device_scale_factor == asked.device_scale_factor
+            && own.begin_frame == asked.begin_frame
+            && own.allow_network == asked.allow_network
+    }
+
+    /// Takes `options` for the pages it opens from now on (their outside assets and timeouts);
+    /// only for options it [can serve](Self::can_serve).
+    pub fn adopt(&mut self, options: &LaunchOptions) {
+        debug_assert!(self.can_serve(options));
+        self.options = options.clone();
     }
 
     /// Whether Chrome's main process is gone (crashed or killed).

@@ -94,6 +94,8 @@ pub(crate) struct Schedule {
 #[derive(Debug, Clone)]
 pub(crate) struct LaunchPlan {
     pub launch: LaunchOptions,
+    /// Chrome processes shared with other renders of a batch (chrome_pool.rs).
+    pub pool: Option<Arc<crate::ChromePool>>,
     /// The script run before the page runtime (`window.__framecastConfig`).
     pub prelude: String,
     /// Capture over a transparent page background.
@@ -129,6 +131,7 @@ impl LaunchPlan {
         launch.remote = Arc::clone(&remote);
         LaunchPlan {
             launch,
+            pool: None,
             prelude: render_prelude(composition, browser, page, &remote),
             transparent,
             ready_timeout: browser.ready_timeout,

@@ -7,6 +7,7 @@
 //! touches pixels beyond moving buffers between stages.
 
 mod calibrate;
+mod chrome_pool;
 mod error;
 mod formats;
 mod inspect;
@@ -25,11 +26,12 @@ mod transitions;
 mod worker;
 
 pub use calibrate::auto_workers_to_start;
+pub use chrome_pool::ChromePool;
 pub use error::{RenderError, Setting};
 pub use inspect::{InspectOptions, Inspection, inspect};
 pub use media_plan::{AudioMode, FrameCache};
 pub use options::{BrowserSettings, MediaOptions, Quality, RenderOptions, WorkerCount};
-pub use pipeline::{RenderSummary, render};
+pub use pipeline::{RenderSummary, render, render_with_pool};
 pub use plan::FramePlan;
 pub use progress::{CancelFlag, ProgressEvent};
 pub use publish::{

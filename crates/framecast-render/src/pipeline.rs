@@ -38,8 +38,29 @@ pub async fn render(
     on_progress: Arc<dyn Fn(ProgressEvent) + Send + Sync>,
     cancel: CancelFlag,
 ) -> Result<RenderSummary, RenderError> {
+    render_job(options, on_progress, cancel, None).await
+}
+
+/// [`render`], with the workers' Chrome processes taken from `pool` where one fits and given
+/// back to it when the render is done: the renders of a batch share them.
+pub async fn render_with_pool(
+    options: &RenderOptions,
+    on_progress: Arc<dyn Fn(ProgressEvent) + Send + Sync>,
+    cancel: CancelFlag,
+    pool: Arc<crate::ChromePool>,
+) -> Result<RenderSummary, RenderError> {
+    render_job(options, on_progress, cancel, Some(pool)).await
+}
+
+async fn render_job(
+    options: &RenderOptions,
+    on_progress: Arc<dyn Fn(ProgressEvent) + Send + Sync>,
+    cancel: CancelFlag,
+    pool: Option<Arc<crate::ChromePool>>,
+) -> Result<RenderSummary, RenderError> {
     let started = Instant::now();
     let mut job = RenderJob::build(options)?;
+    job.launch.pool = pool;
     let root = &job.composition.root;
     if job.media.has_videos() {
         // The page shows a video frame as soon as it is ready, so the frames are extracted
@@ -236,6 +257,7 @@ pub(crate) async fn start_workers(
             ready_timeout: plan.ready_timeout,
             max_restarts: plan.max_restarts,
             blend_ring: plan.blend_ring.get(),
+            pool: plan.pool.clone(),
         });
         let starts = (0..count).map(|id| CaptureWorker::start(id, Arc::clone(&recipe)));
         let mut started = Vec::new();

@@ -14,6 +14,7 @@ use framecast_media::Yuv420Frame;
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 use crate::calibrate::Calibration;
+use crate::chrome_pool::ChromePool;
 use crate::plan::FrameQueue;
 use crate::transitions::{TransitionFrame, TransitionPlan};
 use crate::{CancelFlag, FramePlan, ProgressEvent, RenderError, ReorderWindow};
@@ -80,6 +81,8 @@ pub(crate) struct WorkerRecipe {
     /// Transition blends one worker may have in flight on the pool (its ring of capture pairs):
     /// capture of the next frames overlaps these blends, and memory stays bounded.
     pub blend_ring: usize,
+    /// Where an idle Chrome is taken from and given back to, across the renders of a batch.
+    pub pool: Option<Arc<ChromePool>>,
 }
 
 pub(crate) struct CaptureWorker {
@@ -100,9 +103,16 @@ pub(crate) enum StartError {
 
 impl CaptureWorker {
     pub(crate) async fn start(id: usize, recipe: Arc<WorkerRecipe>) -> Result<Self, StartError> {
-        let mut session = BrowserSession::launch(recipe.launch.clone())
-            .await
-            .map_err(StartError::Failed)?;
+        let pooled = recipe
+            .pool
+            .as_ref()
+            .and_then(|pool| pool.take(&recipe.launch));
+        let mut session = match pooled {
+            Some(session) => session,
+            None => BrowserSession::launch(recipe.launch.clone())
+                .await
+                .map_err(StartError::Failed)?,
+        };
         let started = async {
             let mut page = session
                 .open_page(&recipe.url, &recipe.prelude)
@@ -145,8 +155,16 @@ impl CaptureWorker {
         self.page.mode()
     }
 
+    /// Done with this worker: its Chrome goes back to the pool (its page closed) when there is
+    /// one, and is closed otherwise.
     pub(crate) async fn close(self) {
-        self.session.close().await;
+        match &self.recipe.pool {
+            Some(pool) => {
+                self.page.close().await;
+                pool.give(self.session);
+            }
+            None => self.session.close().await,
+        }
     }
 
     /// Captures chunks of frames from `queue` until it is empty. A Chrome that dies or hangs is
@@ -165,10 +183,14 @@ impl CaptureWorker {
             result = result => result,
             () = context.cancel.cancelled() => Err(RenderError::Cancelled),
         };
-        if let Err(error) = result {
-            context.failure.record(error, &context.window);
+        match result {
+            // A Chrome that failed or was stopped in the middle of a frame serves nothing more.
+            Err(error) => {
+                context.failure.record(error, &context.window);
+                self.session.close().await;
+            }
+            Ok(()) => self.close().await,
         }
-        self.session.close().await;
     }
 
     async fn capture_chunk(

@@ -4,8 +4,9 @@
 //!
 //! Every row's options and output are resolved (and every output checked for collisions)
 //! before the first Chrome starts, the composition is linted once, and the rows run in one
-//! process: the font setup, the fetched outside assets and the decoded video frames of the
-//! composition's media are prepared once and shared by every row. A failing row is reported
+//! process: the Chrome processes (a [`ChromePool`]: a row's workers open their pages in the
+//! Chrome a previous row used), the font setup, the fetched outside assets and the decoded
+//! video frames of the composition's media are prepared once and shared by every row. A failing row is reported
 //! with its error while the others go on, unless `--batch-fail-fast`; a summary ends the run.
 
 use std::path::{Path, PathBuf};
@@ -13,7 +14,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use anyhow::Context;
-use framecast_render::{CancelFlag, RenderOptions};
+use framecast_render::{CancelFlag, ChromePool, RenderOptions};
 use serde_json::{Map, Value, json};
 use tokio::task::JoinSet;
 
@@ -153,7 +154,9 @@ pub(crate) async fn run(
     }
     let cancel = CancelFlag::default();
     crate::stop::watch(cancel.clone(), |message| eprintln!("{message}"));
-    let outcomes = render_rows(&settings, resolved, &cancel).await;
+    let pool = Arc::new(ChromePool::default());
+    let outcomes = render_rows(&settings, resolved, &cancel, &pool).await;
+    pool.close().await;
     if cancel.is_cancelled() {
         anyhow::bail!("the batch was stopped");
     }
@@ -164,6 +167,7 @@ async fn render_rows(
     settings: &BatchSettings<'_>,
     rows: Vec<Row>,
     cancel: &CancelFlag,
+    pool: &Arc<ChromePool>,
 ) -> Vec<(usize, PathBuf, Outcome)> {
     let total = rows.len();
     let mut outcomes: Vec<(usize, PathBuf, Outcome)> = Vec::with_capacity(total);
@@ -183,13 +187,15 @@ async fn render_rows(
                 display.message(&format!("row {}: {}", row.index, row.output.display()));
             }
             let cancel = cancel.clone();
+            let pool = Arc::clone(pool);
             running.spawn(async move {
                 let row_started = Instant::now();
                 let events = Arc::clone(&display);
-                let result = framecast_render::render(
+                let result = framecast_render::render_with_pool(
                     &row.options,
                     Arc::new(move |event| events.handle(&event)),
                     cancel,
+                    pool,
                 )
                 .await;
                 display.finish();

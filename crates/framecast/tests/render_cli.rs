@@ -622,6 +622,46 @@ fn batch_renders_one_output_per_row_and_reports_a_failing_row() {
     let columns = |ink: &Vec<u32>| ink.iter().filter(|&&lit| lit > 0).count();
     assert!(columns(&inks[1]) > columns(&inks[2]));
 
+    // A row renders what a render of its own does, frame for frame, though its page opened in
+    // the Chrome an earlier row used; and so do rows rendered side by side.
+    let alone = test.path("alone.mp4");
+    assert_success(&test.render(
+        &project,
+        &alone,
+        &[
+            "--workers",
+            "1",
+            "--variables",
+            r##"{"accent":"#00ff00","title":"TWO!!"}"##,
+        ],
+    ));
+    assert_eq!(
+        decode(&alone).frames,
+        decode(&test.path("out/green-1.mp4")).frames
+    );
+    let side_by_side = test.path("side/{name}.mp4");
+    std::fs::create_dir_all(test.path("side")).unwrap();
+    assert_success(&test.framecast(&[
+        "render",
+        project.to_str().unwrap(),
+        "--batch",
+        rows.to_str().unwrap(),
+        "-o",
+        side_by_side.to_str().unwrap(),
+        "--workers",
+        "2",
+        "--batch-concurrency",
+        "2",
+    ]));
+    assert_eq!(
+        decode(&test.path("side/green.mp4")).frames,
+        decode(&alone).frames
+    );
+    assert!(
+        test.settle_and_list_leftovers().is_empty(),
+        "every Chrome of the pool is closed"
+    );
+
     // A row the page rejects fails with its error, named; the others are rendered.
     std::fs::write(
         &rows,
