@@ -404,6 +404,7 @@ impl CapturePage {
         if follows && self.previous_capture == base64 {
             return Ok(CapturedFrame::Unchanged);
         }
+        let _owner = framecast_memory::enter(framecast_memory::Owner::Capture);
         let image = decode_base64(base64, step)?;
         self.previous_capture.clear();
         self.previous_capture.push_str(base64);

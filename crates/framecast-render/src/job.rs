@@ -340,11 +340,14 @@ impl StillsPage {
         )?);
         if media.has_videos() {
             let (media, times) = (Arc::clone(&media), times.to_vec());
-            tokio::task::spawn_blocking(move || media.extract_frames_at(&times))
-                .await
-                .map_err(|error| {
-                    RenderError::Internal(format!("video frame extraction failed: {error}"))
-                })??;
+            tokio::task::spawn_blocking(move || {
+                let _owner = framecast_memory::enter(framecast_memory::Owner::MediaFrames);
+                media.extract_frames_at(&times)
+            })
+            .await
+            .map_err(|error| {
+                RenderError::Internal(format!("video frame extraction failed: {error}"))
+            })??;
         }
         let page = PageSettings {
             media: Some(media.media_config()),

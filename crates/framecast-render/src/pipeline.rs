@@ -6,6 +6,7 @@ use std::time::Instant;
 
 use framecast_browser::{CaptureMode, PageInfo};
 use framecast_media::{AudioTrack, InputFrame, OutputEncoder, OutputSettings};
+use framecast_memory::Owner;
 use framecast_server::{FileServer, FileServerConfig, VendorLibraries};
 use futures::future::join_all;
 
@@ -72,11 +73,14 @@ async fn render_job(
             root.duration.unwrap_or(job.fps.frame_time(1)),
         );
         let media = Arc::clone(&job.media);
-        tokio::task::spawn_blocking(move || media.extract_frames(&early))
-            .await
-            .map_err(|error| {
-                RenderError::Internal(format!("video frame extraction failed: {error}"))
-            })??;
+        tokio::task::spawn_blocking(move || {
+            let _owner = framecast_memory::enter(Owner::MediaFrames);
+            media.extract_frames(&early)
+        })
+        .await
+        .map_err(|error| {
+            RenderError::Internal(format!("video frame extraction failed: {error}"))
+        })??;
     }
 
     let server = FileServer::start(FileServerConfig {
@@ -229,7 +233,11 @@ async fn plan_capture(
         // Volumes the page animates, sampled by the runtime once it was ready (media.js).
         let volumes = page.volumes.clone();
         tokio::task::spawn_blocking(move || {
-            media.extract_frames(&plan)?;
+            {
+                let _owner = framecast_memory::enter(Owner::MediaFrames);
+                media.extract_frames(&plan)?;
+            }
+            let _owner = framecast_memory::enter(Owner::Audio);
             media.soundtrack(&plan, mode, volumes.as_ref())
         })
         .await
@@ -350,6 +358,7 @@ fn spawn_encoder(
     std::thread::Builder::new()
         .name("encoder".to_string())
         .spawn(move || {
+            let _owner = framecast_memory::enter(Owner::Encoder);
             let result = encode_frames(
                 path.as_deref(),
                 (&settings, audio),

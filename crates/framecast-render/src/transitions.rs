@@ -102,6 +102,7 @@ impl TransitionPlan {
     pub fn prepare_in_background(&self, width: u32, height: u32) {
         for transition in self.windows.iter().map(|window| window.transition) {
             rayon::spawn(move || {
+                let _owner = framecast_memory::enter(framecast_memory::Owner::Blend);
                 framecast_blend::prepare(transition, width as usize, height as usize)
             });
         }

@@ -409,6 +409,7 @@ fn blend_on_pool(
     let (width, height) = (context.plan.width, context.plan.height);
     let png = context.format == ImageFormat::Png;
     rayon::spawn(move || {
+        let _owner = framecast_memory::enter(framecast_memory::Owner::Blend);
         let decode = |encoded: &[u8]| {
             if png {
                 framecast_media::decode_png_to_rgba(encoded, width, height)
@@ -454,6 +455,7 @@ fn decode_on_pool(index: u64, encoded: Vec<u8>, context: &CaptureContext) {
     let (width, height) = (context.plan.width, context.plan.height);
     let png = context.format == ImageFormat::Png;
     rayon::spawn(move || {
+        let _owner = framecast_memory::enter(framecast_memory::Owner::Decode);
         let decoded = if png {
             framecast_media::decode_png_to_rgba(&encoded, width, height).map(FramePixels::Rgba)
         } else {

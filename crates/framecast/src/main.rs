@@ -6,6 +6,7 @@ mod doctor;
 mod init;
 mod lint;
 mod media_args;
+mod memory_report;
 mod preview;
 mod progress;
 mod regress;
@@ -53,6 +54,11 @@ enum Command {
     /// Start a new project: a composition that previews and renders as it is.
     Init(init::InitArgs),
 }
+
+/// Counts the heap by owner, for `FRAMECAST_MEMORY_REPORT` (memory_report.rs); a 16-byte header
+/// per allocation and a few relaxed atomics, nothing a render can measure.
+#[global_allocator]
+static ALLOCATOR: framecast_memory::Counting = framecast_memory::Counting;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();

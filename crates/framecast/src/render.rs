@@ -181,6 +181,7 @@ pub async fn run(args: RenderArgs) -> anyhow::Result<()> {
     };
     let options = options_from(&args, output)?;
     lint_before_render(&args)?;
+    let memory = crate::memory_report::MemoryReport::from_env();
     let display = Arc::new(ProgressDisplay::new(args.json).with_quiet(args.quiet));
     let cancel = CancelFlag::default();
     {
@@ -196,6 +197,9 @@ pub async fn run(args: RenderArgs) -> anyhow::Result<()> {
     .await;
     display.finish();
     let summary = summary.with_context(|| format!("rendering {} failed", args.input.display()))?;
+    if let Some(memory) = memory {
+        memory.write()?;
+    }
     let fps = summary.plan.frame_count as f64 / summary.seconds.max(1e-9);
     display.handle(&ProgressEvent::Finished {
         frames: summary.plan.frame_count,
