@@ -129,7 +129,7 @@ async fn the_full_browser_plays_pauses_scrubs_and_reloads_without_errors() {
     let trouble = PageTrouble::watch(&player).await;
     player
         .page
-        .goto(format!("{}?zoom=1", preview.url))
+        .goto(format!("{}?zoom=1&exact=0", preview.url))
         .await
         .expect("the player should open");
     player
@@ -255,7 +255,7 @@ async fn fonts_in_the_full_browser_match_the_snapshot() {
     // The player opens at 2 s from its URL.
     player
         .page
-        .goto(format!("{}?zoom=1#t=2", preview.url))
+        .goto(format!("{}?zoom=1&exact=0#t=2", preview.url))
         .await
         .expect("the player should open");
     player
