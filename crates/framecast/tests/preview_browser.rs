@@ -115,7 +115,7 @@ fn chromium(fontconfig: Option<PathBuf>) -> PlayerBrowser {
 async fn scrub_to(player: &Player, t: f64) {
     player
         .run(&format!(
-            "const scrubber = document.getElementById('scrubber'); scrubber.value = '{t}'; scrubber.dispatchEvent(new Event('input'))"
+            "{{ const scrubber = document.getElementById('scrubber'); scrubber.value = '{t}'; scrubber.dispatchEvent(new Event('input')) }}"
         ))
         .await;
 }

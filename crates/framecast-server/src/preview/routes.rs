@@ -142,12 +142,6 @@ async fn frame(State(state): State<Arc<PreviewState>>, uri: axum::http::Uri) -> 
         )
             .into_response()
     };
-    let Some(exact) = &state.exact else {
-        return text(
-            StatusCode::NOT_FOUND,
-            "this preview captures no exact frames".to_string(),
-        );
-    };
     // A number needs no percent-decoding: anything encoded is not one.
     let given = uri
         .query()
@@ -168,6 +162,12 @@ async fn frame(State(state): State<Arc<PreviewState>>, uri: axum::http::Uri) -> 
                 format!("t={given} is not a time; give seconds from 0, such as t=1.5"),
             );
         }
+    };
+    let Some(exact) = &state.exact else {
+        return text(
+            StatusCode::NOT_FOUND,
+            "this preview captures no exact frames".to_string(),
+        );
     };
     match exact.frame(time).await {
         Ok(png) => ([(CONTENT_TYPE, "image/png")], png.as_ref().clone()).into_response(),
