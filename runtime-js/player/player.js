@@ -1,7 +1,9 @@
 // framecast preview player. It drives the composition in the iframe only through the page
 // runtime's `window.__hf.whenReady()` and `window.__hf.seek(t)`, the same calls a render makes,
-// so a frame shown here is the frame the render captures at that time. Plain JavaScript, no
-// build step; served by `framecast preview` at `/`.
+// so a frame shown here is the frame the render captures at that time. When paused or
+// scrubbing it also shows the exact frame: the PNG the preview server's capture Chrome takes
+// of the frame the readout names (`/__framecast/frame?t=`), over the live page, which is what
+// playback shows. Plain JavaScript, no build step; served by `framecast preview` at `/`.
 (() => {
   "use strict";
 
@@ -34,6 +36,20 @@
   };
   let hf = null;
   let playFrom = { t: 0, wall: 0 };
+  // The exact frame: on unless `?exact=0`; `shown` is the time of the image on screen, `pending`
+  // the one being fetched, `latency` the milliseconds from asking to showing the last one.
+  const exact = {
+    enabled: params.get("exact") !== "0",
+    shown: null,
+    pending: null,
+    latency: null,
+    error: null,
+    shownCount: 0,
+    controller: null,
+    url: null,
+    requestedAt: 0,
+  };
+  const exactImage = $("exact");
 
   function number(value) {
     if (value === null || value === undefined || value === "") return null;
@@ -104,6 +120,9 @@
   let resumeAfterLoad = false;
   async function load(keepTime) {
     const mine = ++generation;
+    // An exact frame of the old files must not stay up.
+    cancelExact();
+    hideExact("");
     const wasPlaying = state.playing || resumeAfterLoad;
     resumeAfterLoad = wasPlaying;
     pause();
@@ -298,6 +317,7 @@
     const scale =
       state.zoom === "1:1" ? 1 : Math.max(0.05, Math.min(available.width / state.width, available.height / state.height));
     iframe.style.transform = scale === 1 ? "none" : `scale(${scale})`;
+    exactImage.style.transform = iframe.style.transform;
     stage.style.width = `${state.width * scale}px`;
     stage.style.height = `${state.height * scale}px`;
     $("zoom").textContent = state.zoom === "1:1" ? "100%" : "fit";
@@ -310,6 +330,95 @@
     $("frame").textContent = `frame ${frameOf(state.t)} / ${frameCount() - 1}`;
     if (document.activeElement !== scrubber || state.playing) scrubber.value = String(state.t);
     drawLanes();
+    updateExact();
+  }
+
+  // ---- the exact frame ---------------------------------------------------------------------
+
+  // The time of the frame the readout names, the one a render writes for this moment.
+  function exactTime() {
+    return frameOf(state.t) / state.fps;
+  }
+
+  function updateExact() {
+    const wanted = exact.enabled && state.ready && !state.playing && !state.overlay;
+    if (!wanted) {
+      cancelExact();
+      hideExact(exact.enabled ? "" : "live");
+      return;
+    }
+    const t = exactTime();
+    if (exact.shown === t) {
+      exactImage.hidden = false;
+      return;
+    }
+    if (exact.pending === t) return;
+    // The live page shows the new time until its exact frame arrives.
+    hideExact("exact…");
+    requestExact(t);
+  }
+
+  function hideExact(status) {
+    exactImage.hidden = true;
+    exact.shown = null;
+    $("exact-status").textContent = status;
+  }
+
+  function cancelExact() {
+    if (exact.controller) exact.controller.abort();
+    exact.controller = null;
+    exact.pending = null;
+  }
+
+  async function requestExact(t) {
+    cancelExact();
+    const controller = new AbortController();
+    const mine = generation;
+    exact.controller = controller;
+    exact.pending = t;
+    exact.requestedAt = performance.now();
+    const current = () => !controller.signal.aborted && mine === generation && exact.pending === t;
+    try {
+      const response = await fetch(`/__framecast/frame?t=${t}`, { signal: controller.signal, cache: "no-store" });
+      if (!response.ok) throw new Error((await response.text()).trim() || `HTTP ${response.status}`);
+      const blob = await response.blob();
+      if (!current()) return;
+      const url = URL.createObjectURL(blob);
+      const image = new Image();
+      image.src = url;
+      await image.decode();
+      if (!current()) {
+        URL.revokeObjectURL(url);
+        return;
+      }
+      exactImage.src = url;
+      await exactImage.decode();
+      if (exact.url) URL.revokeObjectURL(exact.url);
+      exact.url = url;
+      exact.shown = t;
+      exact.pending = null;
+      exact.controller = null;
+      exact.error = null;
+      exact.shownCount += 1;
+      exact.latency = performance.now() - exact.requestedAt;
+      exactImage.style.width = `${state.width}px`;
+      exactImage.style.height = `${state.height}px`;
+      exactImage.hidden = false;
+      $("exact-status").textContent = `exact · ${Math.round(exact.latency)} ms`;
+    } catch (error) {
+      if (!current()) return;
+      exact.pending = null;
+      exact.controller = null;
+      exact.error = messageOf(error);
+      $("exact-status").textContent = "live (no exact frame)";
+      $("exact-status").title = exact.error;
+    }
+  }
+
+  function setExact(enabled) {
+    exact.enabled = enabled;
+    $("exact-toggle").checked = enabled;
+    updateExact();
   }
 
   const LANE_HEIGHT = 16;
@@ -359,6 +468,7 @@
       Home: () => { pause(); seek(0); },
       End: () => { pause(); seek(lastFrameTime()); },
       l: () => { state.loop = !state.loop; $("loop").checked = state.loop; },
+      e: () => setExact(!exact.enabled),
     }[event.key];
     if (!handled) return;
     event.preventDefault();
@@ -371,6 +481,7 @@
   $("step-back").addEventListener("click", () => stepFrames(-1));
   $("step-forward").addEventListener("click", () => stepFrames(1));
   $("loop").addEventListener("change", (event) => (state.loop = event.target.checked));
+  $("exact-toggle").addEventListener("change", (event) => setExact(event.target.checked));
   $("zoom").addEventListener("click", () => {
     state.zoom = state.zoom === "fit" ? "1:1" : "fit";
     layout();
@@ -398,12 +509,15 @@
   // For tests and the curious: the player's state and its controls.
   window.__player = {
     state,
+    exact,
+    setExact,
     seek: (t) => { pause(); seek(t); },
     play,
     pause,
     reload: () => load(state.t),
   };
 
+  $("exact-toggle").checked = exact.enabled;
   layout();
   // `#t=2.5` opens the player paused at that time (a link to a moment).
   load(number(new URLSearchParams(window.location.hash.slice(1)).get("t")) || 0);

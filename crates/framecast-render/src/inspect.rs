@@ -10,7 +10,7 @@ use framecast_browser::{BrowserError, PageState};
 use framecast_composition::Composition;
 use framecast_server::{FileServer, FileServerConfig};
 
-use crate::job::StillsPage;
+use crate::job::{StillTimes, StillsPage};
 use crate::pipeline::start_workers;
 use crate::{BrowserSettings, CancelFlag, RenderError};
 
@@ -58,7 +58,7 @@ async fn inspect_uncancelled(options: &InspectOptions) -> Result<Inspection, Ren
     // The times are planned before Chrome starts, so the video frames they show are decoded
     // first, as a render does; a length only the page knows gives the first frame alone.
     let times = seek_times(composition.root.duration, fps);
-    let page = StillsPage::prepare(&composition, &options.browser, &times).await?;
+    let page = StillsPage::prepare(&composition, &options.browser, StillTimes::At(&times)).await?;
     let server = FileServer::start(FileServerConfig {
         root: composition.dir.clone(),
         vendor: page.vendor.clone(),

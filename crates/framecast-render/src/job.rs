@@ -313,9 +313,19 @@ fn render_prelude(
     .to_script()
 }
 
+/// The times a [`StillsPage`] will be seeked to, which decide the video frames it needs.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum StillTimes<'a> {
+    /// Only these (`framecast snapshot`, lint's in-page pass).
+    At(&'a [f64]),
+    /// Any time, one after another (the preview's exact frames): every frame a render shows.
+    Any,
+}
+
 /// A page opened outside a render and seeked only to some times (`framecast snapshot`, lint's
-/// in-page pass), set up as a render sets up its pages: outside assets gathered, the media
-/// probed and the video frames those times show decoded, served and configured the same way.
+/// in-page pass, the preview's exact frames), set up as a render sets up its pages: outside
+/// assets gathered, the media probed and the video frames those times show decoded, served and
+/// configured the same way.
 pub(crate) struct StillsPage {
     pub(crate) launch: LaunchPlan,
     /// The embedded libraries and the decoded video frames, for the file server.
@@ -328,7 +338,7 @@ impl StillsPage {
     pub(crate) async fn prepare(
         composition: &Composition,
         browser: &BrowserSettings,
-        times: &[f64],
+        times: StillTimes<'_>,
     ) -> Result<StillsPage, RenderError> {
         let remote = Arc::new(crate::remote::gather(composition, browser.remote)?);
         let fps = composition.root.fps.unwrap_or(DEFAULT_FPS);
@@ -338,11 +348,26 @@ impl StillsPage {
             &crate::FrameCache::default(),
             &remote,
         )?);
+        let duration = composition.root.duration;
         if media.has_videos() {
-            let (media, times) = (Arc::clone(&media), times.to_vec());
+            let media = Arc::clone(&media);
+            let wanted: Option<Vec<f64>> = match times {
+                StillTimes::At(times) => Some(times.to_vec()),
+                StillTimes::Any => None,
+            };
             tokio::task::spawn_blocking(move || {
                 let _owner = framecast_memory::enter(framecast_memory::Owner::MediaFrames);
-                media.extract_frames_at(&times)
+                match wanted {
+                    Some(times) => media.extract_frames_at(&times),
+                    // Without a declared duration, the frames of the first one; the page says the
+                    // rest (`StillCamera::start`).
+                    None => media.extract_frames(&FramePlan::new(
+                        2,
+                        2,
+                        fps,
+                        duration.unwrap_or(fps.frame_time(1)),
+                    )),
+                }
             })
             .await
             .map_err(|error| {
@@ -361,7 +386,11 @@ impl StillsPage {
             NonZeroUsize::MIN,
             remote,
         );
-        let vendor = media.serve_frames_at(framecast_server::VendorLibraries::embedded(), times);
+        let embedded = framecast_server::VendorLibraries::embedded();
+        let vendor = match times {
+            StillTimes::At(times) => media.serve_frames_at(embedded, times),
+            StillTimes::Any => media.serve_frames(embedded, duration),
+        };
         Ok(StillsPage {
             launch,
             vendor,

@@ -22,6 +22,7 @@ mod remote;
 mod reorder;
 mod resolution;
 mod snapshot;
+mod still_camera;
 mod transitions;
 mod worker;
 
@@ -42,3 +43,4 @@ pub use remote::RemotePolicy;
 pub use reorder::{ReorderWindow, WindowClosed};
 pub use resolution::Resolution;
 pub use snapshot::{Snapshot, SnapshotOptions, Stills, snapshot, snapshot_file_name};
+pub use still_camera::StillCamera;

@@ -1,16 +1,15 @@
-//! Stills of exact times through the render path: the same file server, Chrome worker, runtime
-//! injection, seek and BeginFrame capture as a render, with PNG instead of JPEG and no encoder.
+//! Stills of exact times through the render path (a [`StillCamera`]: the same file server,
+//! Chrome worker, runtime injection, seek and BeginFrame capture as a render), with PNG instead
+//! of JPEG and no encoder.
 //! `framecast snapshot` and tests use it to check a frame without encoding a video.
 
-use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::path::PathBuf;
 
 use framecast_composition::{Composition, Fps, frame_count};
-use framecast_server::{FileServer, FileServerConfig};
 
-use crate::job::StillsPage;
-use crate::pipeline::start_workers;
+use crate::job::{StillTimes, StillsPage};
 use crate::publish::{FileKind, OutputKind, ReadSet};
+use crate::still_camera::StillCamera;
 use crate::{BrowserSettings, CancelFlag, RenderError, Setting};
 
 /// What to capture, and where to write it.
@@ -148,58 +147,40 @@ async fn snapshot_uncancelled(options: &SnapshotOptions) -> Result<Vec<Snapshot>
     }
     // Video frames come from the media plan, as in a render: what a still shows is what the
     // render writes at that time.
-    let page = StillsPage::prepare(&composition, &options.browser, &times).await?;
+    let page = StillsPage::prepare(&composition, &options.browser, StillTimes::At(&times)).await?;
     for path in page.media.source_paths() {
         reads.add_file(path);
     }
-    let server = FileServer::start(FileServerConfig {
-        root: composition.dir.clone(),
-        vendor: page.vendor.clone(),
-    })
-    .await?;
-    let url = server.url_for(Path::new(composition.entry_name()));
-    let result = capture_times(options, &times, &composition, &page, &url, &reads).await;
-    server.shutdown().await;
+    let mut camera = StillCamera::start(&composition, page).await?;
+    let result = capture_times(options, &times, &mut camera, &reads).await;
+    camera.close().await;
     result
 }
 
 async fn capture_times(
     options: &SnapshotOptions,
     times: &[f64],
-    composition: &Composition,
-    page: &StillsPage,
-    url: &str,
+    camera: &mut StillCamera,
     reads: &ReadSet,
 ) -> Result<Vec<Snapshot>, RenderError> {
-    let mut workers = start_workers(&page.launch, url, 1).await?;
-    let mut worker = workers
-        .pop()
-        .expect("start_workers should start the one worker asked for");
-    let duration = composition.root.duration.or(worker.info.duration);
-    let result = async {
-        if let (Some(duration), Some(late)) =
-            (duration, times.iter().find(|t| Some(**t) > duration))
-        {
-            return Err(RenderError::Setting {
-                setting: Setting::Times,
-                reason: format!("{late} s is past the end of the composition ({duration} s long)"),
-            });
-        }
-        let mut written = Vec::with_capacity(times.len());
-        let mut previous: Arc<Vec<u8>> = Arc::default();
-        for (index, &time) in times.iter().enumerate() {
-            if let Some(png) = worker.capture_still(index as u64, time).await? {
-                previous = Arc::new(png);
-            }
-            let path = options.output_dir.join(snapshot_file_name(time));
-            let path = crate::publish::write_file(&path, FileKind::Png, &previous, reads)?;
-            written.push(Snapshot { time, path });
-        }
-        Ok(written)
+    // Every time is checked before the first still is written.
+    if let (Some(duration), Some(late)) = (
+        camera.duration(),
+        times.iter().find(|t| Some(**t) > camera.duration()),
+    ) {
+        return Err(RenderError::Setting {
+            setting: Setting::Times,
+            reason: format!("{late} s is past the end of the composition ({duration} s long)"),
+        });
     }
-    .await;
-    worker.close().await;
-    result
+    let mut written = Vec::with_capacity(times.len());
+    for &time in times {
+        let png = camera.capture(time).await?;
+        let path = options.output_dir.join(snapshot_file_name(time));
+        let path = crate::publish::write_file(&path, FileKind::Png, &png, reads)?;
+        written.push(Snapshot { time, path });
+    }
+    Ok(written)
 }
 
 #[cfg(test)]

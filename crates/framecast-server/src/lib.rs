@@ -7,6 +7,9 @@
 //! copies embedded in the binary (`framecast-assets`) when the composition does not ship its
 //! own, a `Host` check against DNS rebinding, and one way to bind, start and stop (`listen.rs`).
 //!
+//! The preview's exact frames come from a `FrameSource` its user passes in, so that the crate
+//! that drives Chrome stays out of this one.
+//!
 //! This crate owns the network side only: it does not parse compositions or drive Chrome, and
 //! the capture server never listens on anything but loopback (the preview server does only when
 //! its user asks for another host).
@@ -26,5 +29,8 @@ mod vendor;
 
 pub use error::ServerError;
 pub use file_server::{FileServer, FileServerConfig};
-pub use preview::{CompositionCheck, PreviewConfig, PreviewEvent, PreviewServer, Problem};
+pub use preview::{
+    CompositionCheck, FrameSource, FrameSourceError, PreviewConfig, PreviewEvent, PreviewServer,
+    Problem, SourceFuture,
+};
 pub use vendor::{VendorFile, VendorLibraries};

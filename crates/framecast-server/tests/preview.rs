@@ -374,3 +374,40 @@ async fn tries_the_next_port_when_one_is_taken() {
     assert!(server.address().ip().is_loopback());
     server.shutdown().await;
 }
+
+#[tokio::test]
+async fn the_exact_frame_endpoint_checks_the_time_host_and_origin() {
+    let project = Project::new();
+    let server = PreviewServer::start(project.config())
+        .await
+        .expect("should start");
+    for bad in [
+        "/__framecast/frame",
+        "/__framecast/frame?t=x",
+        "/__framecast/frame?t=-2",
+    ] {
+        let (status, body) = get(&server, bad).await;
+        assert_eq!(status, 400, "{bad}: {body}");
+        assert!(body.contains("seconds"), "{bad}: {body}");
+    }
+    // Without a frame source (the CLI passes one) there are no exact frames, and the player
+    // shows the live page.
+    let (status, body) = get(&server, "/__framecast/frame?t=1").await;
+    assert_eq!(status, 404, "{body}");
+    assert!(body.contains("no exact frames"), "{body}");
+    let (status, _) = get_as(&server, "evil.example.com", "/__framecast/frame?t=1").await;
+    assert_eq!(status, 403);
+    let host = format!("localhost:{}", server.address().port());
+    let (status, _, body) = request(
+        &server,
+        &host,
+        "/__framecast/frame?t=1",
+        &[
+            ("Origin", "http://evil.example.com"),
+            ("Sec-Fetch-Site", "cross-site"),
+        ],
+    )
+    .await;
+    assert_eq!(status, 403, "{body}");
+    server.shutdown().await;
+}

@@ -3,6 +3,7 @@
 
 mod batch;
 mod doctor;
+mod exact_frames;
 mod init;
 mod lint;
 mod media_args;

@@ -1,4 +1,5 @@
-//! `framecast preview`: the dev server with the player page and live reload.
+//! `framecast preview`: the dev server with the player page, live reload, and the exact frames
+//! a render captures (`exact_frames.rs`).
 
 use std::net::IpAddr;
 use std::path::{Path, PathBuf};
@@ -7,7 +8,10 @@ use std::sync::Arc;
 use anyhow::Context;
 use clap::Args;
 use framecast_composition::{Composition, PageConfig, find_entry};
+use framecast_render::{BrowserSettings, CancelFlag};
 use framecast_server::{PreviewConfig, PreviewServer, Problem};
+
+use crate::exact_frames::WarmCamera;
 
 use crate::values::{self, ListenHost};
 
@@ -52,6 +56,10 @@ pub async fn run(args: PreviewArgs) -> anyhow::Result<()> {
     config.port = args.port;
     config.check = Arc::new(move || check(&input));
     config.prelude = prelude(&dir).await;
+    config.frames = Some(Arc::new(WarmCamera::new(
+        args.input.clone(),
+        BrowserSettings::default(),
+    )));
     let server = PreviewServer::start(config)
         .await
         .with_context(|| format!("cannot preview {}", args.input.display()))?;
@@ -68,9 +76,11 @@ pub async fn run(args: PreviewArgs) -> anyhow::Result<()> {
     if args.open {
         open_browser(&url);
     }
-    tokio::signal::ctrl_c()
-        .await
-        .context("cannot wait for Ctrl-C")?;
+    // Ctrl-C or SIGTERM: the exact frames' Chrome is closed and its profile removed before
+    // the process exits.
+    let stop = CancelFlag::default();
+    crate::stop::watch(stop.clone(), |message| eprintln!("{message}"));
+    stop.cancelled().await;
     server.shutdown().await;
     Ok(())
 }

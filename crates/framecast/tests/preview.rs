@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use chromiumoxide::cdp::browser_protocol::page::CaptureScreenshotFormat;
 use chromiumoxide::page::ScreenshotParams;
 use support::preview::{
-    Player, PreviewProcess, assert_no_leftovers, copy_fixture, decode_png, path_str,
+    Player, PreviewProcess, assert_no_leftovers, copy_fixture, decode_png, http_get, path_str,
 };
 use support::{TestDir, assert_success, psnr};
 
@@ -120,7 +120,7 @@ async fn scrubbed_frame_matches_the_snapshot() {
     let test = TestDir::new();
     let dir = test.composition("motion", MOTION);
     let preview = PreviewProcess::spawn(&test, &dir);
-    let player = Player::open(&test, &format!("{}?zoom=1", preview.url), 800, 500).await;
+    let player = Player::open(&test, &format!("{}?zoom=1&exact=0", preview.url), 800, 500).await;
 
     player
         .run("const scrubber = document.getElementById('scrubber'); scrubber.value = '2'; scrubber.dispatchEvent(new Event('input'))")
@@ -189,7 +189,7 @@ async fn scrubbed_frame_matches_the_snapshot() {
 async fn preview_against_snapshot(test: &TestDir, name: &str, time: f64) -> f64 {
     let dir = copy_fixture(test, name);
     let preview = PreviewProcess::spawn(test, &dir);
-    let player = Player::open(test, &format!("{}?zoom=1", preview.url), 800, 500).await;
+    let player = Player::open(test, &format!("{}?zoom=1&exact=0", preview.url), 800, 500).await;
     player.run(&format!("__player.seek({time})")).await;
     let shown = player.composition_png().await;
     player.close().await;
@@ -243,7 +243,7 @@ async fn editing_a_file_reloads_and_keeps_the_time() {
     let test = TestDir::new();
     let dir = copy_fixture(&test, "clips");
     let preview = PreviewProcess::spawn(&test, &dir);
-    let player = Player::open(&test, &format!("{}?zoom=1", preview.url), 800, 500).await;
+    let player = Player::open(&test, &format!("{}?zoom=1&exact=0", preview.url), 800, 500).await;
 
     player.run("__player.seek(1.5)").await;
     let (_, _, before) = decode_png(&test, "before.png", &player.composition_png().await);
@@ -442,5 +442,113 @@ async fn the_preview_server_refuses_paths_outside_the_project() {
         assert!(!reply.contains("TOP SECRET"), "{target}");
     }
     drop(preview);
+    assert_no_leftovers(&test);
+}
+
+/// The exact-frame endpoint of the real binary, with its capture Chrome: a PNG of the time
+/// asked, the same pixels as `framecast snapshot`; bad times, times past the end, other hosts
+/// and other websites refused; a fresh frame after an edit; and SIGTERM closes that Chrome.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_exact_frame_endpoint_answers_as_snapshot_does() {
+    let test = TestDir::new();
+    let dir = copy_fixture(&test, "clips");
+    let stills = test.path("stills");
+    assert_success(&test.framecast(&[
+        "snapshot",
+        path_str(&dir),
+        "--at",
+        "1.5",
+        "-o",
+        path_str(&stills),
+    ]));
+    let still = std::fs::read(stills.join("frame_1.500.png")).expect("the still at 1.5 s");
+    let preview = PreviewProcess::spawn(&test, &dir);
+    let address = preview.address();
+    let get = |target: &'static str| {
+        let address = address.clone();
+        async move { http_get(&address, &address, target, &[]).await }
+    };
+
+    let (status, head, png) = get("/__framecast/frame?t=1.5").await;
+    assert_eq!(status, 200, "{head}");
+    assert!(
+        head.to_lowercase().contains("content-type: image/png"),
+        "{head}"
+    );
+    let (width, height, shown) = decode_png(&test, "shown.png", &png);
+    assert_eq!((width, height), (320, 180));
+    let (_, _, expected) = decode_png(&test, "still.png", &still);
+    assert_eq!(
+        psnr(&shown, &expected),
+        f64::INFINITY,
+        "the exact frame should be the snapshot's pixels"
+    );
+    let middle = ((90 * 320 + 160) * 3) as usize;
+    assert_eq!(&shown[middle..middle + 3], &[0, 255, 0], "green at 1.5 s");
+
+    for bad in [
+        "/__framecast/frame",
+        "/__framecast/frame?t=",
+        "/__framecast/frame?t=abc",
+        "/__framecast/frame?t=-1",
+        "/__framecast/frame?t=NaN",
+        "/__framecast/frame?t=inf",
+    ] {
+        let (status, _, body) = get(bad).await;
+        assert_eq!(status, 400, "{bad}: {}", String::from_utf8_lossy(&body));
+        assert!(String::from_utf8_lossy(&body).contains("seconds"), "{bad}");
+    }
+    let (status, _, body) = get("/__framecast/frame?t=3.5").await;
+    let body = String::from_utf8_lossy(&body).into_owned();
+    assert_eq!(status, 404, "{body}");
+    assert!(body.contains("3.5") && body.contains("3 s long"), "{body}");
+
+    // Another host (DNS rebinding) and another website's page are refused.
+    let (status, _, _) =
+        http_get(&address, "evil.example.com", "/__framecast/frame?t=1", &[]).await;
+    assert_eq!(status, 403);
+    let (status, _, _) = http_get(
+        &address,
+        &address,
+        "/__framecast/frame?t=1",
+        &[
+            ("Origin", "http://evil.example.com"),
+            ("Sec-Fetch-Site", "cross-site"),
+        ],
+    )
+    .await;
+    assert_eq!(status, 403);
+
+    // An edit empties the cache: the same time shows the new colour once the change is seen.
+    let index = dir.join("index.html");
+    let html = std::fs::read_to_string(&index).expect("should read");
+    std::fs::write(
+        &index,
+        html.replace(
+            "#green { background: #00ff00; }",
+            "#green { background: #ff00ff; }",
+        ),
+    )
+    .expect("should write");
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let (status, _, png) = get("/__framecast/frame?t=1.5").await;
+        assert_eq!(status, 200);
+        let (_, _, after) = decode_png(&test, "after.png", &png);
+        if after[middle..middle + 3] == [255, 0, 255] {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the exact frame never showed the edit"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+
+    let status = preview.terminate();
+    assert!(
+        status.success(),
+        "framecast preview after SIGTERM: {status}"
+    );
     assert_no_leftovers(&test);
 }

@@ -115,7 +115,7 @@ fn chromium(fontconfig: Option<PathBuf>) -> PlayerBrowser {
 async fn scrub_to(player: &Player, t: f64) {
     player
         .run(&format!(
-            "const scrubber = document.getElementById('scrubber'); scrubber.value = '{t}'; scrubber.dispatchEvent(new Event('input'))"
+            "{{ const scrubber = document.getElementById('scrubber'); scrubber.value = '{t}'; scrubber.dispatchEvent(new Event('input')) }}"
         ))
         .await;
 }
@@ -129,7 +129,7 @@ async fn the_full_browser_plays_pauses_scrubs_and_reloads_without_errors() {
     let trouble = PageTrouble::watch(&player).await;
     player
         .page
-        .goto(format!("{}?zoom=1", preview.url))
+        .goto(format!("{}?zoom=1&exact=0", preview.url))
         .await
         .expect("the player should open");
     player
@@ -255,7 +255,7 @@ async fn fonts_in_the_full_browser_match_the_snapshot() {
     // The player opens at 2 s from its URL.
     player
         .page
-        .goto(format!("{}?zoom=1#t=2", preview.url))
+        .goto(format!("{}?zoom=1&exact=0#t=2", preview.url))
         .await
         .expect("the player should open");
     player
@@ -321,5 +321,212 @@ async fn fonts_in_the_full_browser_match_the_snapshot() {
         value >= 40.0,
         "the preview in chromium and the snapshot at 2 s differ: PSNR {value:.2} dB"
     );
+    assert_no_leftovers(&test);
+}
+
+/// Waits until the player shows the exact frame of `t` over the live page.
+async fn wait_for_exact(player: &Player, t: f64) {
+    player
+        .wait_for(
+            &format!("__player.exact.shown === {t:?} && !document.getElementById('exact').hidden"),
+            60,
+        )
+        .await;
+}
+
+/// The decoded pixels of `framecast snapshot --at TIME` of `dir`.
+fn snapshot_pixels(test: &TestDir, dir: &Path, time: &str, name: &str) -> Vec<u8> {
+    let stills = test.path(name);
+    assert_success(&test.framecast(&[
+        "snapshot",
+        path_str(dir),
+        "--at",
+        time,
+        "-o",
+        path_str(&stills),
+    ]));
+    let file = format!("frame_{:.3}.png", time.parse::<f64>().expect("a time"));
+    let png = std::fs::read(stills.join(file)).expect("the still");
+    decode_png(test, &format!("{name}.png"), &png).2
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_exact_frame_is_the_snapshot_and_follows_scrubs_and_edits() {
+    let test = TestDir::new();
+    let dir = test.composition("fonts", FONTS);
+    let at_1 = snapshot_pixels(&test, &dir, "1.0", "still-1");
+    let at_2 = snapshot_pixels(&test, &dir, "2.0", "still-2");
+    let preview = PreviewProcess::spawn(&test, &dir);
+    // The browser's own font rasterization: the live page differs from the render here, so
+    // the pictures tell the exact frame from the live page.
+    let player = Player::start(&test, &chromium(None), 1000, 800).await;
+    let trouble = PageTrouble::watch(&player).await;
+    player
+        .page
+        .goto(format!("{}?zoom=1#t=1", preview.url))
+        .await
+        .expect("the player should open");
+    player
+        .wait_for("window.__player && window.__player.state.ready", 30)
+        .await;
+    assert!(
+        player
+            .eval::<bool>("document.getElementById('exact-toggle').checked")
+            .await,
+        "the toggle is on by default"
+    );
+
+    // Paused at 1 s: the player shows the render's frame.
+    wait_for_exact(&player, 1.0).await;
+    let shown = decode_png(&test, "shown-1.png", &player.composition_png().await).2;
+    let value = psnr(&shown, &at_1);
+    eprintln!("PSNR exact frame in the player vs snapshot at 1 s: {value:.2} dB");
+    assert!(
+        value >= 50.0,
+        "exact frame vs snapshot at 1 s: {value:.2} dB"
+    );
+
+    // Scrubbed to 2 s: the exact frame follows.
+    scrub_to(&player, 2.0).await;
+    wait_for_exact(&player, 2.0).await;
+    let exact_2 = player.composition_png().await;
+    let shown = decode_png(&test, "shown-2.png", &exact_2).2;
+    let value = psnr(&shown, &at_2);
+    eprintln!("PSNR exact frame in the player vs snapshot at 2 s: {value:.2} dB");
+    assert!(
+        value >= 50.0,
+        "exact frame vs snapshot at 2 s: {value:.2} dB"
+    );
+    assert!(
+        psnr(&shown, &at_1) < 40.0,
+        "the frame at 2 s is not the one at 1 s"
+    );
+
+    // Toggled off: the live page, drawn by this browser, shows.
+    player.press("e").await;
+    assert!(
+        player
+            .eval::<bool>("document.getElementById('exact').hidden")
+            .await
+    );
+    assert!(
+        !player
+            .eval::<bool>("document.getElementById('exact-toggle').checked")
+            .await
+    );
+    let live = decode_png(&test, "live-2.png", &player.composition_png().await).2;
+    let live_value = psnr(&live, &at_2);
+    eprintln!("PSNR live page in the full browser vs snapshot at 2 s: {live_value:.2} dB");
+    assert_ne!(
+        live, shown,
+        "the live page is this browser's drawing, not the capture"
+    );
+    player.press("e").await;
+    wait_for_exact(&player, 2.0).await;
+
+    // An edit: the player reloads and the exact frame shows the new file.
+    let index = dir.join("index.html");
+    let html = std::fs::read_to_string(&index).expect("should read");
+    std::fs::write(
+        &index,
+        html.replace("background: #f4f1ea", "background: #203040"),
+    )
+    .expect("should write");
+    player
+        .wait_for("__player.state.reloads >= 1 && __player.state.ready", 20)
+        .await;
+    wait_for_exact(&player, 2.0).await;
+    let edited = decode_png(&test, "edited-2.png", &player.composition_png().await).2;
+    let corner = ((350 * 640 + 630) * 3) as usize;
+    assert_eq!(
+        &edited[corner..corner + 3],
+        &[0x20, 0x30, 0x40],
+        "the exact frame after the edit has the new background"
+    );
+    trouble.assert_none();
+    player.close().await;
+    let at_2_edited = snapshot_pixels(&test, &dir, "2.0", "still-2-edited");
+    let value = psnr(&edited, &at_2_edited);
+    assert!(
+        value >= 50.0,
+        "exact frame after the edit vs its snapshot: {value:.2} dB"
+    );
+    let status = preview.terminate();
+    assert!(
+        status.success(),
+        "framecast preview after SIGTERM: {status}"
+    );
+    assert_no_leftovers(&test);
+}
+
+/// Not a test: the latency from a scrub to the exact frame on screen, median over 20 scrubs of
+/// a 1080p composition, uncached (the capture Chrome already warm) and cached. Run with
+/// `cargo nextest run -p framecast -E 'test(exact_frame_latency)' --run-ignored only
+/// --no-capture`; `FRAMECAST_LATENCY_COMPOSITION` names the composition (default: the
+/// title-card of the shared bench).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "a measurement, not a test"]
+async fn exact_frame_latency() {
+    let test = TestDir::new();
+    let dir = std::env::var_os("FRAMECAST_LATENCY_COMPOSITION")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("/work/shared/bench/compositions/title-card"));
+    let dir = {
+        let copy = test.path("composition");
+        support::preview::copy_tree(&dir, &copy);
+        copy
+    };
+    let preview = PreviewProcess::spawn(&test, &dir);
+    let player = Player::start(&test, &chromium(None), 1280, 900).await;
+    player
+        .page
+        .goto(format!("{}#t=0", preview.url))
+        .await
+        .expect("the player should open");
+    player
+        .wait_for("window.__player && window.__player.state.ready", 60)
+        .await;
+    let started = Instant::now();
+    wait_for_exact(&player, 0.0).await;
+    let first = started.elapsed().as_secs_f64() * 1000.0;
+    let duration: f64 = player.eval("__player.state.duration").await;
+    let fps: f64 = player.eval("__player.state.fps").await;
+    let times: Vec<f64> = (1..=20)
+        .map(|i| ((duration * 0.9 * f64::from(i) / 20.0) * fps).floor() / fps)
+        .collect();
+    let measure = |label: &'static str| {
+        let times = times.clone();
+        let player = &player;
+        async move {
+            let mut latencies = Vec::new();
+            for &t in &times {
+                let scrubbed = Instant::now();
+                scrub_to(player, t).await;
+                wait_for_exact(player, t).await;
+                let wall = scrubbed.elapsed().as_secs_f64() * 1000.0;
+                let page: f64 = player.eval("__player.exact.latency").await;
+                latencies.push((wall, page));
+            }
+            let mut walls: Vec<f64> = latencies.iter().map(|l| l.0).collect();
+            let mut pages: Vec<f64> = latencies.iter().map(|l| l.1).collect();
+            walls.sort_by(f64::total_cmp);
+            pages.sort_by(f64::total_cmp);
+            eprintln!(
+                "{label}: median scrub to exact frame {:.0} ms in the page ({:.0} ms seen by CDP), min {:.0}, max {:.0}, n = {}",
+                pages[pages.len() / 2],
+                walls[walls.len() / 2],
+                pages[0],
+                pages[pages.len() - 1],
+                pages.len()
+            );
+        }
+    };
+    measure("uncached").await;
+    measure("cached").await;
+    eprintln!(
+        "first exact frame after opening the player (capture Chrome starting): {first:.0} ms"
+    );
+    player.close().await;
+    let _ = preview.terminate();
     assert_no_leftovers(&test);
 }

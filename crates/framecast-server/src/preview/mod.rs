@@ -1,16 +1,18 @@
 //! The preview dev server: the player page at `/`, the project directory's files beside it (the
-//! entry HTML with the page runtime injected), and a stream of reload events that fires when
-//! anything under the project changes.
+//! entry HTML with the page runtime injected), a stream of reload events that fires when
+//! anything under the project changes, and the exact frames a render captures (`exact.rs`).
 //!
 //! It listens on loopback unless told otherwise, tries the following ports when the requested one
 //! is taken, and serves files as the capture server does, through the same core: the same root
 //! check and symlink rule, the same `Host` check, the same shutdown. Its own endpoints answer
 //! only the player's page, never another website's (`cross_origin.rs`).
 
+mod exact;
 mod inject;
 mod routes;
 mod watch;
 
+pub use exact::{FrameSource, FrameSourceError, SourceFuture};
 pub use watch::CompositionCheck;
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
@@ -75,6 +77,9 @@ pub struct PreviewConfig {
     /// Quiet time after the last change before the player reloads.
     pub debounce: Duration,
     pub vendor: VendorLibraries,
+    /// Where `/__framecast/frame?t=SECONDS` gets the frames a render captures; without one the
+    /// player shows the live page only.
+    pub frames: Option<Arc<dyn FrameSource>>,
 }
 
 impl PreviewConfig {
@@ -92,6 +97,7 @@ impl PreviewConfig {
             check: Arc::new(Vec::new),
             debounce: Duration::from_millis(150),
             vendor: VendorLibraries::embedded(),
+            frames: None,
         }
     }
 }
@@ -112,6 +118,7 @@ pub struct PreviewServer {
     task: ServerTask,
     /// Dropping the watcher ends the debounce task.
     _watcher: notify::RecommendedWatcher,
+    exact: Option<Arc<exact::ExactFrames>>,
 }
 
 impl PreviewServer {
@@ -130,12 +137,16 @@ impl PreviewServer {
             .unwrap_or_default();
         let (problems_tx, problems) = tokio::sync::watch::channel(initial);
         let (events, _) = broadcast::channel(EVENT_BUFFER);
+        let exact = config.frames.map(exact::ExactFrames::new);
         let watcher = watch::start(
             root.path(),
             config.debounce,
-            Arc::clone(&config.check),
-            problems_tx,
-            events.clone(),
+            watch::OnChange {
+                check: Arc::clone(&config.check),
+                problems: problems_tx,
+                events: events.clone(),
+                exact: exact.clone(),
+            },
         )?;
         let (closing_tx, closing) = tokio::sync::watch::channel(false);
         let canonical_root = root.path().to_path_buf();
@@ -147,6 +158,7 @@ impl PreviewServer {
             problems,
             events,
             closing,
+            exact: exact.clone(),
         });
         // Event streams never end on their own: the stop signal tells them to.
         let allowed = AllowedHosts::new(bound.address(), &config.allowed_names);
@@ -158,6 +170,7 @@ impl PreviewServer {
         Ok(PreviewServer {
             task,
             _watcher: watcher,
+            exact,
         })
     }
 
@@ -170,8 +183,12 @@ impl PreviewServer {
         self.task.address()
     }
 
-    /// Stops accepting connections, lets open requests finish for a moment, then returns.
+    /// Stops accepting connections, lets open requests finish for a moment, closes the frame
+    /// source (its Chrome), then returns.
     pub async fn shutdown(self) {
         self.task.shutdown().await;
+        if let Some(exact) = &self.exact {
+            exact.close().await;
+        }
     }
 }

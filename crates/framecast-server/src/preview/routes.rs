@@ -1,5 +1,6 @@
 //! The preview server's routes: the player page and its assets under `/` and `/__framecast/`,
-//! the reload event stream, and the project's files (the entry HTML with the runtime injected).
+//! the reload event stream, the exact frames, and the project's files (the entry HTML with the
+//! runtime injected).
 
 use std::convert::Infallible;
 use std::path::Path;
@@ -15,6 +16,7 @@ use axum::routing::get;
 use futures::Stream;
 use tokio::sync::{broadcast, watch};
 
+use super::exact::{ExactFrames, FrameSourceError};
 use super::inject::{RUNTIME_URL, inject_runtime};
 use super::{PreviewEvent, Problem};
 use crate::cross_origin::refuse_cross_origin;
@@ -37,13 +39,15 @@ pub(crate) struct PreviewState {
     pub events: broadcast::Sender<PreviewEvent>,
     /// Turns true when the server shuts down, ending the event streams.
     pub closing: watch::Receiver<bool>,
+    pub exact: Option<Arc<ExactFrames>>,
 }
 
 pub(crate) fn router(state: Arc<PreviewState>, allowed: AllowedHosts) -> Router {
-    // What only the player may ask: the status and the reload stream.
+    // What only the player may ask: the status, the reload stream and the exact frames.
     let endpoints = Router::new()
         .route("/__framecast/status", get(status))
         .route("/__framecast/events", get(events))
+        .route("/__framecast/frame", get(frame))
         .route_layer(axum::middleware::from_fn_with_state(
             allowed,
             refuse_cross_origin,
@@ -126,6 +130,54 @@ async fn events(
         },
     );
     Sse::new(stream).keep_alive(KeepAlive::default())
+}
+
+/// `/__framecast/frame?t=SECONDS`: the PNG a render captures at that time.
+async fn frame(State(state): State<Arc<PreviewState>>, uri: axum::http::Uri) -> Response {
+    let text = |status: StatusCode, message: String| {
+        (
+            status,
+            [(CONTENT_TYPE, "text/plain; charset=utf-8")],
+            format!("{message}\n"),
+        )
+            .into_response()
+    };
+    // A number needs no percent-decoding: anything encoded is not one.
+    let given = uri
+        .query()
+        .unwrap_or_default()
+        .split('&')
+        .find_map(|pair| pair.strip_prefix("t="));
+    let Some(given) = given else {
+        return text(
+            StatusCode::BAD_REQUEST,
+            "give the time in seconds: /__framecast/frame?t=1.5".to_string(),
+        );
+    };
+    let time = match given.trim().parse::<f64>() {
+        Ok(time) if time.is_finite() && time >= 0.0 => time,
+        _ => {
+            return text(
+                StatusCode::BAD_REQUEST,
+                format!("t={given} is not a time; give seconds from 0, such as t=1.5"),
+            );
+        }
+    };
+    let Some(exact) = &state.exact else {
+        return text(
+            StatusCode::NOT_FOUND,
+            "this preview captures no exact frames".to_string(),
+        );
+    };
+    match exact.frame(time).await {
+        Ok(png) => ([(CONTENT_TYPE, "image/png")], png.as_ref().clone()).into_response(),
+        Err(error @ FrameSourceError::PastTheEnd { .. }) => {
+            text(StatusCode::NOT_FOUND, error.to_string())
+        }
+        Err(error @ FrameSourceError::Failed(_)) => {
+            text(StatusCode::INTERNAL_SERVER_ERROR, error.to_string())
+        }
+    }
 }
 
 async fn project_file(State(state): State<Arc<PreviewState>>, request: Request) -> Response {

@@ -8,6 +8,7 @@ use std::time::Duration;
 use notify::{EventKind, RecursiveMode, Watcher};
 use tokio::sync::{broadcast, mpsc, watch};
 
+use super::exact::ExactFrames;
 use super::{PreviewEvent, Problem};
 use crate::ServerError;
 
@@ -18,14 +19,22 @@ const RAW_EVENT_BUFFER: usize = 256;
 /// Checks the composition again after a change (lint, parse); blocking work.
 pub type CompositionCheck = Arc<dyn Fn() -> Vec<Problem> + Send + Sync>;
 
+/// What a change to the project does, in this order: the composition is checked again, the
+/// exact frames of the old files are dropped, and every open player is told to reload (so a
+/// player that reloads asks for frames of the new files only).
+pub(crate) struct OnChange {
+    pub check: CompositionCheck,
+    pub problems: watch::Sender<Vec<Problem>>,
+    pub events: broadcast::Sender<PreviewEvent>,
+    pub exact: Option<Arc<ExactFrames>>,
+}
+
 /// Starts watching `root` recursively. The returned watcher must be kept alive for as long as
 /// changes should be reported.
 pub(crate) fn start(
     root: &Path,
     debounce: Duration,
-    check: CompositionCheck,
-    problems: watch::Sender<Vec<Problem>>,
-    events: broadcast::Sender<PreviewEvent>,
+    on_change: OnChange,
 ) -> Result<notify::RecommendedWatcher, ServerError> {
     let (raw_tx, raw_rx) = mpsc::channel::<PathBuf>(RAW_EVENT_BUFFER);
     let mut watcher = notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
@@ -51,9 +60,7 @@ pub(crate) fn start(
         root.to_path_buf(),
         raw_rx,
         debounce,
-        check,
-        problems,
-        events,
+        on_change,
     ));
     Ok(watcher)
 }
@@ -67,16 +74,20 @@ fn matters(kind: &EventKind) -> bool {
 }
 
 /// Collects changes until `debounce` passes without one (an editor's save is often several
-/// events), then checks the composition and announces one reload. Ends when the watcher is
-/// dropped.
+/// events), then checks the composition, drops the exact frames, and announces one reload.
+/// Ends when the watcher is dropped.
 async fn debounce_changes(
     root: PathBuf,
     mut raw: mpsc::Receiver<PathBuf>,
     debounce: Duration,
-    check: CompositionCheck,
-    problems: watch::Sender<Vec<Problem>>,
-    events: broadcast::Sender<PreviewEvent>,
+    on_change: OnChange,
 ) {
+    let OnChange {
+        check,
+        problems,
+        events,
+        exact,
+    } = on_change;
     while let Some(first) = raw.recv().await {
         let mut changed = vec![first];
         loop {
@@ -105,6 +116,9 @@ async fn debounce_changes(
             .collect();
         tracing::info!(files = ?changed, problems = found.len(), "project changed; reloading");
         problems.send_replace(found.clone());
+        if let Some(exact) = &exact {
+            exact.invalidate().await;
+        }
         // No open player is not an error.
         let _ = events.send(PreviewEvent::Reload {
             changed,

@@ -56,6 +56,68 @@ impl PreviewProcess {
     }
 }
 
+impl PreviewProcess {
+    /// `host:port` of the server.
+    pub fn address(&self) -> String {
+        self.url
+            .trim_start_matches("http://")
+            .trim_end_matches('/')
+            .to_string()
+    }
+
+    /// Sends SIGTERM, as a service manager does, and waits for the process to exit.
+    pub fn terminate(mut self) -> std::process::ExitStatus {
+        let pid = libc::pid_t::try_from(self.child.id()).expect("a pid should fit");
+        // SAFETY: kill(2) with a pid this test spawned and has not reaped yet.
+        let sent = unsafe { libc::kill(pid, libc::SIGTERM) };
+        assert_eq!(sent, 0, "SIGTERM should be delivered");
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            if let Some(status) = self.child.try_wait().expect("should poll the child") {
+                return status;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "framecast preview ignored SIGTERM"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+/// A raw HTTP/1.1 GET to `address` with `Host: host` and `headers`: the status, the response
+/// head and the body.
+pub async fn http_get(
+    address: &str,
+    host: &str,
+    target: &str,
+    headers: &[(&str, &str)],
+) -> (u16, String, Vec<u8>) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut stream = tokio::net::TcpStream::connect(address)
+        .await
+        .expect("should connect");
+    let extra: String = headers
+        .iter()
+        .map(|(name, value)| format!("{name}: {value}\r\n"))
+        .collect();
+    let request =
+        format!("GET {target} HTTP/1.1\r\nHost: {host}\r\n{extra}Connection: close\r\n\r\n");
+    stream
+        .write_all(request.as_bytes())
+        .await
+        .expect("should send");
+    let mut reply = Vec::new();
+    stream.read_to_end(&mut reply).await.expect("should read");
+    let split = reply
+        .windows(4)
+        .position(|window| window == b"\r\n\r\n")
+        .expect("a reply should have a head");
+    let head = String::from_utf8_lossy(&reply[..split]).into_owned();
+    let status = head[9..12].parse().expect("should have a status code");
+    (status, head, reply[split + 4..].to_vec())
+}
+
 impl Drop for PreviewProcess {
     fn drop(&mut self) {
         let _ = self.child.kill();
