@@ -7,6 +7,7 @@
 //! touches pixels beyond moving buffers between stages.
 
 mod calibrate;
+pub mod distributed;
 mod error;
 mod formats;
 mod inspect;
@@ -28,13 +29,13 @@ pub use calibrate::auto_workers_to_start;
 pub use error::{RenderError, Setting};
 pub use inspect::{InspectOptions, Inspection, inspect};
 pub use media_plan::{AudioMode, FrameCache};
-pub use options::{BrowserSettings, MediaOptions, Quality, RenderOptions, WorkerCount};
-pub use pipeline::{RenderSummary, render};
+pub use options::{BrowserSettings, FrameRange, MediaOptions, Quality, RenderOptions, WorkerCount};
+pub use pipeline::{PreparedRender, RenderSummary, prepare, render};
 pub use plan::FramePlan;
 pub use progress::{CancelFlag, ProgressEvent};
 pub use publish::{
-    FileKind, FolderKind, HLS_MANIFEST, OutputKind, PendingOutput, ReadSet, SEQUENCE_MANIFEST,
-    write_file as publish_file,
+    FileKind, FolderKind, HLS_MANIFEST, OutputKind, PLAN_MANIFEST, PendingOutput, ReadSet,
+    SEQUENCE_MANIFEST, write_file as publish_file,
 };
 pub use remote::RemotePolicy;
 pub use reorder::{ReorderWindow, WindowClosed};

@@ -6,6 +6,7 @@ mod doctor;
 mod init;
 mod lint;
 mod media_args;
+mod plan;
 mod preview;
 mod progress;
 mod regress;
@@ -52,6 +53,14 @@ enum Command {
     Doctor(doctor::DoctorArgs),
     /// Start a new project: a composition that previews and renders as it is.
     Init(init::InitArgs),
+    /// Plan a render as closed-GOP chunks for a batch engine (Slurm, Kubernetes, a CI matrix):
+    /// a self-contained folder with the composition, settings, frame plan, chunks and audio.
+    Plan(plan::PlanArgs),
+    /// Render one chunk of a plan (the index from --index, $SLURM_ARRAY_TASK_ID or
+    /// $JOB_COMPLETION_INDEX).
+    RenderChunk(plan::RenderChunkArgs),
+    /// Join a plan's chunks into the video by stream copy, with the plan's audio.
+    Assemble(plan::AssembleArgs),
 }
 
 fn main() -> ExitCode {
@@ -73,6 +82,9 @@ fn main() -> ExitCode {
             Command::Lint(args) => Ok(lint::run(&args).await),
             Command::Doctor(args) => doctor::run(args).await,
             Command::Init(args) => done(init::run(&args)),
+            Command::Plan(args) => done(plan::run_plan(args).await),
+            Command::RenderChunk(args) => done(plan::run_render_chunk(args).await),
+            Command::Assemble(args) => done(plan::run_assemble(&args)),
         }
     });
     // Chrome sessions and the file server are closed by the commands themselves; do not wait on
