@@ -53,11 +53,14 @@ enum Command {
     Doctor(doctor::DoctorArgs),
     /// Start a new project: a composition that previews and renders as it is.
     Init(init::InitArgs),
-    /// Plan a render as closed-GOP chunks for a batch engine (Slurm, Kubernetes, a CI matrix):
-    /// a self-contained folder with the composition, settings, frame plan, chunks and audio.
+    /// Plan a render as closed-GOP chunks for a batch engine (Slurm, Kubernetes, CI).
+    ///
+    /// The plan is a self-contained folder: the composition's files, the render settings, the
+    /// frame plan, chunks.json, the mixed audio and a content hash.
     Plan(plan::PlanArgs),
-    /// Render one chunk of a plan (the index from --index, $SLURM_ARRAY_TASK_ID or
-    /// $JOB_COMPLETION_INDEX).
+    /// Render one chunk of a plan into a closed-GOP segment.
+    ///
+    /// The index comes from --index, else $SLURM_ARRAY_TASK_ID, else $JOB_COMPLETION_INDEX.
     RenderChunk(plan::RenderChunkArgs),
     /// Join a plan's chunks into the video by stream copy, with the plan's audio.
     Assemble(plan::AssembleArgs),
