@@ -358,6 +358,8 @@ fn which(program: &str) -> bool {
 struct LocalSlurm {
     dir: PathBuf,
     conf: PathBuf,
+    /// The pid file of munged when this test started it (and so stops it).
+    munged: Option<PathBuf>,
 }
 
 impl LocalSlurm {
@@ -384,7 +386,9 @@ impl LocalSlurm {
                 })
                 .unwrap_or((false, String::new()))
         };
+        let mut munged = None;
         if !sh("munge -n | unmunge >/dev/null 2>&1").0 {
+            munged = Some(PathBuf::from("/run/munge/munged.pid"));
             let started = sh(
                 "mkdir -p /run/munge && chown munge:munge /run/munge && runuser -u munge -- /usr/sbin/munged",
             );
@@ -429,6 +433,7 @@ impl LocalSlurm {
         let slurm = LocalSlurm {
             dir: dir.to_path_buf(),
             conf,
+            munged,
         };
         for daemon in ["/usr/sbin/slurmctld", "/usr/sbin/slurmd"] {
             let status = Command::new(daemon).arg("-f").arg(&slurm.conf).status();
@@ -471,8 +476,10 @@ impl LocalSlurm {
 impl Drop for LocalSlurm {
     fn drop(&mut self) {
         // By the pids in their pid files, never by name: slurmd first, then slurmctld.
-        for pid_file in ["slurmd.pid", "slurmctld.pid"] {
-            let Ok(pid) = std::fs::read_to_string(self.dir.join("run").join(pid_file)) else {
+        let run = self.dir.join("run");
+        let pid_files = [run.join("slurmd.pid"), run.join("slurmctld.pid")];
+        for pid_file in pid_files.iter().chain(&self.munged) {
+            let Ok(pid) = std::fs::read_to_string(pid_file) else {
                 continue;
             };
             let Ok(pid) = pid.trim().parse::<i32>() else {
