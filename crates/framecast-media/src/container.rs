@@ -17,6 +17,9 @@ use crate::rgb::rgba_to_yuv420;
 use crate::scale::{bt709_scaler, copy_rows_in};
 use crate::settings::{OutputFormat, OutputSettings, OutputSummary, VideoCodec};
 
+/// The encoder threads of a chunk of a chunked render, whatever the machine's cores.
+const SEGMENT_THREADS: &str = "4";
+
 /// The name of each frame in a PNG sequence directory.
 pub const PNG_SEQUENCE_PATTERN: &str = "frame_%06d.png";
 /// The audio file written beside a PNG sequence.
@@ -48,7 +51,7 @@ struct EncodedStream<E> {
     stream_time_base: Rational,
 }
 
-struct AudioStream {
+pub(crate) struct AudioStream {
     stream: EncodedStream<ffmpeg::encoder::Audio>,
     track: AudioTrack,
     /// Stereo sample frames sent to the encoder so far.
@@ -274,7 +277,10 @@ impl ContainerWriter {
 
 /// Opens the muxer for `format` at `path` (for a PNG sequence or HLS, the directory it
 /// creates).
-fn open_output(path: &Path, format: OutputFormat) -> Result<format::context::Output, MediaError> {
+pub(crate) fn open_output(
+    path: &Path,
+    format: OutputFormat,
+) -> Result<format::context::Output, MediaError> {
     if format.writes_folder() {
         std::fs::create_dir_all(path).map_err(|source| MediaError::Io {
             path: path.to_path_buf(),
@@ -311,7 +317,7 @@ fn open_output(path: &Path, format: OutputFormat) -> Result<format::context::Out
 
 /// The muxer options of each format: MP4 and MOV put their index at the front, a PNG sequence
 /// numbers its files from 0, HLS writes a VOD playlist and its segments into the folder.
-fn muxer_options(path: &Path, settings: &OutputSettings) -> Dictionary<'static> {
+pub(crate) fn muxer_options(path: &Path, settings: &OutputSettings) -> Dictionary<'static> {
     let mut options = Dictionary::new();
     match settings.format {
         OutputFormat::Mp4 | OutputFormat::Mov => options.set("movflags", "+faststart"),
@@ -344,12 +350,12 @@ fn encoder_frame(pixel: format::Pixel, width: u32, height: u32) -> frame::Video 
 }
 
 /// Audio sample frames that belong before video frame `frames` (exact integer arithmetic).
-fn samples_at(frames: u64, fps: Rational) -> usize {
+pub(crate) fn samples_at(frames: u64, fps: Rational) -> usize {
     let numerator = u128::from(frames) * u128::from(AUDIO_RATE) * fps.denominator() as u128;
     (numerator / fps.numerator() as u128) as usize
 }
 
-fn stream_time_base(output: &format::context::Output, index: usize) -> Rational {
+pub(crate) fn stream_time_base(output: &format::context::Output, index: usize) -> Rational {
     output
         .stream(index)
         .expect("should have the stream that was added")
@@ -500,7 +506,16 @@ fn tag_bt709_limited(config: &mut ffmpeg::encoder::video::Video) {
 /// encoder's own knobs.
 fn video_encoder_options(name: &str, settings: &OutputSettings) -> Dictionary<'static> {
     let mut options = Dictionary::new();
-    options.set("threads", "auto");
+    // A chunk's bytes must not depend on the node it ran on: x264's and x265's frame threads
+    // and libvpx's tiles follow the thread count, so a chunk is encoded with a fixed one.
+    options.set(
+        "threads",
+        if settings.segment {
+            SEGMENT_THREADS
+        } else {
+            "auto"
+        },
+    );
     match name {
         "libx264" => {
             options.set("preset", &settings.preset);
@@ -521,6 +536,11 @@ fn video_encoder_options(name: &str, settings: &OutputSettings) -> Dictionary<'s
                 tuning.push_str(&format!(":scenecut=0:keyint={keyint}:min-keyint={keyint}"));
                 options.set("forced-idr", "1");
             }
+            if settings.segment {
+                // Closed GOPs only (x264's default, stated so it stays true): every frame of a
+                // chunk refers only to frames of the same chunk, and the first is an IDR.
+                tuning.push_str(":open-gop=0");
+            }
             options.set("x264-params", &tuning);
         }
         "libx265" => {
@@ -528,7 +548,14 @@ fn video_encoder_options(name: &str, settings: &OutputSettings) -> Dictionary<'s
             if settings.bitrate.is_none() {
                 options.set("crf", &settings.crf.to_string());
             }
-            options.set("x265-params", "log-level=error");
+            // x265 opens its GOPs by default (CRA keyframes whose leading pictures refer back);
+            // a chunk must be decodable from its first frame, and concatenated, alone.
+            let params = if settings.segment {
+                "log-level=error:open-gop=0"
+            } else {
+                "log-level=error"
+            };
+            options.set("x265-params", params);
         }
         "libvpx-vp9" => {
             // VP9's CRF scale runs to 63; x264's 18 looks about like VP9's 31.
@@ -558,7 +585,7 @@ fn video_encoder_options(name: &str, settings: &OutputSettings) -> Dictionary<'s
     options
 }
 
-fn add_audio_stream(
+pub(crate) fn add_audio_stream(
     output: &mut format::context::Output,
     path: &Path,
     format: OutputFormat,
@@ -628,9 +655,19 @@ fn add_audio_stream(
 }
 
 impl AudioStream {
+    /// Takes the time base the muxer chose for the stream when it wrote the header.
+    pub(crate) fn after_header(&mut self, output: &format::context::Output) {
+        self.stream.stream_time_base = stream_time_base(output, self.stream.index);
+    }
+
+    /// Stereo sample frames in the whole track.
+    pub(crate) fn track_frames(&self) -> usize {
+        self.track.frames()
+    }
+
     /// Encodes whole encoder frames up to sample frame `due`; with `last`, also the final
     /// partial frame, then flushes the encoder.
-    fn send_until(
+    pub(crate) fn send_until(
         &mut self,
         due: usize,
         last: bool,

@@ -70,6 +70,7 @@ impl VideoEncoder {
             vp9_cpu_used: None,
             gif_loop: GifLoop::default(),
             hls_segment_seconds: DEFAULT_HLS_SEGMENT_SECONDS,
+            segment: false,
         };
         Ok(VideoEncoder {
             inner: OutputEncoder::create(path, &output, None)?,

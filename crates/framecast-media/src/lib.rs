@@ -20,7 +20,8 @@
 //! png, decode, audio, hls         PNG codec, whole-file decode and probe, the soundtrack mix,
 //!                                 HLS file names, muxer options and segment keyframes
 //! container, gif, source_video    the muxed writers, the GIF writer, <video> frame extraction
-//! output                          OutputEncoder: one front over container and gif
+//! output, concat                  OutputEncoder: one front over container and gif; chunks
+//!                                 joined by stream copy
 //! encode                          VideoEncoder: the plain MP4 front over output
 //! ```
 
@@ -28,6 +29,7 @@ mod audio;
 mod audio_decode;
 mod capabilities;
 mod color;
+mod concat;
 mod container;
 mod decode;
 mod encode;
@@ -57,6 +59,7 @@ pub use audio::{
 };
 pub use audio_decode::{AudioStreamReader, SampleLayout};
 pub use capabilities::{ENCODERS, EncoderUse, has_encoder, library_versions};
+pub use concat::{ConcatSegment, concat_segments};
 pub use container::{PNG_SEQUENCE_AUDIO, PNG_SEQUENCE_PATTERN};
 pub use hls::{HLS_PLAYLIST, HLS_SEGMENT_PATTERN};
 pub use output::OutputEncoder;

@@ -146,6 +146,10 @@ pub struct OutputSettings {
     /// HLS: the length of every segment but the last, in whole seconds; every segment starts
     /// on a keyframe. Other formats ignore it.
     pub hls_segment_seconds: u32,
+    /// Encode one chunk of a chunked render (`framecast render-chunk`): a closed GOP that starts
+    /// on a keyframe and references nothing outside itself, with a fixed encoder thread count so
+    /// that the bytes do not depend on the machine's cores and a retried chunk is identical.
+    pub segment: bool,
 }
 
 /// What [`OutputEncoder::finish`](crate::OutputEncoder::finish) wrote.

@@ -29,6 +29,7 @@ fn settings(fps_num: u32, fps_den: u32, seconds: u32) -> OutputSettings {
         vp9_cpu_used: None,
         gif_loop: GifLoop::Forever,
         hls_segment_seconds: seconds,
+        segment: false,
     }
 }
 

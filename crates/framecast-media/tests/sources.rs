@@ -310,6 +310,7 @@ fn every_container_format_takes_rgba_frames_and_audio() {
             vp9_cpu_used: None,
             gif_loop: GifLoop::Forever,
             hls_segment_seconds: 4,
+            segment: false,
         };
         let mut encoder = OutputEncoder::create(&path, &settings, track.clone()).unwrap();
         let mut frame = RgbaFrame::new(64, 32);

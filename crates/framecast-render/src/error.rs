@@ -16,6 +16,10 @@ pub enum RenderError {
     #[error(transparent)]
     Media(#[from] MediaError),
 
+    /// A chunked render's plan, chunk or assembly (`distributed`).
+    #[error(transparent)]
+    Plan(#[from] crate::distributed::PlanError),
+
     #[error("cannot start the file server for the composition: {0}")]
     Server(#[from] ServerError),
 

@@ -45,6 +45,8 @@ pub(crate) struct RenderJob {
     pub(crate) pending: PendingOutput,
     /// Capture and decode, but encode and write nothing (the benchmark's capture floor).
     pub(crate) discard_output: bool,
+    /// Only these frames, as a closed-GOP chunk (`RenderOptions::frame_range`).
+    pub(crate) frame_range: Option<crate::FrameRange>,
 }
 
 /// The encoder's settings that do not depend on the page.
@@ -58,6 +60,8 @@ pub(crate) struct Encoding {
     pub codec: VideoCodec,
     pub gif_loop: GifLoop,
     pub hls_segment_seconds: u32,
+    /// Encode a closed-GOP chunk of a chunked render (`framecast_media::OutputSettings`).
+    pub segment: bool,
 }
 
 impl Encoding {
@@ -77,6 +81,7 @@ impl Encoding {
             vp9_cpu_used: self.vp9_cpu_used,
             gif_loop: self.gif_loop,
             hls_segment_seconds: self.hls_segment_seconds,
+            segment: self.segment,
         }
     }
 }
@@ -223,6 +228,7 @@ impl RenderJob {
                     .media
                     .hls_segment_seconds
                     .unwrap_or(DEFAULT_HLS_SEGMENT_SECONDS),
+                segment: options.frame_range.is_some(),
             },
             media,
             launch,
@@ -235,6 +241,7 @@ impl RenderJob {
             reads,
             pending,
             discard_output: options.discard_output,
+            frame_range: options.frame_range.clone(),
             composition,
         })
     }

@@ -8,6 +8,7 @@
 
 mod calibrate;
 mod chrome_pool;
+pub mod distributed;
 mod error;
 mod formats;
 mod inspect;
@@ -31,13 +32,13 @@ pub use chrome_pool::ChromePool;
 pub use error::{RenderError, Setting};
 pub use inspect::{InspectOptions, Inspection, inspect};
 pub use media_plan::{AudioMode, FrameCache};
-pub use options::{BrowserSettings, MediaOptions, Quality, RenderOptions, WorkerCount};
-pub use pipeline::{RenderSummary, render, render_with_pool};
+pub use options::{BrowserSettings, FrameRange, MediaOptions, Quality, RenderOptions, WorkerCount};
+pub use pipeline::{PreparedRender, RenderSummary, prepare, render, render_with_pool};
 pub use plan::FramePlan;
 pub use progress::{CancelFlag, ProgressEvent};
 pub use publish::{
-    FileKind, FolderKind, HLS_MANIFEST, OutputKind, PendingOutput, ReadSet, SEQUENCE_MANIFEST,
-    write_file as publish_file,
+    FileKind, FolderKind, HLS_MANIFEST, OutputKind, PLAN_MANIFEST, PendingOutput, ReadSet,
+    SEQUENCE_MANIFEST, write_file as publish_file,
 };
 pub use remote::RemotePolicy;
 pub use reorder::{ReorderWindow, WindowClosed};

@@ -139,6 +139,20 @@ pub struct RenderOptions {
     /// Output format and its knobs, audio, the video frame cache; see `media_plan.rs` and
     /// `formats.rs`.
     pub media: MediaOptions,
+    /// Render only these frames of the whole video, as one closed-GOP chunk of a chunked render
+    /// (`framecast render-chunk`); `None` renders every frame.
+    pub frame_range: Option<FrameRange>,
+}
+
+/// A part of a video rendered alone: frames `frames` of a video of `total` frames. Every frame
+/// keeps its time in the whole video (frame `i` at `i / fps`); the output holds only these
+/// frames, starting on a keyframe.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FrameRange {
+    pub frames: std::ops::Range<u64>,
+    /// The frames of the whole video; the render fails if the page's timing gives another
+    /// count, since the chunk would then not belong to its plan.
+    pub total: u64,
 }
 
 /// How the output is encoded and how the composition's media is handled.
@@ -181,6 +195,7 @@ impl RenderOptions {
             overwrite: false,
             read_files: Vec::new(),
             media: MediaOptions::default(),
+            frame_range: None,
         }
     }
 }

@@ -62,6 +62,32 @@ async fn render_job(
     let started = Instant::now();
     let mut job = RenderJob::build(options)?;
     job.launch.pool = pool;
+    let server = serve(&job).await?;
+    let url = server.url_for(Path::new(job.composition.entry_name()));
+    let result = render_with_server(&job, &url, on_progress, cancel).await;
+    // Whatever the page loaded is read by the render too: never the output (publish/rule.rs).
+    for file in server.served_files() {
+        job.reads.add_file(&file);
+    }
+    server.shutdown().await;
+    let (plan, workers, capture_mode) = result?;
+    let output = if job.discard_output {
+        job.pending.target().to_path_buf()
+    } else {
+        job.pending.publish(&job.reads)?
+    };
+    Ok(RenderSummary {
+        output,
+        plan,
+        workers,
+        capture_mode,
+        seconds: started.elapsed().as_secs_f64(),
+    })
+}
+
+/// Extracts the `<video>` frames the page shows before it is ready and starts the file server
+/// for the composition.
+async fn serve(job: &RenderJob) -> Result<FileServer, RenderError> {
     let root = &job.composition.root;
     if job.media.has_videos() {
         // The page shows a video frame as soon as it is ready, so the frames are extracted
@@ -82,33 +108,54 @@ async fn render_job(
             RenderError::Internal(format!("video frame extraction failed: {error}"))
         })??;
     }
-
-    let server = FileServer::start(FileServerConfig {
+    Ok(FileServer::start(FileServerConfig {
         root: job.composition.dir.clone(),
         vendor: job
             .media
             .serve_frames(VendorLibraries::embedded(), root.duration),
     })
-    .await?;
+    .await?)
+}
+
+/// What a render works out before its first capture, for a chunked render's plan
+/// (`framecast plan`): the frame plan and the mixed soundtrack.
+#[derive(Debug, Clone)]
+pub struct PreparedRender {
+    pub plan: FramePlan,
+    pub audio: Option<AudioTrack>,
+    /// The composition's folder, which the page is served from.
+    pub composition_dir: PathBuf,
+    /// The entry file, relative to `composition_dir`.
+    pub entry: PathBuf,
+    /// The output format the options resolve to.
+    pub format: framecast_media::OutputFormat,
+    /// The composition's width in CSS pixels (the frame plan's is this times the scale).
+    pub root_width: u32,
+}
+
+/// Loads the page in one Chrome worker and plans the render as [`render`] would (the frame
+/// plan, the soundtrack mixed), without capturing or writing anything.
+pub async fn prepare(options: &RenderOptions) -> Result<PreparedRender, RenderError> {
+    let job = RenderJob::build(options)?;
+    let server = serve(&job).await?;
     let url = server.url_for(Path::new(job.composition.entry_name()));
-    let result = render_with_server(&job, &url, on_progress, cancel).await;
-    // Whatever the page loaded is read by the render too: never the output (publish/rule.rs).
-    for file in server.served_files() {
-        job.reads.add_file(&file);
-    }
-    server.shutdown().await;
-    let (plan, workers, capture_mode) = result?;
-    let output = if job.discard_output {
-        job.pending.target().to_path_buf()
-    } else {
-        job.pending.publish(&job.reads)?
+    let planned = match start_workers(&job.launch, &url, 1).await {
+        Ok(workers) => {
+            let planned = plan_capture(&job, &workers[0].info).await;
+            close_all(workers).await;
+            planned
+        }
+        Err(error) => Err(error),
     };
-    Ok(RenderSummary {
-        output,
+    server.shutdown().await;
+    let (plan, audio, _) = planned?;
+    Ok(PreparedRender {
         plan,
-        workers,
-        capture_mode,
-        seconds: started.elapsed().as_secs_f64(),
+        audio,
+        composition_dir: job.composition.dir.clone(),
+        entry: PathBuf::from(job.composition.entry_name()),
+        format: job.output.format,
+        root_width: job.composition.root.width,
     })
 }
 
@@ -145,15 +192,21 @@ async fn render_with_server(
         );
         transitions.prepare_in_background(plan.width, plan.height);
     }
+    let frames = match frames_to_render(job, &plan) {
+        Ok(frames) => frames,
+        Err(error) => {
+            close_all(workers).await;
+            return Err(error);
+        }
+    };
     let chunk_frames = job.schedule.chunk_frames;
     let context = Arc::new(CaptureContext {
         plan,
         format: output_plan.capture,
-        window: Arc::new(ReorderWindow::new(window_capacity(
-            job.schedule.reorder_window,
-            workers.len(),
-            chunk_frames,
-        ))),
+        window: Arc::new(ReorderWindow::starting_at(
+            frames.start,
+            window_capacity(job.schedule.reorder_window, workers.len(), chunk_frames),
+        )),
         failure: Arc::new(FirstFailure::default()),
         cancel,
         on_progress: on_progress.clone(),
@@ -163,12 +216,12 @@ async fn render_with_server(
     // those frames wait in the reorder window and are not captured again.
     let (mut workers, calibrated) = match job.schedule.workers {
         WorkerCount::Auto if workers.len() > 1 => {
-            calibrate_workers(workers, job.encoding.preset, &context).await?
+            calibrate_workers(workers, job.encoding.preset, &context, frames.clone()).await?
         }
-        _ => (workers, 0),
+        _ => (workers, frames.start),
     };
-    let queue = Arc::new(FrameQueue::new(calibrated..plan.frame_count, chunk_frames));
-    let useful = (plan.frame_count - calibrated).div_ceil(chunk_frames.max(1) as u64);
+    let queue = Arc::new(FrameQueue::new(calibrated..frames.end, chunk_frames));
+    let useful = (frames.end - calibrated).div_ceil(chunk_frames.max(1) as u64);
     let idle = workers.split_off(workers.len().min(useful.max(1) as usize));
     close_all(idle).await;
     let worker_total = workers.len();
@@ -177,7 +230,7 @@ async fn render_with_server(
         height: plan.height,
         fps: job.fps.to_string(),
         duration,
-        frames: plan.frame_count,
+        frames: frames.end - frames.start,
         workers: worker_total,
         capture: format!("{capture_mode:?}"),
     });
@@ -186,7 +239,7 @@ async fn render_with_server(
     let destination = (!job.discard_output).then(|| job.pending.temporary_path().to_path_buf());
     let encoder = spawn_encoder(
         destination,
-        (settings, audio),
+        (settings, audio, frames),
         Arc::clone(&context),
         on_progress.clone(),
     );
@@ -204,6 +257,31 @@ async fn render_with_server(
         ));
     }
     Ok((plan, worker_total, capture_mode))
+}
+
+/// The frames this render captures: all of them, or the asked range of a chunked render, which
+/// must belong to a video of exactly this many frames.
+fn frames_to_render(
+    job: &RenderJob,
+    plan: &FramePlan,
+) -> Result<std::ops::Range<u64>, RenderError> {
+    match &job.frame_range {
+        None => Ok(0..plan.frame_count),
+        Some(range) if range.total != plan.frame_count => {
+            Err(crate::distributed::PlanError::FrameCount {
+                planned: range.total,
+                found: plan.frame_count,
+            }
+            .into())
+        }
+        Some(range) if range.frames.end > plan.frame_count || range.frames.is_empty() => {
+            Err(RenderError::Internal(format!(
+                "frames {:?} are not a part of a video of {} frames",
+                range.frames, plan.frame_count
+            )))
+        }
+        Some(range) => Ok(range.frames.clone()),
+    }
 }
 
 /// The frame plan, the soundtrack and the transition windows, from the job and what the first
@@ -303,12 +381,13 @@ async fn calibrate_workers(
     mut workers: Vec<CaptureWorker>,
     preset: &str,
     context: &CaptureContext,
+    frames: std::ops::Range<u64>,
 ) -> Result<(Vec<CaptureWorker>, u64), RenderError> {
-    let frames = context.plan.frame_count;
-    if frames < CALIBRATION_FRAMES * 4 {
-        return Ok((workers, 0));
+    if frames.end - frames.start < CALIBRATION_FRAMES * 4 {
+        return Ok((workers, frames.start));
     }
-    let measured = match workers[0].calibrate(0..CALIBRATION_FRAMES, context).await {
+    let calibration = frames.start..frames.start + CALIBRATION_FRAMES;
+    let measured = match workers[0].calibrate(calibration.clone(), context).await {
         Ok(measured) => measured,
         Err(error) => {
             close_all(workers).await;
@@ -327,7 +406,7 @@ async fn calibrate_workers(
     );
     let surplus = workers.split_off(keep);
     close_all(surplus).await;
-    Ok((workers, CALIBRATION_FRAMES))
+    Ok((workers, calibration.end))
 }
 
 async fn close_all(workers: Vec<CaptureWorker>) {
@@ -350,7 +429,7 @@ fn choose_worker_count(workers: WorkerCount, frames: Option<u64>) -> usize {
 /// frame was encoded and the file finished.
 fn spawn_encoder(
     path: Option<PathBuf>,
-    (settings, audio): (OutputSettings, Option<AudioTrack>),
+    (settings, audio, frames): (OutputSettings, Option<AudioTrack>, std::ops::Range<u64>),
     context: Arc<CaptureContext>,
     on_progress: Arc<dyn Fn(ProgressEvent) + Send + Sync>,
 ) -> tokio::sync::oneshot::Receiver<bool> {
@@ -361,7 +440,7 @@ fn spawn_encoder(
             let _owner = framecast_memory::enter(Owner::Encoder);
             let result = encode_frames(
                 path.as_deref(),
-                (&settings, audio),
+                (&settings, audio, frames),
                 &context,
                 on_progress.as_ref(),
             );
@@ -384,16 +463,16 @@ fn spawn_encoder(
 /// floor measurement).
 fn encode_frames(
     path: Option<&std::path::Path>,
-    (settings, audio): (&OutputSettings, Option<AudioTrack>),
+    (settings, audio, frames): (&OutputSettings, Option<AudioTrack>, std::ops::Range<u64>),
     context: &CaptureContext,
     on_progress: &(dyn Fn(ProgressEvent) + Send + Sync),
 ) -> Result<(), RenderError> {
     let mut encoder = path
         .map(|path| OutputEncoder::create(path, settings, audio))
         .transpose()?;
-    let total = context.plan.frame_count;
+    let total = frames.end - frames.start;
     let mut previous = None;
-    for _ in 0..total {
+    for _ in frames.clone() {
         let (index, pixels) = context
             .window
             .next_blocking()
@@ -416,7 +495,7 @@ fn encode_frames(
             encoder.push(frame)?;
         }
         on_progress(ProgressEvent::Frame {
-            encoded: index + 1,
+            encoded: index + 1 - frames.start,
             total,
         });
     }

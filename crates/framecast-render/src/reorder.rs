@@ -30,15 +30,20 @@ struct State<T> {
 
 impl<T> ReorderWindow<T> {
     pub fn new(capacity: usize) -> Self {
+        Self::starting_at(0, capacity)
+    }
+
+    /// A window whose first frame is `first` (a render of a range of frames).
+    pub fn starting_at(first: u64, capacity: usize) -> Self {
         ReorderWindow {
             capacity: capacity.max(1) as u64,
             state: Mutex::new(State {
-                cursor: 0,
+                cursor: first,
                 pending: BTreeMap::new(),
                 closed: false,
             }),
             arrived: Condvar::new(),
-            cursor: watch::Sender::new(0),
+            cursor: watch::Sender::new(first),
         }
     }
 
@@ -143,6 +148,23 @@ mod tests {
             frames,
             (0..8).map(|index| (index, index * 10)).collect::<Vec<_>>()
         );
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_window_of_a_frame_range_starts_at_its_first_frame() {
+        let window = ReorderWindow::starting_at(100, 2);
+        window.admit(101).await.unwrap();
+        window.insert(101, "b").unwrap();
+        window.insert(100, "a").unwrap();
+        assert_eq!(window.next_blocking().unwrap(), (100, "a"));
+        assert_eq!(window.next_blocking().unwrap(), (101, "b"));
+        // Frame 103 is admitted only once the cursor (102) leaves it inside the window.
+        assert!(
+            tokio::time::timeout(Duration::from_millis(50), window.admit(104))
+                .await
+                .is_err()
+        );
+        window.admit(103).await.unwrap();
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -8,6 +8,7 @@ mod init;
 mod lint;
 mod media_args;
 mod memory_report;
+mod plan;
 mod preview;
 mod progress;
 mod regress;
@@ -54,6 +55,17 @@ enum Command {
     Doctor(doctor::DoctorArgs),
     /// Start a new project: a composition that previews and renders as it is.
     Init(init::InitArgs),
+    /// Plan a render as closed-GOP chunks for a batch engine (Slurm, Kubernetes, CI).
+    ///
+    /// The plan is a self-contained folder: the composition's files, the render settings, the
+    /// frame plan, chunks.json, the mixed audio and a content hash.
+    Plan(plan::PlanArgs),
+    /// Render one chunk of a plan into a closed-GOP segment.
+    ///
+    /// The index comes from --index, else $SLURM_ARRAY_TASK_ID, else $JOB_COMPLETION_INDEX.
+    RenderChunk(plan::RenderChunkArgs),
+    /// Join a plan's chunks into the video by stream copy, with the plan's audio.
+    Assemble(plan::AssembleArgs),
 }
 
 /// Counts the heap by owner, for `FRAMECAST_MEMORY_REPORT` (memory_report.rs); a 16-byte header
@@ -80,6 +92,9 @@ fn main() -> ExitCode {
             Command::Lint(args) => Ok(lint::run(&args).await),
             Command::Doctor(args) => doctor::run(args).await,
             Command::Init(args) => done(init::run(&args)),
+            Command::Plan(args) => done(plan::run_plan(args).await),
+            Command::RenderChunk(args) => done(plan::run_render_chunk(args).await),
+            Command::Assemble(args) => done(plan::run_assemble(&args)),
         }
     });
     // Chrome sessions and the file server are closed by the commands themselves; do not wait on

@@ -18,7 +18,7 @@ use crate::progress::ProgressDisplay;
 pub struct RenderArgs {
     /// The composition: a project directory containing index.html, or an .html file.
     #[arg(default_value = ".")]
-    input: PathBuf,
+    pub(crate) input: PathBuf,
 
     /// Render this .html file of the project directory instead of its index.html (relative to
     /// the project, e.g. compositions/intro.html); the project directory is still the one
@@ -33,7 +33,7 @@ pub struct RenderArgs {
     /// HyperFrames: renders/<project>_<date>_<time>.mp4 (or the format's extension, none for a
     /// folder) in the current directory.
     #[arg(short, long)]
-    output: Option<PathBuf>,
+    pub(crate) output: Option<PathBuf>,
 
     /// Replace a PNG sequence or HLS folder that framecast wrote earlier (recognised by its
     /// framecast-sequence.json or framecast-hls.json) with output of the same kind. Nothing
@@ -148,7 +148,7 @@ pub struct RenderArgs {
     /// -o names that the composition does not declare only names the output). Default:
     /// renders/<project>_<date>_<time>_{index}.mp4.
     #[arg(long, value_name = "ROWS.json", help_heading = "Batch", conflicts_with_all = ["variables", "variables_file"])]
-    batch: Option<PathBuf>,
+    pub(crate) batch: Option<PathBuf>,
 
     /// Batch rows rendered at once (each render already uses several Chrome workers).
     #[arg(long, default_value = "1", requires = "batch", help_heading = "Batch")]
@@ -210,7 +210,7 @@ pub async fn run(args: RenderArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn lint_before_render(args: &RenderArgs) -> anyhow::Result<()> {
+pub(crate) fn lint_before_render(args: &RenderArgs) -> anyhow::Result<()> {
     let linted = match &args.composition {
         Some(entry) => args.input.join(entry),
         None => args.input.clone(),
@@ -261,7 +261,7 @@ async fn run_batch(args: &RenderArgs, rows_file: &Path) -> anyhow::Result<()> {
     .await
 }
 
-fn options_from(args: &RenderArgs, output: PathBuf) -> anyhow::Result<RenderOptions> {
+pub(crate) fn options_from(args: &RenderArgs, output: PathBuf) -> anyhow::Result<RenderOptions> {
     let mut options = RenderOptions::new(&args.input, output);
     options.entry = args
         .composition

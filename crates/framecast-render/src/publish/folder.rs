@@ -11,22 +11,28 @@ use std::path::Path;
 pub const SEQUENCE_MANIFEST: &str = "framecast-sequence.json";
 /// The manifest's file name inside an HLS folder.
 pub const HLS_MANIFEST: &str = "framecast-hls.json";
+/// The manifest's file name inside a chunked render's plan folder.
+pub const PLAN_MANIFEST: &str = "framecast-plan-files.json";
 
 /// The kinds of folder framecast writes, each recognised by its manifest.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FolderKind {
     PngSequence,
     Hls,
+    /// A chunked render's plan (`framecast plan`). It holds the composition's folder, so it is
+    /// never recognised as a replaceable output: a plan is made only into a new folder.
+    Plan,
 }
 
 impl FolderKind {
-    const ALL: [FolderKind; 2] = [FolderKind::PngSequence, FolderKind::Hls];
+    const ALL: [FolderKind; 3] = [FolderKind::PngSequence, FolderKind::Hls, FolderKind::Plan];
 
     /// The manifest's file name in a folder of this kind.
     pub fn manifest_name(self) -> &'static str {
         match self {
             FolderKind::PngSequence => SEQUENCE_MANIFEST,
             FolderKind::Hls => HLS_MANIFEST,
+            FolderKind::Plan => PLAN_MANIFEST,
         }
     }
 
@@ -35,6 +41,7 @@ impl FolderKind {
         match self {
             FolderKind::PngSequence => "framecast-png-sequence/1",
             FolderKind::Hls => "framecast-hls/1",
+            FolderKind::Plan => "framecast-plan-files/1",
         }
     }
 
@@ -43,6 +50,7 @@ impl FolderKind {
         match self {
             FolderKind::PngSequence => "a PNG sequence",
             FolderKind::Hls => "an HLS playlist",
+            FolderKind::Plan => "a plan",
         }
     }
 }

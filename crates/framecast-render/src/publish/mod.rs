@@ -9,7 +9,7 @@ mod rule;
 
 use std::path::{Path, PathBuf};
 
-pub use folder::{FolderKind, HLS_MANIFEST, SEQUENCE_MANIFEST};
+pub use folder::{FolderKind, HLS_MANIFEST, PLAN_MANIFEST, SEQUENCE_MANIFEST};
 pub use rule::{FileKind, OutputKind, ReadSet};
 
 use crate::RenderError;
@@ -140,6 +140,7 @@ impl PendingOutput {
                 match kind {
                     FolderKind::PngSequence => "sequence",
                     FolderKind::Hls => "HLS folder",
+                    FolderKind::Plan => "plan",
                 }
             );
         }

@@ -49,6 +49,8 @@ pub enum FileKind {
     Webm,
     Gif,
     Png,
+    /// A chunk's record (`chunk_0003.json`) or another JSON file framecast writes.
+    Json,
 }
 
 impl FileKind {
@@ -60,6 +62,7 @@ impl FileKind {
             FileKind::Webm => "a WebM",
             FileKind::Gif => "a GIF",
             FileKind::Png => "a PNG",
+            FileKind::Json => "a JSON",
         }
     }
 
@@ -76,6 +79,7 @@ impl FileKind {
             FileKind::Webm => head.starts_with(&[0x1A, 0x45, 0xDF, 0xA3]),
             FileKind::Gif => head.starts_with(b"GIF87a") || head.starts_with(b"GIF89a"),
             FileKind::Png => head.starts_with(b"\x89PNG\r\n\x1a\n"),
+            FileKind::Json => head.trim_ascii_start().starts_with(b"{"),
         }
     }
 }
@@ -265,6 +269,7 @@ fn check_folder(target: &Path, kind: FolderKind, overwrite: bool) -> Result<(), 
     let new_folder = match kind {
         FolderKind::PngSequence => "frames",
         FolderKind::Hls => "stream",
+        FolderKind::Plan => "plan",
     };
     match folder::recognise(target) {
         Ok(folder::Contents::Empty) => Ok(()),
