@@ -313,6 +313,28 @@ impl CapturePage {
             .map(|_| ())
     }
 
+    /// Seeks the compositions' timelines to each of `times` in order, in one round trip and
+    /// capturing nothing: brings a page that starts in the middle of the video to the state a
+    /// page seeked frame by frame from the start would have (a GSAP `.to()` takes its start
+    /// values when it first renders). Media, clip visibility and the clock are left alone: they
+    /// are functions of the time the next [`seek`](Self::seek) gives, and seeking a video
+    /// through every frame would load every frame.
+    pub async fn seek_through(&mut self, times: &[f64]) -> Result<(), BrowserError> {
+        let (Some(first), Some(last)) = (times.first(), times.last()) else {
+            return Ok(());
+        };
+        let list: Vec<String> = times.iter().map(|time| format!("{time:?}")).collect();
+        let step = format!(
+            "seeking through {} frames ({first:.3} s to {last:.3} s)",
+            times.len()
+        );
+        let expression = format!(
+            "(() => {{ const seek = window.__framecastInternals.seekTimelines; for (const t of [{}]) seek(t); return null; }})()",
+            list.join(",")
+        );
+        self.script(&step, &expression).await.map(|_| ())
+    }
+
     /// Seeks like [`seek`](Self::seek), then fails on any request the page made and was
     /// refused, without capturing (lint's in-page pass).
     pub async fn seek_checked(&mut self, frame: u64, time: f64) -> Result<(), BrowserError> {

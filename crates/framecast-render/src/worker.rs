@@ -92,6 +92,11 @@ pub(crate) struct CaptureWorker {
     page: CapturePage,
     pub info: PageInfo,
     blend_slots: Arc<Semaphore>,
+    /// The last frame this page was seeked to. A page that is to capture a later frame is
+    /// first seeked through the frames in between (`seek_through`), so every frame shows what
+    /// a page seeked frame by frame from the start shows, whatever the number of workers or
+    /// chunks: GSAP `.to()` tweens read their start values when they first render.
+    seeked: Option<u64>,
 }
 
 /// Why a worker could not start; `BeginFrameUnsupported` makes the pipeline retry with
@@ -143,6 +148,7 @@ impl CaptureWorker {
                 session,
                 page,
                 info,
+                seeked: None,
             }),
             Err(error) => {
                 session.close().await;
@@ -310,10 +316,18 @@ impl CaptureWorker {
             }
             let time = context.plan.frame_time(index);
             let started = std::time::Instant::now();
+            let skipped: Vec<f64> = (self.seeked.map_or(0, |last| last + 1)..index)
+                .map(|frame| context.plan.frame_time(frame))
+                .collect();
+            self.page
+                .seek_through(&skipped)
+                .await
+                .map_err(|error| self.crash_aware(error))?;
             self.page
                 .seek(index, time)
                 .await
                 .map_err(|error| self.crash_aware(error))?;
+            self.seeked = Some(index);
             let seeked = started.elapsed();
             if let Some(transition) = context.transitions.at(index) {
                 let Ok(slot) = Arc::clone(&self.blend_slots).acquire_owned().await else {

@@ -39,6 +39,55 @@ fn one_two_and_three_workers_give_identical_frames() {
     }
 }
 
+/// A `.to()` that starts while a `fromTo` on the same property still runs: GSAP reads the
+/// `.to()`'s start value when it first renders, so a page that jumps to a later frame would
+/// start it from the `fromTo`'s end instead of from where it was at 0.6 s.
+const OVERLAPPING_TWEENS: &str = r##"<!doctype html><html><head><style>
+body{margin:0;background:#000}
+#bar{position:absolute;left:40px;top:70px;width:240px;height:40px;background:#fc0}
+</style></head><body>
+<div id="root" data-composition-id="main" data-width="320" data-height="180" data-duration="3" data-fps="30">
+  <div id="bar"></div>
+</div>
+<script src="https://cdn.jsdelivr.net/npm/gsap@3/dist/gsap.min.js"></script>
+<script>
+  const tl = gsap.timeline({ paused: true });
+  tl.fromTo("#bar", { rotation: -90 }, { rotation: 0, duration: 1.2, ease: "none" }, 0);
+  tl.to("#bar", { rotation: 180, duration: 1.5, ease: "none" }, 0.6);
+  window.__timelines = window.__timelines || {};
+  window.__timelines["main"] = tl;
+</script></body></html>"##;
+
+#[test]
+fn workers_that_start_mid_video_show_what_a_page_seeked_from_the_start_shows() {
+    let test = TestDir::new();
+    let input = test.composition("overlap", OVERLAPPING_TWEENS);
+    let mut videos = Vec::new();
+    for workers in ["1", "3"] {
+        let output = test.path(&format!("w{workers}.mp4"));
+        // Lossless, so any difference in a captured frame shows.
+        let run = test.render(
+            &input,
+            &output,
+            &["--workers", workers, "--quality", "draft", "--crf", "0"],
+        );
+        assert_success(&run);
+        videos.push(decode(&output));
+    }
+    assert_eq!(videos[0].frames.len(), 90);
+    for (index, (one, three)) in videos[0].frames.iter().zip(&videos[1].frames).enumerate() {
+        let differing = one
+            .iter()
+            .zip(three)
+            .filter(|(a, b)| a.abs_diff(**b) > 2)
+            .count();
+        assert!(
+            differing == 0,
+            "frame {index}: {differing} channel values differ between 1 and 3 workers"
+        );
+    }
+}
+
 /// The main Chrome processes (not renderers or helpers) started for this test.
 fn chrome_main_pids(test: &TestDir) -> Vec<u32> {
     let marker = test.dir.path().to_string_lossy().into_owned();
