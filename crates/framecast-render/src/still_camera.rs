@@ -21,6 +21,8 @@ pub struct StillCamera {
     server: FileServer,
     /// The declared duration, else the one the page reported; `None` when neither says.
     duration: Option<f64>,
+    /// The render's frame rate: the page is seeked through the frames before a still's time.
+    fps: framecast_composition::Fps,
     /// Captures so far: each one is a new BeginFrame frame, so the index only grows.
     captures: u64,
     /// The last capture, which a capture Chrome reports unchanged stands for.
@@ -79,6 +81,7 @@ impl StillCamera {
             worker,
             server,
             duration,
+            fps: composition.root.fps.unwrap_or(crate::job::DEFAULT_FPS),
             captures: 0,
             previous: Arc::default(),
             _page: page,
@@ -107,7 +110,7 @@ impl StillCamera {
         }
         let index = self.captures;
         self.captures += 1;
-        if let Some(png) = self.worker.capture_still(index, time).await? {
+        if let Some(png) = self.worker.capture_still(index, time, self.fps).await? {
             self.previous = Arc::new(png);
         }
         Ok(Arc::clone(&self.previous))

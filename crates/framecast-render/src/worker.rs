@@ -9,6 +9,7 @@ use framecast_browser::{
     BrowserError, BrowserSession, CaptureMode, CapturePage, CapturedFrame, ImageFormat,
     LaunchOptions, PageInfo,
 };
+use framecast_composition::Fps;
 use framecast_media::Yuv420Frame;
 
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
@@ -287,7 +288,20 @@ impl CaptureWorker {
         &mut self,
         index: u64,
         time: f64,
+        fps: Fps,
     ) -> Result<Option<Vec<u8>>, RenderError> {
+        // The frames before `time` that this page has not been seeked through yet, so a still
+        // shows what the render's frame of that time shows (see `seeked`).
+        let before = (time * fps.as_f64() - 1e-9).ceil().max(0.0) as u64;
+        let from = self.seeked.map_or(0, |last| last + 1);
+        if before > from {
+            let skipped: Vec<f64> = (from..before).map(|frame| fps.frame_time(frame)).collect();
+            self.page
+                .seek_through(&skipped)
+                .await
+                .map_err(|error| self.crash_aware(error))?;
+            self.seeked = Some(before - 1);
+        }
         self.page
             .seek(index, time)
             .await

@@ -88,6 +88,36 @@ fn workers_that_start_mid_video_show_what_a_page_seeked_from_the_start_shows() {
     }
 }
 
+#[test]
+fn a_snapshot_shows_what_the_render_writes_at_that_time() {
+    let test = TestDir::new();
+    let input = test.composition("overlap", OVERLAPPING_TWEENS);
+    let frames = test.path("frames");
+    assert_success(&test.render(&input, &frames, &["--workers", "1"]));
+    let stills = test.path("stills");
+    assert_success(&test.framecast(&[
+        "snapshot",
+        input.to_str().unwrap(),
+        "--at",
+        "1.5",
+        "-o",
+        stills.to_str().unwrap(),
+    ]));
+    let read = |path: std::path::PathBuf| {
+        framecast_media::decode_png(&std::fs::read(&path).unwrap()).unwrap()
+    };
+    let rendered = read(frames.join("frame_000045.png"));
+    let still = read(stills.join("frame_1.500.png"));
+    assert_eq!(
+        (still.width, still.height),
+        (rendered.width, rendered.height)
+    );
+    assert!(
+        still.data == rendered.data,
+        "the still at 1.5 s differs from the render's frame 45"
+    );
+}
+
 /// The main Chrome processes (not renderers or helpers) started for this test.
 fn chrome_main_pids(test: &TestDir) -> Vec<u32> {
     let marker = test.dir.path().to_string_lossy().into_owned();
