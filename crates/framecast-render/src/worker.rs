@@ -290,18 +290,11 @@ impl CaptureWorker {
         time: f64,
         fps: Fps,
     ) -> Result<Option<Vec<u8>>, RenderError> {
-        // The frames before `time` that this page has not been seeked through yet, so a still
-        // shows what the render's frame of that time shows (see `seeked`).
+        // A still shows what the render's frame of that time shows: the page goes through every
+        // frame before it first.
         let before = (time * fps.as_f64() - 1e-9).ceil().max(0.0) as u64;
-        let from = self.seeked.map_or(0, |last| last + 1);
-        if before > from {
-            let skipped: Vec<f64> = (from..before).map(|frame| fps.frame_time(frame)).collect();
-            self.page
-                .seek_through(&skipped)
-                .await
-                .map_err(|error| self.crash_aware(error))?;
-            self.seeked = Some(before - 1);
-        }
+        self.seek_through_until(before, |frame| fps.frame_time(frame))
+            .await?;
         self.page
             .seek(index, time)
             .await
@@ -317,6 +310,26 @@ impl CaptureWorker {
         })
     }
 
+    /// Seeks the page's timelines through the frames before `frame` it has not been seeked to
+    /// (see `seeked`); nothing when it already was, as on every frame of a chunk but its first.
+    async fn seek_through_until(
+        &mut self,
+        frame: u64,
+        frame_time: impl Fn(u64) -> f64,
+    ) -> Result<(), RenderError> {
+        let from = self.seeked.map_or(0, |last| last + 1);
+        if frame <= from {
+            return Ok(());
+        }
+        let skipped: Vec<f64> = (from..frame).map(frame_time).collect();
+        self.page
+            .seek_through(&skipped)
+            .await
+            .map_err(|error| self.crash_aware(error))?;
+        self.seeked = Some(frame - 1);
+        Ok(())
+    }
+
     async fn capture_range(
         &mut self,
         next: &mut u64,
@@ -330,13 +343,8 @@ impl CaptureWorker {
             }
             let time = context.plan.frame_time(index);
             let started = std::time::Instant::now();
-            let skipped: Vec<f64> = (self.seeked.map_or(0, |last| last + 1)..index)
-                .map(|frame| context.plan.frame_time(frame))
-                .collect();
-            self.page
-                .seek_through(&skipped)
-                .await
-                .map_err(|error| self.crash_aware(error))?;
+            self.seek_through_until(index, |frame| context.plan.frame_time(frame))
+                .await?;
             self.page
                 .seek(index, time)
                 .await

@@ -44,11 +44,20 @@ impl MemoryReport {
             "owners": owners,
         })
         .to_string();
-        std::fs::write(&self.path, text + "\n").with_context(|| {
+        // Written beside the asked path and renamed over it, so a report is whole or absent.
+        let folder = match self.path.parent() {
+            Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        let context = || {
             format!(
                 "cannot write FRAMECAST_MEMORY_REPORT {}",
                 self.path.display()
             )
-        })
+        };
+        let mut file = tempfile::NamedTempFile::new_in(&folder).with_context(context)?;
+        std::io::Write::write_all(&mut file, (text + "\n").as_bytes()).with_context(context)?;
+        file.persist(&self.path).with_context(context)?;
+        Ok(())
     }
 }

@@ -329,8 +329,9 @@ fn composition_entry(project: &Path, entry: &Path) -> anyhow::Result<PathBuf> {
 }
 
 /// HyperFrames' default output: `renders/<project>_<YYYY-MM-DD_HH-MM-SS><ext>` under the
-/// current directory (local time). `renders/` is created if missing; a name already taken gets
-/// `_2`, `_3`, …, so a default output never replaces anything.
+/// current directory (local time); a name already taken gets `_2`, `_3`, …, so a default
+/// output never replaces anything. `renders/` is created by the publish step, which removes it
+/// again if the render fails.
 fn default_output(input: &Path, suffix: &str, extension: &str) -> anyhow::Result<PathBuf> {
     let project = input.canonicalize().unwrap_or_else(|_| input.to_path_buf());
     let project = if project.is_file() {
@@ -343,8 +344,6 @@ fn default_output(input: &Path, suffix: &str, extension: &str) -> anyhow::Result
         |name| name.to_string_lossy().into_owned(),
     );
     let renders = PathBuf::from("renders");
-    std::fs::create_dir_all(&renders)
-        .with_context(|| format!("cannot create {} for the default output", renders.display()))?;
     let stem = format!("{name}_{}{suffix}", local_timestamp());
     let mut candidate = renders.join(format!("{stem}{extension}"));
     let mut counter = 2;
