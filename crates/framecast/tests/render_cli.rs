@@ -90,7 +90,10 @@ fn without_o_the_video_goes_to_renders_named_after_the_project_and_never_replace
     // A render that fails leaves no renders/ folder behind.
     let failed = framecast_in(&project, &["render", "--vp9-cpu-used", "4"]);
     assert!(!failed.status.success());
-    assert!(!project.join("renders").exists(), "renders/ left by a failed render");
+    assert!(
+        !project.join("renders").exists(),
+        "renders/ left by a failed render"
+    );
     // The project is the current directory and the input defaults to it, as `hyperframes
     // render` in a project folder.
     assert_success(&framecast_in(&project, &["render", "--workers", "1"]));
